@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../errors.js';
+import { DEFAULT_TEST_SECRET, parseSecret } from '../signature/secret.js';
+
+export const SECRET_ENV = 'SCANDOCS_WEBHOOK_SECRET';
+
+/** Reads a `<text|@file|->` argument: literal text, a file's bytes, or standard input. Bytes are kept exact. */
+export async function readPayload(spec: string, flag = '--payload'): Promise<Buffer> {
+  if (spec === '-') return readStdin();
+  if (spec.startsWith('@')) return readFileArgument(spec.slice(1), flag);
+  return Buffer.from(spec);
+}
+
+export async function readFileArgument(path: string, flag: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : code;
+    throw new InputError('unreadable-file', `cannot read ${flag} file "${path}": ${why} (use @path/to/file, or - for standard input)`);
+  }
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export interface ResolvedSecrets {
+  secrets: string[];
+  /** Where they came from, for the start-up line. */
+  source: 'flag' | 'env' | 'default';
+}
+
+/** `--secret` (repeatable), else SCANDOCS_WEBHOOK_SECRET, else the documented test secret. Each is validated. */
+export function resolveSecrets(given: string[] | string | undefined, env = process.env): ResolvedSecrets {
+  const list = (Array.isArray(given) ? given : given ? [given] : []).filter((s) => s !== undefined);
+  const resolved: ResolvedSecrets =
+    list.length > 0
+      ? { secrets: list, source: 'flag' }
+      : env[SECRET_ENV]
+        ? { secrets: [env[SECRET_ENV]!], source: 'env' }
+        : { secrets: [DEFAULT_TEST_SECRET], source: 'default' };
+  for (const secret of resolved.secrets) {
+    const parsed = parseSecret(secret);
+    const from = resolved.source === 'env' ? ` (from ${SECRET_ENV})` : '';
+    if (!parsed.ok) throw new InputError('invalid-secret', `invalid secret${from}: ${parsed.message}`);
+  }
+  return resolved;
+}
+
+/** Commander collector for repeatable options. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

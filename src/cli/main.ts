@@ -1,0 +1,39 @@
+import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
+import { registerVerify } from './commands/verify.js';
+import { registerSign } from './commands/sign.js';
+import { reportError } from './errors.js';
+
+// Only command definitions load at start-up; each action imports its engine on demand, so `--help` stays fast.
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+const program = new Command('scandocs-webhooks')
+  .description('Test Scan Documents webhooks on your own machine: receive, send, sign, verify and check them.')
+  .version(version, '-V, --version')
+  .option('--debug', 'show stack traces for unexpected errors')
+  .showSuggestionAfterError(true)
+  .exitOverride()
+  .addHelpText(
+    'after',
+    `
+Examples:
+  $ scandocs-webhooks listen                              receive and verify events on http://127.0.0.1:4000
+  $ scandocs-webhooks trigger task.completed --url http://127.0.0.1:4000/webhooks
+  $ scandocs-webhooks sign --payload @event.json --curl http://localhost:3000/webhooks
+
+Exit codes: 0 success, 1 the check or delivery failed, 2 usage error.
+The secret comes from --secret, else SCANDOCS_WEBHOOK_SECRET, else the built-in test secret.`,
+  );
+
+for (const register of [registerVerify, registerSign]) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Commander has already printed its one-line message (or the help/version text).
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    process.exitCode = reportError(error, program.opts().debug === true);
+  }
+}

@@ -1,0 +1,33 @@
+import { Chalk, chalkStderr, supportsColor, type ChalkInstance } from 'chalk';
+
+/** Where a command's output goes: human lines, and with --json one JSON object per line on stdout. */
+export interface Ui {
+  /** Colours for human output; level 0 when NO_COLOR is set or the stream is not a terminal. */
+  color: ChalkInstance;
+  /** True when human output goes to an interactive terminal (spinners allowed). */
+  interactive: boolean;
+  /** The stream human lines go to: stderr when --json owns stdout, stdout otherwise. */
+  stream: NodeJS.WriteStream;
+  json: boolean;
+  /** Writes one human line. */
+  line(text?: string): void;
+  /** Writes one JSON object as one line on stdout (only with --json). */
+  record(value: object): void;
+}
+
+export function createUi(options: { json?: boolean } = {}): Ui {
+  const json = Boolean(options.json);
+  const stream = json ? process.stderr : process.stdout;
+  const noColor = Boolean(process.env.NO_COLOR);
+  const level = noColor ? 0 : json ? chalkStderr.level : supportsColor ? supportsColor.level : 0;
+  return {
+    color: new Chalk({ level }),
+    interactive: Boolean(stream.isTTY) && !process.env.CI,
+    stream,
+    json,
+    line: (text = '') => stream.write(`${text}\n`),
+    record: (value) => {
+      if (json) process.stdout.write(`${JSON.stringify(value)}\n`);
+    },
+  };
+}

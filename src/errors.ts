@@ -1,0 +1,29 @@
+/**
+ * Expected failures carry a stable `code` and a message that says how to fix the problem.
+ * Only `cli/` decides what exit code each one maps to; the core just throws them.
+ */
+export type InputErrorCode =
+  | 'usage'
+  | 'invalid-secret'
+  | 'invalid-payload'
+  | 'invalid-headers'
+  | 'unreadable-file'
+  | 'invalid-duration'
+  | 'invalid-url'
+  | 'unknown-event-type'
+  | 'unknown-variant'
+  | 'invalid-override'
+  | 'invalid-journal'
+  | 'port-in-use'
+  | 'tunnel';
+
+/** Bad input from the user: the CLI prints the message on one line and exits 2. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(
+    readonly code: InputErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

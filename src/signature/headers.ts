@@ -1,0 +1,69 @@
+/** The two header families Standard Webhooks verifiers accept: Svix-branded and unbranded. */
+export type HeaderFamily = 'svix' | 'webhook';
+
+export type HeaderInput =
+  | Record<string, string | string[] | number | undefined>
+  | { get(name: string): string | null }
+  | Iterable<[string, string]>;
+
+export interface WebhookHeaders {
+  id?: string;
+  timestamp?: string;
+  signature?: string;
+  /** The family the headers were read from, or undefined when none of the three was present. */
+  family?: HeaderFamily;
+  /** Every header name present, lower-cased, for diagnosis. */
+  names: string[];
+}
+
+const PARTS = ['id', 'timestamp', 'signature'] as const;
+
+/** Lower-cases header names (HTTP names are case-insensitive) and joins repeated values with a space. */
+export function normalizeHeaders(input: HeaderInput): Map<string, string> {
+  const out = new Map<string, string>();
+  const add = (name: string, value: unknown) => {
+    if (value === undefined || value === null) return;
+    const text = Array.isArray(value) ? value.join(' ') : String(value);
+    const key = name.toLowerCase();
+    out.set(key, out.has(key) ? `${out.get(key)} ${text}` : text);
+  };
+  if (typeof (input as { get?: unknown }).get === 'function' && typeof (input as { forEach?: unknown }).forEach === 'function') {
+    (input as unknown as { forEach(cb: (v: string, k: string) => void): void }).forEach((v, k) => add(k, v));
+  } else if (Symbol.iterator in (input as object)) {
+    for (const [k, v] of input as Iterable<[string, string]>) add(k, v);
+  } else {
+    for (const [k, v] of Object.entries(input as Record<string, unknown>)) add(k, v);
+  }
+  return out;
+}
+
+/**
+ * Picks the Svix-branded family when any svix-* header is present, else the unbranded webhook-* one,
+ * as the Svix SDKs do. Mixed families are not combined: a partial family is reported as such.
+ */
+export function readWebhookHeaders(input: HeaderInput): WebhookHeaders {
+  const headers = normalizeHeaders(input);
+  const names = [...headers.keys()];
+  const family = (['svix', 'webhook'] as const).find((f) => PARTS.some((p) => headers.has(`${f}-${p}`)));
+  if (!family) return { names };
+  return {
+    family,
+    names,
+    id: headers.get(`${family}-id`),
+    timestamp: headers.get(`${family}-timestamp`),
+    signature: headers.get(`${family}-signature`),
+  };
+}
+
+/** Parses a raw HTTP header dump (as copied from a log or browser devtools) into name/value pairs. */
+export function parseHeaderDump(text: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const rawLine of text.split(/\r?\n/)) {
+    const line = rawLine.trim();
+    if (line === '' || /^(POST|GET|PUT|PATCH|DELETE|HTTP\/)/i.test(line)) continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    pairs.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+  }
+  return pairs;
+}

@@ -1,0 +1,12 @@
+export { sign, newMessageId, type SignOptions, type SignedMessage } from './sign.js';
+export {
+  verify,
+  DEFAULT_TOLERANCE_SECONDS,
+  type VerifyOptions,
+  type VerifyResult,
+  type VerifySuccess,
+  type VerifyFailure,
+  type VerifyFailureReason,
+} from './verify.js';
+export { parseSecret, maskSecret, DEFAULT_TEST_SECRET, type ParsedSecret } from './secret.js';
+export { readWebhookHeaders, normalizeHeaders, parseHeaderDump, type HeaderFamily, type HeaderInput } from './headers.js';

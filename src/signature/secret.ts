@@ -1,0 +1,83 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+
+/**
+ * The fixed, documented test secret that `listen`, `trigger` and `check` share out of the box,
+ * so they agree without any set-up. It signs nothing real: never configure it in production.
+ */
+export const DEFAULT_TEST_SECRET = 'whsec_c2NhbmRvY3MtbG9jYWwtdGVzdC1rZXkh';
+
+const HMAC_PREFIX = 'whsec_';
+const PUBLIC_KEY_PREFIX = 'whpk_';
+const SIGNING_KEY_PREFIX = 'whsk_';
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** A secret ready for use: an HMAC key (`v1`), an ed25519 public key (`v1a`, verify only), or an ed25519 signing key. */
+export type ParsedSecret =
+  | { kind: 'hmac'; text: string; key: Buffer }
+  | { kind: 'ed25519-public'; text: string; publicKey: KeyObject }
+  | { kind: 'ed25519-private'; text: string; privateKey: KeyObject; publicKey: KeyObject };
+
+export type SecretProblem = { ok: false; message: string };
+
+/**
+ * Parses `whsec_<base64>` (prefix optional, as every Standard Webhooks library accepts), `whpk_<base64 raw 32-byte
+ * ed25519 public key>` or `whsk_<base64 seed32||pub32>`. Returns a sentence saying what is wrong instead of throwing,
+ * because a malformed secret is the most common user mistake and deserves a precise answer.
+ */
+export function parseSecret(secret: string): ({ ok: true } & ParsedSecret) | SecretProblem {
+  const text = secret.trim();
+  if (text === '') return problem('the secret is empty: pass the endpoint secret, e.g. --secret whsec_…');
+  if (/^v1a?,/.test(text)) {
+    return problem('the secret looks like a signature ("v1,…"), not a secret: use the endpoint secret that starts with whsec_');
+  }
+  if (/^(sk|pk|rk)[_-]|^bearer\s|^api[_-]?key/i.test(text)) {
+    return problem('the secret looks like an API key: use the webhook endpoint secret (whsec_…) from the Dashboard instead');
+  }
+  if (text.startsWith(PUBLIC_KEY_PREFIX)) {
+    const raw = decodeBase64(text.slice(PUBLIC_KEY_PREFIX.length));
+    if (!raw || raw.length !== 32) return problem('the whpk_ public key is not base64 of 32 bytes: copy the whole key');
+    return { ok: true, kind: 'ed25519-public', text, publicKey: ed25519PublicKey(raw) };
+  }
+  if (text.startsWith(SIGNING_KEY_PREFIX)) {
+    const raw = decodeBase64(text.slice(SIGNING_KEY_PREFIX.length));
+    if (!raw || raw.length !== 64) return problem('the whsk_ signing key is not base64 of 64 bytes: copy the whole key');
+    const privateKey = createPrivateKey({
+      key: { kty: 'OKP', crv: 'Ed25519', d: base64url(raw.subarray(0, 32)), x: base64url(raw.subarray(32)) },
+      format: 'jwk',
+    });
+    return { ok: true, kind: 'ed25519-private', text, privateKey, publicKey: createPublicKey(privateKey) };
+  }
+  const body = text.startsWith(HMAC_PREFIX) ? text.slice(HMAC_PREFIX.length) : text;
+  const key = decodeBase64(body);
+  if (!key) {
+    return problem(`the secret is not valid base64 after "${HMAC_PREFIX}": copy it again from the Dashboard, whole`);
+  }
+  return { ok: true, kind: 'hmac', text, key };
+}
+
+/** Shows enough of a secret to recognise it, never the whole: `whsec_c2Nh…XkH` → `whsec_c2Nh…(34 chars)`. */
+export function maskSecret(secret: string): string {
+  const text = secret.trim();
+  const prefix = /^(whsec_|whpk_|whsk_)/.exec(text)?.[0] ?? '';
+  const rest = text.slice(prefix.length);
+  const shown = rest.slice(0, Math.min(4, Math.floor(rest.length / 4)));
+  return `${prefix}${shown}${'•'.repeat(6)}`;
+}
+
+function problem(message: string): SecretProblem {
+  return { ok: false, message };
+}
+
+function decodeBase64(text: string): Buffer | undefined {
+  if (!BASE64.test(text) || text.length % 4 === 1) return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.length > 0 ? bytes : undefined;
+}
+
+function base64url(bytes: Buffer): string {
+  return bytes.toString('base64url');
+}
+
+function ed25519PublicKey(raw: Buffer): KeyObject {
+  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: base64url(raw) }, format: 'jwk' });
+}

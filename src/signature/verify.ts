@@ -1,0 +1,250 @@
+import { createHmac, timingSafeEqual, verify as ed25519Verify } from 'node:crypto';
+import { parseSecret, maskSecret, type ParsedSecret } from './secret.js';
+import { readWebhookHeaders, type HeaderFamily, type HeaderInput } from './headers.js';
+import { findReserialization } from './diagnose.js';
+
+/** Standard Webhooks' replay window: a timestamp more than five minutes away from now, either way, is refused. */
+export const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
+
+export interface VerifyOptions {
+  /** The raw request body, byte for byte as received. */
+  payload: string | Uint8Array;
+  /** The request headers (any case; svix-* or webhook-*). */
+  headers: HeaderInput;
+  /** One secret, or several during key rotation: any match passes. */
+  secret: string | readonly string[];
+  /** Seconds either way; default 300. */
+  tolerance?: number;
+  /** The clock to check the timestamp against (unix seconds or Date); now by default. Use it for recorded deliveries. */
+  at?: number | Date;
+  /**
+   * Secrets that must not make the check pass but help explain a failure, such as the built-in test secret:
+   * "signed with the test secret, not the one you gave".
+   */
+  diagnosticSecrets?: ReadonlyArray<{ label: string; secret: string }>;
+}
+
+export type VerifyFailureReason =
+  | 'invalid-secret'
+  | 'missing-headers'
+  | 'invalid-timestamp'
+  | 'timestamp-too-old'
+  | 'timestamp-too-new'
+  | 'no-signatures'
+  | 'body-reserialized'
+  | 'signed-with-other-secret'
+  | 'no-matching-signature';
+
+export interface VerifySuccess {
+  ok: true;
+  id: string;
+  timestamp: number;
+  family: HeaderFamily;
+  /** The signature entry that matched, e.g. `v1,g0hM…`, and the index of the secret it matched. */
+  signature: string;
+  secretIndex: number;
+}
+
+export interface VerifyFailure {
+  ok: false;
+  reason: VerifyFailureReason;
+  /** One sentence a user can act on. */
+  message: string;
+  family?: HeaderFamily;
+  id?: string;
+  timestamp?: number;
+  /** Seconds between the timestamp and the clock (positive: the timestamp is in the past). */
+  skewSeconds?: number;
+  /** Signature versions seen in the header, e.g. ['v1', 'v2']. */
+  versionsSeen?: string[];
+}
+
+export type VerifyResult = VerifySuccess | VerifyFailure;
+
+interface SignatureEntry {
+  version: string;
+  value: string;
+  raw: string;
+}
+
+/**
+ * Verifies a webhook delivery and, when it fails, says exactly why. Never throws for bad input: a malformed
+ * secret, missing headers or a stale timestamp are results, so callers can show the reason.
+ */
+export function verify(options: VerifyOptions): VerifyResult {
+  const secretTexts = typeof options.secret === 'string' ? [options.secret] : [...options.secret];
+  if (secretTexts.length === 0) throw new TypeError('verify(): at least one secret is required');
+  const secrets: ParsedSecret[] = [];
+  for (const [index, text] of secretTexts.entries()) {
+    const parsed = parseSecret(text);
+    if (!parsed.ok) {
+      const which = secretTexts.length > 1 ? ` (secret ${index + 1})` : '';
+      return { ok: false, reason: 'invalid-secret', message: `${parsed.message}${which}` };
+    }
+    secrets.push(parsed);
+  }
+
+  const headers = readWebhookHeaders(options.headers);
+  const family = headers.family;
+  if (!family || !headers.id || !headers.timestamp || !headers.signature) {
+    return { ok: false, reason: 'missing-headers', family, message: describeMissingHeaders(headers) };
+  }
+  const { id } = headers;
+  if (!/^\d+$/.test(headers.timestamp.trim())) {
+    return {
+      ok: false,
+      reason: 'invalid-timestamp',
+      family,
+      id,
+      message: `${family}-timestamp "${headers.timestamp}" is not unix seconds: it must be a whole number such as ${Math.floor(Date.now() / 1000)}`,
+    };
+  }
+  const timestamp = Number(headers.timestamp.trim());
+  const entries = parseSignatureHeader(headers.signature);
+  const versionsSeen = [...new Set(entries.map((e) => e.version))];
+  const payload = toBuffer(options.payload);
+  const match = findMatch(secrets, id, timestamp, payload, entries);
+
+  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE_SECONDS;
+  const now = options.at === undefined ? Date.now() / 1000 : toUnixSeconds(options.at);
+  const skewSeconds = Math.floor(now) - timestamp;
+  if (Math.abs(skewSeconds) > tolerance) {
+    const tooOld = skewSeconds > 0;
+    const signatureNote = match
+      ? 'the signature itself is valid, so this is a replayed delivery or a clock out of sync'
+      : 'no signature matched either';
+    return {
+      ok: false,
+      reason: tooOld ? 'timestamp-too-old' : 'timestamp-too-new',
+      family,
+      id,
+      timestamp,
+      skewSeconds,
+      versionsSeen,
+      message:
+        `${family}-timestamp is ${Math.abs(skewSeconds)} s too ${tooOld ? 'old' : 'new'} (tolerance ${tolerance} s); ` +
+        `${signatureNote}${match ? ' (check with --at to verify a recorded delivery)' : ''}`,
+    };
+  }
+  if (match) {
+    return { ok: true, id, timestamp, family, signature: match.entry.raw, secretIndex: match.secretIndex };
+  }
+  return { ...explainMismatch(options, secrets, id, timestamp, payload, entries, versionsSeen), family, id, timestamp, skewSeconds, versionsSeen };
+}
+
+function explainMismatch(
+  options: VerifyOptions,
+  secrets: ParsedSecret[],
+  id: string,
+  timestamp: number,
+  payload: Buffer,
+  entries: SignatureEntry[],
+  versionsSeen: string[],
+): { ok: false; reason: VerifyFailureReason; message: string } {
+  const family = readWebhookHeaders(options.headers).family;
+  if (entries.length === 0) {
+    return {
+      ok: false,
+      reason: 'no-signatures',
+      message: `${family}-signature holds no signature: expected space-separated entries such as "v1,<base64>"`,
+    };
+  }
+  const reserialized = findReserialization(payload, (candidate) => findMatch(secrets, id, timestamp, candidate, entries) !== undefined);
+  if (reserialized) {
+    return {
+      ok: false,
+      reason: 'body-reserialized',
+      message: `the signature matches the ${reserialized} form of this JSON, not these bytes: your framework re-serialized the body, verify the raw bytes`,
+    };
+  }
+  for (const other of options.diagnosticSecrets ?? []) {
+    const parsed = parseSecret(other.secret);
+    if (parsed.ok && findMatch([parsed], id, timestamp, payload, entries)) {
+      return {
+        ok: false,
+        reason: 'signed-with-other-secret',
+        message: `the signature was made with ${other.label} (${maskSecret(other.secret)}), not the secret given: use the same secret on both sides`,
+      };
+    }
+  }
+  const usable = usableVersions(secrets);
+  const comparable = entries.filter((e) => usable.includes(e.version)).length;
+  const seen = versionsSeen.join(', ');
+  const hint =
+    comparable === 0
+      ? `none of them is ${usable.join('/')}, the version${usable.length > 1 ? 's' : ''} this secret verifies`
+      : 'check that the secret is this endpoint’s and that the body is the raw bytes received';
+  return {
+    ok: false,
+    reason: 'no-matching-signature',
+    message: `no signature matched among ${entries.length} (${seen}): ${hint}`,
+  };
+}
+
+/** Tries every secret against every comparable signature entry; unknown versions are skipped, as the spec requires. */
+function findMatch(
+  secrets: ParsedSecret[],
+  id: string,
+  timestamp: number,
+  payload: Buffer,
+  entries: SignatureEntry[],
+): { entry: SignatureEntry; secretIndex: number } | undefined {
+  const content = Buffer.concat([Buffer.from(`${id}.${timestamp}.`), payload]);
+  for (const [secretIndex, secret] of secrets.entries()) {
+    if (secret.kind === 'hmac') {
+      const expected = Buffer.from(createHmac('sha256', secret.key).update(content).digest('base64'));
+      for (const entry of entries) {
+        if (entry.version !== 'v1') continue;
+        const given = Buffer.from(entry.value);
+        // Constant-time comparison: an early-exit compare would leak how many leading bytes of a forged
+        // signature are right, letting an attacker discover a valid one byte by byte.
+        if (given.length === expected.length && timingSafeEqual(given, expected)) return { entry, secretIndex };
+      }
+    } else {
+      for (const entry of entries) {
+        if (entry.version !== 'v1a') continue;
+        const signature = Buffer.from(entry.value, 'base64');
+        if (signature.length === 64 && ed25519Verify(null, content, secret.publicKey, signature)) return { entry, secretIndex };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Splits `v1,abc v1,def v2,xyz`; entries without a version separator or value are ignored, as Svix does. */
+function parseSignatureHeader(header: string): SignatureEntry[] {
+  const entries: SignatureEntry[] = [];
+  for (const raw of header.trim().split(/\s+/)) {
+    const comma = raw.indexOf(',');
+    if (comma <= 0 || comma === raw.length - 1) continue;
+    entries.push({ version: raw.slice(0, comma), value: raw.slice(comma + 1), raw });
+  }
+  return entries;
+}
+
+function usableVersions(secrets: ParsedSecret[]): string[] {
+  return [...new Set(secrets.map((s) => (s.kind === 'hmac' ? 'v1' : 'v1a')))];
+}
+
+function describeMissingHeaders(headers: ReturnType<typeof readWebhookHeaders>): string {
+  if (!headers.family) {
+    const foreign = headers.names.find((n) => /signature|x-hub|stripe/.test(n));
+    const seen = foreign ? `; found ${foreign}, which is not a Standard Webhooks header` : '';
+    return `missing svix-id, svix-timestamp and svix-signature headers (or their webhook-* equivalents)${seen}`;
+  }
+  const missing = (['id', 'timestamp', 'signature'] as const).filter((p) => !headers[p]).map((p) => `${headers.family}-${p}`);
+  const present = (['id', 'timestamp', 'signature'] as const).filter((p) => headers[p]).map((p) => `${headers.family}-${p}`);
+  const other = headers.family === 'svix' ? 'webhook' : 'svix';
+  const mixed = headers.names.some((n) => n.startsWith(`${other}-`))
+    ? `; ${other}-* headers are present too, but one delivery must use a single family`
+    : '';
+  return `missing ${missing.join(' and ')} header${missing.length > 1 ? 's' : ''} (found ${present.join(', ') || 'none'})${mixed}`;
+}
+
+function toBuffer(payload: string | Uint8Array): Buffer {
+  return typeof payload === 'string' ? Buffer.from(payload) : Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
+}
+
+function toUnixSeconds(value: number | Date): number {
+  return value instanceof Date ? value.getTime() / 1000 : value;
+}
