@@ -8,6 +8,7 @@ export type InputErrorCode =
   | 'invalid-payload'
   | 'invalid-headers'
   | 'unreadable-file'
+  | 'unwritable-file'
   | 'invalid-duration'
   | 'invalid-url'
   | 'unknown-event-type'
@@ -15,6 +16,7 @@ export type InputErrorCode =
   | 'invalid-override'
   | 'invalid-journal'
   | 'port-in-use'
+  | 'unreachable-forward'
   | 'tunnel';
 
 /** Bad input from the user: the CLI prints the message on one line and exits 2. */

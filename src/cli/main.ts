@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { registerVerify } from './commands/verify.js';
 import { registerSign } from './commands/sign.js';
+import { registerListen } from './commands/listen.js';
 import { reportError } from './errors.js';
 
 // Only command definitions load at start-up; each action imports its engine on demand, so `--help` stays fast.
@@ -25,7 +26,7 @@ Exit codes: 0 success, 1 the check or delivery failed, 2 usage error.
 The secret comes from --secret, else SCANDOCS_WEBHOOK_SECRET, else the built-in test secret.`,
   );
 
-for (const register of [registerVerify, registerSign]) register(program);
+for (const register of [registerListen, registerVerify, registerSign]) register(program);
 
 try {
   await program.parseAsync(process.argv);
