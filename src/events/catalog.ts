@@ -60,5 +60,5 @@ export function resolveEventType(type: string): EventType {
   if (isEventType(type)) return type;
   const guess = closestMatch(type, EVENT_TYPES);
   const hint = guess ? `did you mean "${guess}"? Valid types` : 'valid types';
-  throw new InputError('unknown-event-type', `unknown event type "${type}": ${hint}: ${EVENT_TYPES.join(', ')} (see scandocs-webhooks events)`);
+  throw new InputError('unknown-event-type', `unknown event type "${type}": ${hint}: ${EVENT_TYPES.join(', ')}`);
 }
