@@ -2,10 +2,17 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { registerVerify } from './commands/verify.js';
 import { registerSign } from './commands/sign.js';
+import { registerEvents } from './commands/events.js';
 import { reportError } from './errors.js';
 
 // Only command definitions load at start-up; each action imports its engine on demand, so `--help` stays fast.
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+// `scandocs-webhooks events --json | head -1` closes the pipe early: that is the reader being done, not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
 
 const program = new Command('scandocs-webhooks')
   .description('Test Scan Documents webhooks on your own machine: receive, send, sign, verify and check them.')
@@ -25,7 +32,7 @@ Exit codes: 0 success, 1 the check or delivery failed, 2 usage error.
 The secret comes from --secret, else SCANDOCS_WEBHOOK_SECRET, else the built-in test secret.`,
   );
 
-for (const register of [registerVerify, registerSign]) register(program);
+for (const register of [registerVerify, registerSign, registerEvents]) register(program);
 
 try {
   await program.parseAsync(process.argv);
