@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sign, newMessageId } from '../signature/index.js';
-import { buildEvent, EVENT_TYPES } from '../events/index.js';
+import { buildEvent, EVENT_TYPES, type ScanDocumentsEvent } from '../events/index.js';
 import type { Check, CheckContext, CheckRequest } from './types.js';
 
 /** Standard Webhooks refuses timestamps more than 5 minutes away; 10 minutes is clearly outside, either way. */
@@ -9,8 +9,6 @@ const REPLAY_OFFSET_SECONDS = 10 * 60;
 export const LARGE_PAYLOAD_BYTES = 256 * 1024;
 /** A plausible type Scan Documents could add tomorrow; the endpoint has never seen it. */
 export const UNKNOWN_EVENT_TYPE = 'file.updated';
-
-type Event = ReturnType<typeof buildEvent>;
 
 /**
  * The battery, in the order it runs and is reported: every accept check, then every refuse check, then the redirect
@@ -49,7 +47,7 @@ export const BATTERY: readonly Check[] = [
     group: 'must-accept',
     rule: 'an event type the endpoint has never seen is acknowledged, not refused',
     build: (context) => [
-      signed(context, UNKNOWN_EVENT_TYPE, { ...buildEvent('file.deleted'), type: UNKNOWN_EVENT_TYPE } as Event, {
+      signed(context, UNKNOWN_EVENT_TYPE, { ...buildEvent('file.deleted'), type: UNKNOWN_EVENT_TYPE }, {
         hint:
           `failed on an event type it has never seen (${UNKNOWN_EVENT_TYPE}): answer 2xx to types you do not handle and ` +
           'ignore them, or every type Scan Documents adds will fail and be retried for 48 hours',
@@ -81,13 +79,12 @@ export const BATTERY: readonly Check[] = [
     build(context) {
       const completed = buildEvent('task.completed');
       const created = buildEvent('task.created');
-      const { id, operation } = completed.data as { id: string; operation: string };
       // The same task, created a few seconds before it completed, delivered after it.
-      const late = {
+      const late: ScanDocumentsEvent = {
         ...created,
         timestamp: new Date(Date.parse(completed.timestamp) - 5_000).toISOString(),
-        data: { ...(created.data as object), id, operation },
-      } as Event;
+        data: { ...created.data, id: completed.data.id, operation: completed.data.operation },
+      };
       const hint =
         'failed when task.completed arrived before task.created: deliveries come in no guaranteed order, so ' +
         'upsert by data.id instead of assuming the creation event came first';
@@ -130,7 +127,7 @@ export const BATTERY: readonly Check[] = [
           'accepted a body that does not match its signature: the code checks that the headers are there but does ' +
           'not verify the signature over the raw body; verify it before handling the event',
       });
-      request.body = JSON.stringify({ ...event, data: { ...(event.data as object), name: 'tampered.pdf' } });
+      request.body = JSON.stringify({ ...event, data: { ...event.data, name: 'tampered.pdf' } });
       return [request];
     },
   },
@@ -203,7 +200,7 @@ interface SignedOptions {
   hint?: string;
 }
 
-function signed(context: CheckContext, label: string, event: Event, options: SignedOptions = {}): CheckRequest {
+function signed(context: CheckContext, label: string, event: ScanDocumentsEvent, options: SignedOptions = {}): CheckRequest {
   return signedBody(context, label, JSON.stringify(event), options);
 }
 
@@ -215,10 +212,8 @@ function signedBody(context: CheckContext, label: string, body: string, options:
 
 /** A task.completed event whose extracted text brings the body to exactly LARGE_PAYLOAD_BYTES. */
 function largeBody(): string {
-  const event = buildEvent('task.completed');
-  const data = event.data as Record<string, unknown>;
-  const withText = (content: string) =>
-    JSON.stringify({ ...event, data: { ...data, operation: 'extract-text', result: { content, format: 'plain' } } });
+  const event = buildEvent('task.completed', { variant: 'extract-text' });
+  const withText = (content: string) => JSON.stringify({ ...event, data: { ...event.data, result: { content, format: 'plain' } } });
   const room = LARGE_PAYLOAD_BYTES - Buffer.byteLength(withText(''));
   const line = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt. ';
   return withText(line.repeat(Math.ceil(room / line.length)).slice(0, room));

@@ -41,7 +41,7 @@ export function gradeCheck(check: Check, responses: CheckResponse[], grades: Req
     name: check.name,
     group: check.group,
     rule: check.rule,
-    passed: failure === undefined && grades.length > 0,
+    passed: failure === undefined,
     responses,
     ...(failure && !failure.ok ? { hint: failure.hint } : warning && warning.ok && warning.warning ? { warning: warning.warning } : {}),
   };
@@ -57,8 +57,7 @@ export function describeAttempt(request: CheckRequest, attempt: AttemptResult): 
 }
 
 function locationOf(attempt: Extract<AttemptResult, { kind: 'response' }>): string | undefined {
-  const value = (attempt.headers as Record<string, string | string[] | undefined>)['location'];
-  return Array.isArray(value) ? value[0] : value;
+  return attempt.headers['location'];
 }
 
 function redirectHint(group: CheckGroup, status: number, location: string | undefined): string {

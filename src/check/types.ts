@@ -1,7 +1,4 @@
-import type { AttemptResult } from '../delivery/attempt.js';
-
-/** Why no HTTP answer came: refused, dns, tls, timeout, reset, other. */
-export type AttemptErrorCause = Extract<AttemptResult, { kind: 'error' }>['cause'];
+import type { AttemptErrorCause } from '../delivery/attempt.js';
 
 /** The three headings of the report card, in the order the battery runs them. */
 export type CheckGroup = 'must-accept' | 'must-refuse' | 'must-not-redirect';

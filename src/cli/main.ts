@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { registerVerify } from './commands/verify.js';
 import { registerSign } from './commands/sign.js';
 import { registerEvents } from './commands/events.js';
+import { registerCheck } from './commands/check.js';
 import { reportError } from './errors.js';
 
 // Only command definitions load at start-up; each action imports its engine on demand, so `--help` stays fast.
@@ -27,12 +28,13 @@ Examples:
   $ scandocs-webhooks listen                              receive and verify events on http://127.0.0.1:4000
   $ scandocs-webhooks trigger task.completed --url http://127.0.0.1:4000/webhooks
   $ scandocs-webhooks sign --payload @event.json --curl http://localhost:3000/webhooks
+  $ scandocs-webhooks check --url http://localhost:3000/webhooks
 
 Exit codes: 0 success, 1 the check or delivery failed, 2 usage error.
 The secret comes from --secret, else SCANDOCS_WEBHOOK_SECRET, else the built-in test secret.`,
   );
 
-for (const register of [registerVerify, registerSign, registerEvents]) register(program);
+for (const register of [registerVerify, registerSign, registerEvents, registerCheck]) register(program);
 
 try {
   await program.parseAsync(process.argv);
