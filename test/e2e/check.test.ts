@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'svix';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 import { startWebhookEndpoint, type EndpointFlaw, type WebhookEndpointOptions } from '../helpers/webhook-endpoints.js';
 
 const ACCEPTS = [
@@ -239,6 +240,37 @@ describe('check selection and usage', () => {
     expect(lines.map((line) => line.type)).toEqual(['unreachable', 'summary']);
     expect(lines[0]).toMatchObject({ url, cause: 'refused' });
     expect(lines[1]).toMatchObject({ ok: false, passed: 0, total: ALL.length, unreachable: { cause: 'refused' } });
+  });
+});
+
+describe('check in a terminal', () => {
+  /** Runs the CLI under `script`, a real pseudo-terminal, so ui.interactive (and the ora spinner) is on. */
+  function inTerminal(setup: string, args: string[]): Promise<{ code: number | null; output: string }> {
+    // `timeout` bounds the CLI itself: killing `script` would not reach it (it runs in its own session on the pty).
+    const command = `${setup}timeout -s KILL 12 ${[process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ')}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', SCANDOCS_WEBHOOK_SECRET: '' };
+    delete env.CI;
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    return new Promise((resolve) => child.on('close', (code) => (clearTimeout(timer), resolve({ code, output }))));
+  }
+
+  it('check shows a spinner per check in a terminal, and clears it before each result', async () => {
+    const server = await endpoint();
+    const { code, output } = await inTerminal('stty cols 100; ', ['check', '--url', server.endpoint, '--only', 'accepts-file.created']);
+    expect(output).toContain('accepts-file.created (1/1)');
+    expect(output).toMatch(/✓ accepts-file.created\s+200/);
+    expect(code).toBe(0);
+  });
+
+  // Regression: a pty that reports 0 columns made ora's line clearing loop forever, and check never ended.
+  it('check finishes in a terminal that reports 0 columns', async () => {
+    const server = await endpoint();
+    const { code, output } = await inTerminal('', ['check', '--url', server.endpoint, '--only', 'accepts-file.created']);
+    expect(output).toContain('Score: 1/1 checks passed');
+    expect(code).toBe(0);
   });
 });
 

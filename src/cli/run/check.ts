@@ -35,8 +35,13 @@ export async function runCheck(options: CheckCommandOptions): Promise<number> {
   ui.line(`Checking ${url}, ${formatDuration(timeoutMs)} allowed per delivery`);
   ui.line(ui.color.dim(`signing with ${maskSecret(secret)}${from}`));
   const spinner = ui.interactive ? (await import('ora')).default({ stream: ui.stream }) : undefined;
-  const summary = await runChecks({ url, secret, timeoutMs, checks, onReport: createRenderer(ui, spinner) });
-  return summary.failed === 0 && !summary.unreachable ? EXIT_OK : EXIT_FAILED;
+  try {
+    const summary = await runChecks({ url, secret, timeoutMs, checks, onReport: createRenderer(ui, spinner) });
+    return summary.failed === 0 && !summary.unreachable ? EXIT_OK : EXIT_FAILED;
+  } finally {
+    // A running spinner's timer would keep the process alive after an unexpected error.
+    spinner?.stop();
+  }
 }
 
 /** Turns the runner's reports into the report card (and, with --json, one object per check and a summary). */
