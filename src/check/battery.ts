@@ -30,7 +30,7 @@ export const BATTERY: readonly Check[] = [
     build(context) {
       const body = JSON.stringify(buildEvent('file.created'));
       const id = newMessageId();
-      const stale = sign({ payload: body, secret: otherSecret(), id, timestamp: context.now });
+      const retiredKey = sign({ payload: body, secret: otherSecret(), id, timestamp: context.now });
       const request = signedBody(context, 'file.created, signed with two keys', body, {
         id,
         hint:
@@ -38,7 +38,7 @@ export const BATTERY: readonly Check[] = [
           'entry (as the svix library does), not only the first, or key rotation will break your endpoint',
       });
       // The matching signature comes second: a verifier that reads only the first entry fails, as it would in production.
-      request.headers['svix-signature'] = `${stale.signature} ${request.headers['svix-signature']}`;
+      request.headers['svix-signature'] = `${retiredKey.signature} ${request.headers['svix-signature']}`;
       return [request];
     },
   },
@@ -63,7 +63,7 @@ export const BATTERY: readonly Check[] = [
       const id = newMessageId();
       return [
         signed(context, 'task.created', event, { id }),
-        signed(context, `task.created again, same svix-id`, event, {
+        signed(context, 'task.created again, same svix-id', event, {
           id,
           hint:
             'refused a retry of a message it had already accepted: a repeated svix-id is a retry, answer 2xx again ' +

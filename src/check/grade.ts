@@ -35,16 +35,10 @@ export function gradeAttempt(group: CheckGroup, request: CheckRequest, attempt: 
 
 /** Combines a check's request grades: it passes when every request got the right kind of answer. */
 export function gradeCheck(check: Check, responses: CheckResponse[], grades: RequestGrade[]): CheckResult {
-  const failure = grades.find((grade) => !grade.ok);
-  const warning = grades.find((grade) => grade.ok && grade.warning);
-  return {
-    name: check.name,
-    group: check.group,
-    rule: check.rule,
-    passed: failure === undefined,
-    responses,
-    ...(failure && !failure.ok ? { hint: failure.hint } : warning && warning.ok && warning.warning ? { warning: warning.warning } : {}),
-  };
+  const base = { name: check.name, group: check.group, rule: check.rule, responses };
+  for (const grade of grades) if (!grade.ok) return { ...base, passed: false, hint: grade.hint };
+  const warning = grades.map((grade) => (grade.ok ? grade.warning : undefined)).find(Boolean);
+  return { ...base, passed: true, ...(warning ? { warning } : {}) };
 }
 
 /** The report's view of one request's result: status, latency, and the Location of a redirect. */

@@ -12,7 +12,7 @@ export interface CheckContext {
 
 /** One HTTP POST a check sends, exactly as it goes on the wire. */
 export interface CheckRequest {
-  /** What this request is, for the report: `task.completed`, `retry of msg_…`. */
+  /** What this request is, for the report: `task.completed`, `task.created again, same svix-id`. */
   label: string;
   headers: Record<string, string>;
   body: string;
@@ -30,7 +30,7 @@ export interface Check {
   group: CheckGroup;
   /** The rule, one sentence. */
   rule: string;
-  /** Requests sent in order, on one connection's worth of time each (the timeout bounds every one). */
+  /** The requests to send, in order; the timeout bounds each one. */
   build(context: CheckContext): CheckRequest[];
 }
 

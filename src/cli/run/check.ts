@@ -37,7 +37,7 @@ export async function runCheck(options: CheckCommandOptions): Promise<number> {
   const spinner = ui.interactive ? (await import('ora')).default({ stream: ui.stream }) : undefined;
   try {
     const summary = await runChecks({ url, secret, timeoutMs, checks, onReport: createRenderer(ui, spinner) });
-    return summary.failed === 0 && !summary.unreachable ? EXIT_OK : EXIT_FAILED;
+    return summary.failed === 0 ? EXIT_OK : EXIT_FAILED;
   } finally {
     // A running spinner's timer would keep the process alive after an unexpected error.
     spinner?.stop();
@@ -80,7 +80,7 @@ function createRenderer(ui: Ui, spinner: Ora | undefined): (report: CheckReport)
           const score = `Score: ${summary.passed}/${summary.total} checks passed${warnings}`;
           ui.line(summary.failed === 0 ? color.green(score) : color.red(score));
         }
-        ui.record({ type: 'summary', ok: summary.failed === 0 && !summary.unreachable, ...summary });
+        ui.record({ type: 'summary', ok: summary.failed === 0, ...summary });
         return;
       }
     }
@@ -92,8 +92,7 @@ function printResult(ui: Ui, result: CheckResult): void {
   const { color } = ui;
   const mark = result.passed ? (result.warning ? color.yellow('✓') : color.green('✓')) : color.red('✗');
   const statuses = result.responses.map((response) => (response.status === undefined ? response.error!.cause : String(response.status))).join(' → ');
-  const latency = Math.max(0, ...result.responses.map((response) => response.latencyMs));
-  ui.line(`  ${mark} ${result.name.padEnd(NAME_WIDTH)}  ${statuses.padEnd(11)} ${color.dim(formatDuration(latency).padStart(6))}`);
+  ui.line(`  ${mark} ${result.name.padEnd(NAME_WIDTH)}  ${statuses.padEnd(11)} ${color.dim(formatDuration(slowest(result)).padStart(6))}`);
   if (result.hint) ui.line(`      ${color.red(result.hint)}`);
   else if (result.warning) ui.line(`      ${color.yellow(`warning: ${result.warning}`)}`);
 }
@@ -105,13 +104,18 @@ function jsonResult(result: CheckResult): object {
     group: result.group,
     passed: result.passed,
     status: last?.status ?? null,
-    latencyMs: Math.max(0, ...result.responses.map((response) => response.latencyMs)),
+    latencyMs: slowest(result),
     ...(last?.location ? { location: last.location } : {}),
     ...(result.warning ? { warning: result.warning } : {}),
     ...(result.hint ? { hint: result.hint } : {}),
     rule: result.rule,
     responses: result.responses,
   };
+}
+
+/** The latency a check reports: its slowest request's. */
+function slowest(result: CheckResult): number {
+  return Math.max(0, ...result.responses.map((response) => response.latencyMs));
 }
 
 function printList(ui: Ui, checks: Check[]): void {
