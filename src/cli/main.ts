@@ -4,7 +4,6 @@ import { registerVerify } from './commands/verify.js';
 import { registerSign } from './commands/sign.js';
 import { registerEvents } from './commands/events.js';
 import { registerCheck } from './commands/check.js';
-import { reportError } from './errors.js';
 
 // Only command definitions load at start-up; each action imports its engine on demand, so `--help` stays fast.
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -43,6 +42,7 @@ try {
     // Commander has already printed its one-line message (or the help/version text).
     process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else {
+    const { reportError } = await import('./errors.js');
     process.exitCode = reportError(error, program.opts().debug === true);
   }
 }
