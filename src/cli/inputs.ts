@@ -49,8 +49,3 @@ export function resolveSecrets(given: string[] | string | undefined, env = proce
   }
   return resolved;
 }
-
-/** Commander collector for repeatable options. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
