@@ -1,4 +1,6 @@
 import { InputError } from '../errors.js';
+import { EVENT_TYPES } from '../events/types.js';
+import { closestMatch } from '../util/closest.js';
 
 /** An event-type pattern such as `task.*`, `task.completed` or `*`; `*` matches any run of characters. */
 export interface TypePattern {
@@ -17,7 +19,18 @@ export function parseTypePatterns(text: string, flag: string): TypePattern[] {
       `${flag} "${text}" is not a list of event types: use types or patterns separated by commas, e.g. 'task.*' or 'task.completed,file.created'`,
     );
   }
-  return parts.map((p) => ({ text: p, regex: new RegExp(`^${p.replace(/[.-]/g, '\\$&').replace(/\*/g, '.*')}$`) }));
+  const patterns = parts.map((p) => ({ text: p, regex: new RegExp(`^${p.replace(/[.-]/g, '\\$&').replace(/\*/g, '.*')}$`) }));
+  // A typo would silently match nothing: every delivery filtered out, or a route never taken.
+  for (const pattern of patterns) {
+    if (!EVENT_TYPES.some((type) => pattern.regex.test(type))) {
+      const guess = closestMatch(pattern.text, EVENT_TYPES);
+      throw new InputError(
+        'unknown-event-type',
+        `${flag} "${pattern.text}" matches no Scan Documents event type${guess ? `: did you mean ${guess}?` : ''} (types: ${EVENT_TYPES.join(', ')})`,
+      );
+    }
+  }
+  return patterns;
 }
 
 /** True when the type matches one of the patterns. An unknown type matches only `*`. */

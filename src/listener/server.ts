@@ -92,6 +92,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const started = performance.now();
     const info: InFlight = { method: req.method ?? 'GET', path: req.url ?? '/', receivedAt: now(), settled: false };
     inFlight.set(req.socket, info);
+    try {
+      await handleRequest(req, res, info, started);
+    } finally {
+      // The next request on a kept-alive connection must not be mistaken for this one.
+      if (inFlight.get(req.socket) === info) inFlight.delete(req.socket);
+    }
+  }
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse, info: InFlight, started: number): Promise<void> {
     const body = await readBody(req, res, info);
     if (!body) return;
     let answer: Answer;
@@ -116,7 +125,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       const tooLarge = (size: string) => {
         const message = `body ${size} is over the ${formatSize(options.maxBodyBytes)} limit (raise it with --max-body)`;
         // Close after answering: the rest of an oversized body is not worth reading.
-        res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(`${message}\n`);
+        const text = `${message}\n`;
+        res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text);
         reject('body-too-large', message, 413);
       };
       const declared = Number(req.headers['content-length']);
@@ -178,8 +188,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     const info = inFlight.get(socket);
     const code = error.code ?? '';
-    if (code === 'ECONNRESET' || code === 'EPIPE' || !socket.writable) {
-      // The client went away; an unfinished request is reported by its body reader.
+    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'HPE_INVALID_EOF_STATE' || !socket.writable) {
+      // The client went away. A request it was sending is reported by its body reader; one cut off in its
+      // headers has no reader, so it is reported here.
+      if (code === 'HPE_INVALID_EOF_STATE' && !info) {
+        options.onRejected({ reason: 'aborted', receivedAt: now(), message: 'the client went away in the middle of its request headers; nothing was answered' });
+      }
       socket.destroy();
       return;
     }
