@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import { registerVerify } from './commands/verify.js';
 import { registerSign } from './commands/sign.js';
 import { registerEvents } from './commands/events.js';
+import { registerTrigger } from './commands/trigger.js';
+import { registerReplay } from './commands/replay.js';
 import { reportError } from './errors.js';
 
 // Only command definitions load at start-up; each action imports its engine on demand, so `--help` stays fast.
@@ -32,7 +34,7 @@ Exit codes: 0 success, 1 the check or delivery failed, 2 usage error.
 The secret comes from --secret, else SCANDOCS_WEBHOOK_SECRET, else the built-in test secret.`,
   );
 
-for (const register of [registerVerify, registerSign, registerEvents]) register(program);
+for (const register of [registerVerify, registerSign, registerEvents, registerTrigger, registerReplay]) register(program);
 
 try {
   await program.parseAsync(process.argv);

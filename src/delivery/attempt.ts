@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from 'undici';
+import { formatDuration } from '../util/duration.js';
 
 /** One HTTP POST of a signed webhook, exactly as given: no header is added, no redirect followed. */
 export interface AttemptRequest {
@@ -67,7 +68,7 @@ export async function attemptDelivery(attempt: AttemptRequest, dispatcher?: Disp
   } catch (error) {
     const timedOut = controller.signal.aborted;
     const cause = timedOut ? 'timeout' : classifyNetworkError(error);
-    const message = timedOut ? `no complete response within ${attempt.timeoutMs} ms` : describeNetworkError(error);
+    const message = timedOut ? `no complete response within ${formatDuration(attempt.timeoutMs)}` : describeNetworkError(error);
     return { kind: 'error', ok: false, cause, message, latencyMs: latency() };
   } finally {
     clearTimeout(timer);

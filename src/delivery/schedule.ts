@@ -123,8 +123,9 @@ export function planRetry(context: RetryContext): RetryDecision {
 
   const baseMs = PRODUCTION_DELAYS_MS[nextAttempt - 1]!;
   let delayMs = baseMs * (1 + JITTER * (2 * context.random() - 1));
-  const throttled = result.kind === 'error' ? (result.cause === 'timeout' ? 'timeout' : undefined) : result.status === 429 ? '429' : undefined;
-  if (throttled) delayMs = Math.max(delayMs, THROTTLED_MIN_DELAY_MS);
+  const slowedBy = result.kind === 'error' ? (result.cause === 'timeout' ? 'timeout' : undefined) : result.status === 429 ? '429' : undefined;
+  const throttled = slowedBy && delayMs < THROTTLED_MIN_DELAY_MS ? slowedBy : undefined;
+  if (throttled) delayMs = THROTTLED_MIN_DELAY_MS;
   const retryAfterMs = result.kind === 'response' ? parseRetryAfter(result.headers['retry-after'], context.now) : undefined;
   if (retryAfterMs !== undefined) delayMs = Math.min(Math.max(retryAfterMs, delayMs), 2 * delayMs);
 

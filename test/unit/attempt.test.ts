@@ -93,7 +93,7 @@ describe('attemptDelivery', () => {
   it('attemptDelivery() times out when the response headers come too late', async () => {
     const server = await serve((_req, res) => void setTimeout(() => res.end('late'), 1000));
     const result = await attemptDelivery({ url: server.url, headers: {}, body: '{}', timeoutMs: 150 });
-    expect(result).toMatchObject({ kind: 'error', cause: 'timeout', message: 'no complete response within 150 ms' });
+    expect(result).toMatchObject({ kind: 'error', cause: 'timeout', message: 'no complete response within 150ms' });
     expect(result.latencyMs).toBeLessThan(900);
   });
 

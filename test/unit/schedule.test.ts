@@ -62,8 +62,8 @@ describe('planRetry', () => {
     expect(plan(1, response(429))).toMatchObject({ productionDelayMs: 60_000, waitMs: 6, throttled: '429' });
     expect(plan(1, refused)).toMatchObject({ productionDelayMs: 5000 });
     expect(plan(1, refused)).not.toHaveProperty('throttled');
-    // The minimum is a floor: a longer scheduled delay stands.
-    expect(plan(3, response(429))).toMatchObject({ productionDelayMs: 1_800_000, throttled: '429' });
+    // The minimum is a floor: a longer scheduled delay stands, and is not reported as throttled.
+    expect(plan(3, response(429))).toEqual({ retry: true, nextAttempt: 4, productionDelayMs: 1_800_000, waitMs: 180 });
   });
 
   it('planRetry() honours Retry-After within [delay, 2×delay]', () => {
