@@ -76,12 +76,14 @@ export function parseCount(text: string, flag: string, max: number): number {
  * 0 when every message was delivered, 1 when any finally failed.
  */
 export async function runDeliveries(messages: OutgoingMessage[], settings: DeliverySettings, ui: Ui, what: string): Promise<number> {
-  const [{ Agent }, { deliverBatch }, { createDeliveryRenderer }] = await Promise.all([
-    import('undici'),
+  const [{ createDeliveryAgent }, { deliverBatch }, { createDeliveryRenderer }] = await Promise.all([
+    import('../delivery/attempt.js'),
     import('../delivery/batch.js'),
     import('./delivery-renderer.js'),
   ]);
-  const renderer = await createDeliveryRenderer(ui, { verbose: settings.verbose, spinner: ui.interactive && settings.schedule.waitsMs.length > 1 });
+  // A terminal reporting 0 columns (some CI ptys) would make ora's line clearing loop forever: plain lines there.
+  const spinner = ui.interactive && (ui.stream.columns ?? 0) > 0 && settings.schedule.waitsMs.length > 1;
+  const renderer = await createDeliveryRenderer(ui, { verbose: settings.verbose, spinner });
   const { color } = ui;
   const secretNote = settings.secretSource === 'default' ? ' (the built-in test secret)' : settings.secretSource === 'env' ? ' (from $SCANDOCS_WEBHOOK_SECRET)' : '';
   const parallel = settings.concurrency > 1 ? ` · ${settings.concurrency} at a time` : '';
@@ -91,7 +93,7 @@ export async function runDeliveries(messages: OutgoingMessage[], settings: Deliv
     ),
   );
   // One keep-alive pool per origin, shared by every message and retry of the run.
-  const agent = new Agent({ keepAliveTimeout: 10_000 });
+  const agent = createDeliveryAgent();
   try {
     const summary = await deliverBatch(messages, {
       url: settings.url,

@@ -26,7 +26,12 @@ export interface DeliveryRenderer {
 export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean; spinner: boolean }): Promise<DeliveryRenderer> {
   const { color } = ui;
   const countdown = options.spinner ? createCountdown(ui, (await import('ora')).default) : undefined;
-  const line = (text = '') => (countdown ? countdown.around(() => ui.line(text)) : ui.line(text));
+  // Thousands of deliveries make thousands of lines: written one by one, each is a blocking syscall on a pipe,
+  // which costs more than the deliveries. Without a spinner to interleave with, lines leave in batches.
+  const human = countdown ? undefined : createBatchedWriter(ui.stream);
+  const records = ui.json ? createBatchedWriter(process.stdout) : undefined;
+  const line = (text = '') => (human ? human.write(`${text}\n`) : countdown!.around(() => ui.line(text)));
+  const record = (value: object) => records?.write(`${JSON.stringify(value)}\n`);
 
   const label = (m: MessageRef) =>
     `${color.bold(m.eventType ?? 'body')} ${m.eventId ?? m.messageId}${m.copy ? color.yellow(` (copy ${m.copy}, same svix-id)`) : ''}`;
@@ -62,7 +67,7 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
             for (const preview of previewLines(result.body)) line(color.dim(`    ${preview}`));
           }
         }
-        ui.record({
+        record({
           type: 'attempt',
           ...refFields(report.message),
           attempt,
@@ -97,7 +102,7 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
           const why = report.reason === 'aborted' ? 'the endpoint answered webhook-delivery: abort-message' : report.attempts === 1 ? 'no retries' : 'no retries left';
           line(`${color.red('✗ gave up')} on ${label(report.message)} after ${report.attempts} ${plural}${at}: ${why}`);
         }
-        ui.record({
+        record({
           type: 'result',
           ...refFields(report.message),
           outcome: report.type,
@@ -121,10 +126,18 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
         ? `${color.green(`delivered ${result.delivered} of ${result.total} ${events}`)}${tail}`
         : `${color.red(`${result.failed} of ${result.total} ${events} gave up`)}, ${result.delivered} delivered${tail}`,
     );
-    ui.record({ type: 'summary', ...result });
+    record({ type: 'summary', ...result });
   }
 
-  return { onReport, summary, close: () => countdown?.stop() };
+  return {
+    onReport,
+    summary,
+    close: () => {
+      countdown?.stop();
+      human?.flush();
+      records?.flush();
+    },
+  };
 }
 
 /** Where an attempt falls in production, counted from the first attempt: +0s, +5s, +35m05s. */
@@ -156,6 +169,30 @@ function indent(text: string, prefix: string): string {
     .split(/\r?\n/)
     .map((l) => `${prefix}${l}`)
     .join('\n');
+}
+
+/** Collects text and writes it in one call per turn of the event loop (or every 64 KiB). */
+function createBatchedWriter(stream: NodeJS.WritableStream) {
+  let pending: string[] = [];
+  let size = 0;
+  let scheduled: NodeJS.Immediate | undefined;
+  const flush = () => {
+    if (scheduled) clearImmediate(scheduled);
+    scheduled = undefined;
+    if (pending.length === 0) return;
+    stream.write(pending.join(''));
+    pending = [];
+    size = 0;
+  };
+  return {
+    write(text: string) {
+      pending.push(text);
+      size += text.length;
+      if (size >= 64 * 1024) flush();
+      else scheduled ??= setImmediate(flush);
+    },
+    flush,
+  };
 }
 
 /** One ora spinner counting down the soonest retry wait; the other waiting messages are counted beside it. */
