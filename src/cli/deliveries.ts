@@ -75,7 +75,7 @@ export function parseCount(text: string, flag: string, max: number): number {
  * Sends the messages with the shared settings, renders every report, and returns the exit code:
  * 0 when every message was delivered, 1 when any finally failed.
  */
-export async function runDeliveries(messages: OutgoingMessage[], settings: DeliverySettings, ui: Ui, what: string): Promise<number> {
+export async function runDeliveries(messages: Iterable<OutgoingMessage>, settings: DeliverySettings, ui: Ui, what: string): Promise<number> {
   const [{ createDeliveryAgent }, { deliverBatch }, { createDeliveryRenderer }] = await Promise.all([
     import('../delivery/attempt.js'),
     import('../delivery/batch.js'),

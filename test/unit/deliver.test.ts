@@ -165,7 +165,7 @@ describe('batches', () => {
 
   it('arrangeBatch() follows each message with a same-id copy, and a shuffle is never the original order', () => {
     const messages = ['a', 'b', 'c'].map((id) => ({ messageId: id, body: Buffer.from(id) }));
-    expect(arrangeBatch(messages, { duplicate: true }).map((m) => [m.messageId, m.copy])).toEqual([
+    expect([...arrangeBatch(messages, { duplicate: true })].map((m) => [m.messageId, m.copy])).toEqual([
       ['a', undefined],
       ['a', 2],
       ['b', undefined],
@@ -174,9 +174,9 @@ describe('batches', () => {
       ['c', 2],
     ]);
     // random() ≈ 1 makes Fisher–Yates swap nothing: the rotation still moves every message.
-    expect(arrangeBatch(messages, { shuffle: true, random: () => 0.9999 }).map((m) => m.messageId)).toEqual(['b', 'c', 'a']);
-    expect(arrangeBatch(messages, { shuffle: true, random: () => 0 }).map((m) => m.messageId)).toEqual(['b', 'c', 'a']);
-    const two = arrangeBatch(messages.slice(0, 2), { shuffle: true, random: () => 0.9999 });
+    expect([...arrangeBatch(messages, { shuffle: true, random: () => 0.9999 })].map((m) => m.messageId)).toEqual(['b', 'c', 'a']);
+    expect([...arrangeBatch(messages, { shuffle: true, random: () => 0 })].map((m) => m.messageId)).toEqual(['b', 'c', 'a']);
+    const two = [...arrangeBatch(messages.slice(0, 2), { shuffle: true, random: () => 0.9999 })];
     expect(two.map((m) => m.messageId)).toEqual(['b', 'a']);
   });
 });

@@ -14,33 +14,42 @@ export async function runTrigger(types: string[], options: TriggerCommandOptions
   const ui = createUi(options);
   const settings = resolveDeliverySettings(options);
   const count = parseCount(options.count, '--count', MAX_COUNT);
-  const messages = options.data === undefined ? buildMessages(types, options, count) : await customMessages(types, options, count);
+  const { messages, total } = options.data === undefined ? catalogMessages(types, options, count) : await customMessages(types, options, count);
   const { arrangeBatch } = await import('../../delivery/batch.js');
   const batch = arrangeBatch(messages, { duplicate: options.duplicate, shuffle: options.shuffle });
-  const what = `sending ${batch.length} ${batch.length === 1 ? 'event' : 'events'}${options.duplicate ? ' (each twice, same svix-id)' : ''}${options.shuffle ? ', shuffled' : ''}`;
+  const sends = options.duplicate ? total * 2 : total;
+  const what = `sending ${sends} ${sends === 1 ? 'event' : 'events'}${options.duplicate ? ' (each twice, same svix-id)' : ''}${options.shuffle ? ', shuffled' : ''}`;
   return runDeliveries(batch, settings, ui, what);
 }
 
+interface PlannedMessages {
+  messages: Iterable<OutgoingMessage>;
+  total: number;
+}
+
 /** `count` rounds of every requested type, each event fresh from the catalog (new event id, now). */
-function buildMessages(types: string[], options: TriggerCommandOptions, count: number): OutgoingMessage[] {
+function catalogMessages(types: string[], options: TriggerCommandOptions, count: number): PlannedMessages {
   if (options.all && types.length > 0) throw new InputError('usage', `pass event types or --all, not both (got --all and ${types.join(' ')})`);
   const selected = options.all ? [...EVENT_TYPES] : types;
   if (selected.length === 0) {
     throw new InputError('usage', `name at least one event type (${EVENT_TYPES.join(', ')}), or --all, or --data @event.json`);
   }
-  // Build one of each first: an unknown type, variant or bad --set fails before any event is sent.
-  const messages: OutgoingMessage[] = [];
-  for (let round = 0; round < count; round++) {
-    for (const type of selected) {
-      const event = buildEvent(type, { variant: options.variant, set: options.set });
-      messages.push({ messageId: newMessageId(), body: Buffer.from(JSON.stringify(event)), eventId: event.id, eventType: event.type });
-    }
+  const build = (type: string): OutgoingMessage => {
+    const event = buildEvent(type, { variant: options.variant, set: options.set });
+    return { messageId: newMessageId(), body: Buffer.from(JSON.stringify(event)), eventId: event.id, eventType: event.type };
+  };
+  // The first round is built now, so an unknown type or variant or a bad --set fails before anything is sent;
+  // the other rounds are built as the deliveries go out.
+  const first = selected.map(build);
+  function* rounds(): Generator<OutgoingMessage> {
+    yield* first;
+    for (let round = 1; round < count; round++) for (const type of selected) yield build(type);
   }
-  return messages;
+  return { messages: rounds(), total: count * selected.length };
 }
 
 /** `--data`: the given bytes, unchanged, `count` times under fresh svix-ids. */
-async function customMessages(types: string[], options: TriggerCommandOptions, count: number): Promise<OutgoingMessage[]> {
+async function customMessages(types: string[], options: TriggerCommandOptions, count: number): Promise<PlannedMessages> {
   if (types.length > 0 || options.all || options.variant !== undefined || options.set !== undefined) {
     throw new InputError('usage', '--data sends its own body as is: drop the event types, --all, --variant and --set (edit the file instead)');
   }
@@ -48,7 +57,8 @@ async function customMessages(types: string[], options: TriggerCommandOptions, c
   const parsed = options.raw ? undefined : parseJsonBody(body, options.data!);
   const eventId = typeof parsed?.id === 'string' ? parsed.id : undefined;
   const eventType = typeof parsed?.type === 'string' ? parsed.type : undefined;
-  return Array.from({ length: count }, () => ({ messageId: newMessageId(), body, eventId, eventType }));
+  const messages = Array.from({ length: count }, () => ({ messageId: newMessageId(), body, eventId, eventType }));
+  return { messages, total: count };
 }
 
 /** Scan Documents always sends JSON: a body that does not parse is almost always a broken edit, so say where. */
