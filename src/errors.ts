@@ -12,6 +12,7 @@ export type InputErrorCode =
   | 'invalid-url'
   | 'unknown-event-type'
   | 'unknown-variant'
+  | 'unknown-check'
   | 'invalid-override'
   | 'invalid-journal'
   | 'port-in-use'

@@ -5,7 +5,7 @@ import { registerSign } from './commands/sign.js';
 import { registerEvents } from './commands/events.js';
 import { registerTrigger } from './commands/trigger.js';
 import { registerReplay } from './commands/replay.js';
-import { reportError } from './errors.js';
+import { registerCheck } from './commands/check.js';
 
 // Only command definitions load at start-up; each action imports its engine on demand, so `--help` stays fast.
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -29,12 +29,13 @@ Examples:
   $ scandocs-webhooks listen                              receive and verify events on http://127.0.0.1:4000
   $ scandocs-webhooks trigger task.completed --url http://127.0.0.1:4000/webhooks
   $ scandocs-webhooks sign --payload @event.json --curl http://localhost:3000/webhooks
+  $ scandocs-webhooks check --url http://localhost:3000/webhooks
 
 Exit codes: 0 success, 1 the check or delivery failed, 2 usage error.
 The secret comes from --secret, else SCANDOCS_WEBHOOK_SECRET, else the built-in test secret.`,
   );
 
-for (const register of [registerVerify, registerSign, registerEvents, registerTrigger, registerReplay]) register(program);
+for (const register of [registerVerify, registerSign, registerEvents, registerTrigger, registerReplay, registerCheck]) register(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -43,6 +44,7 @@ try {
     // Commander has already printed its one-line message (or the help/version text).
     process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else {
+    const { reportError } = await import('./errors.js');
     process.exitCode = reportError(error, program.opts().debug === true);
   }
 }
