@@ -6,7 +6,7 @@ import { maskSecret } from '../signature/index.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 import type { DeliveryCommandOptions } from './commands/delivery-options.js';
 import { EXIT_FAILED, EXIT_OK } from './errors.js';
-import { parseHeaderFlag, resolveSecrets, type ResolvedSecrets } from './inputs.js';
+import { parseHeaderFlag, resolveSigningSecret, type ResolvedSecrets } from './inputs.js';
 import type { Ui } from './ui.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -29,11 +29,7 @@ export interface DeliverySettings {
 /** Checks every shared option before anything is sent, so bad input is one line and exit 2, never a half-run. */
 export function resolveDeliverySettings(options: DeliveryCommandOptions): DeliverySettings {
   const url = parseEndpointUrl(options.url);
-  const { secrets, source } = resolveSecrets(options.secret);
-  const secret = secrets[0]!;
-  if (secret.startsWith('whpk_')) {
-    throw new InputError('invalid-secret', 'a whpk_ public key can only verify: sign with the whsec_ secret (or a whsk_ signing key)');
-  }
+  const { secret, source } = resolveSigningSecret(options.secret);
   const headers = Object.fromEntries((options.header ?? []).map(parseHeaderFlag));
   const timeoutMs = parseDuration(options.timeout, '--timeout');
   if (timeoutMs <= 0) throw new InputError('invalid-duration', `--timeout ${options.timeout} must be more than 0, e.g. --timeout 5s`);
@@ -49,7 +45,7 @@ export function resolveDeliverySettings(options: DeliveryCommandOptions): Delive
   };
 }
 
-export function parseEndpointUrl(text: string): string {
+function parseEndpointUrl(text: string): string {
   let url: URL | undefined;
   try {
     url = new URL(text);

@@ -15,7 +15,7 @@ const SPINNER_TICK_MS = 100;
 export interface DeliveryRenderer {
   onReport(report: DeliveryReport): void;
   summary(summary: BatchSummary): void;
-  /** Stops the spinner, if any. */
+  /** Stops the spinner, if any, and writes what is still buffered. */
   close(): void;
 }
 

@@ -377,5 +377,8 @@ describe('scandocs-webhooks trigger: bad input', () => {
     await bad(['file.created', '--schedule', 'fast', '--time-scale', '10', '--url', 'URL'], /--time-scale compresses the production schedule/);
   });
 
+  it('trigger with a whpk_ public key says it can only verify', () =>
+    bad(['file.created', '--secret', `whpk_${Buffer.alloc(32, 7).toString('base64')}`, '--url', 'URL'], /a whpk_ public key can only verify/));
+
   it('trigger without any type, --all or --data says what to pass', () => bad(['--url', 'URL'], /name at least one event type .* or --all, or --data @event\.json/));
 });
