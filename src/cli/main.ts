@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import { registerVerify } from './commands/verify.js';
 import { registerSign } from './commands/sign.js';
 import { registerEvents } from './commands/events.js';
+import { registerTrigger } from './commands/trigger.js';
+import { registerReplay } from './commands/replay.js';
 import { registerCheck } from './commands/check.js';
 import { registerListen } from './commands/listen.js';
 
@@ -34,7 +36,7 @@ Exit codes: 0 success, 1 the check or delivery failed, 2 usage error.
 The secret comes from --secret, else SCANDOCS_WEBHOOK_SECRET, else the built-in test secret.`,
   );
 
-for (const register of [registerListen, registerVerify, registerSign, registerEvents, registerCheck]) register(program);
+for (const register of [registerListen, registerVerify, registerSign, registerEvents, registerTrigger, registerReplay, registerCheck]) register(program);
 
 try {
   await program.parseAsync(process.argv);

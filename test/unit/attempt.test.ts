@@ -2,8 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Agent } from 'undici';
-import { attemptDelivery, classifyNetworkError, RESPONSE_BODY_LIMIT } from '../../src/delivery/attempt.js';
+import { attemptDelivery, classifyNetworkError, createDeliveryAgent, RESPONSE_BODY_LIMIT } from '../../src/delivery/attempt.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 const servers: Array<{ close(): Promise<void> | void }> = [];
@@ -93,7 +92,7 @@ describe('attemptDelivery', () => {
   it('attemptDelivery() times out when the response headers come too late', async () => {
     const server = await serve((_req, res) => void setTimeout(() => res.end('late'), 1000));
     const result = await attemptDelivery({ url: server.url, headers: {}, body: '{}', timeoutMs: 150 });
-    expect(result).toMatchObject({ kind: 'error', cause: 'timeout', message: 'no complete response within 150 ms' });
+    expect(result).toMatchObject({ kind: 'error', cause: 'timeout', message: 'no complete response within 150ms' });
     expect(result.latencyMs).toBeLessThan(900);
   });
 
@@ -121,9 +120,21 @@ describe('attemptDelivery', () => {
     expect(result.kind === 'response' && result.body.length).toBe(RESPONSE_BODY_LIMIT);
   });
 
+  it('attemptDelivery() stops reading a response past 1 MiB and still reports its status and first 64 KiB', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(500);
+      const chunk = Buffer.alloc(256 * 1024, 'y');
+      for (let i = 0; i < 16; i++) res.write(chunk); // 4 MiB in all
+      res.end();
+    });
+    const result = await attemptDelivery({ url: server.url, headers: {}, body: '{}', timeoutMs: 5000 });
+    expect(result).toMatchObject({ kind: 'response', ok: false, status: 500 });
+    expect(result.kind === 'response' && result.body).toBe('y'.repeat(RESPONSE_BODY_LIMIT));
+  });
+
   it('attemptDelivery() reuses keep-alive connections across sequential attempts through an Agent', async () => {
     const server = await countingServer((_req, res) => void res.end('a body that must be drained for reuse'));
-    const agent = new Agent();
+    const agent = createDeliveryAgent();
     try {
       for (let i = 0; i < 10; i++) {
         const result = await attemptDelivery({ url: server.url, headers: {}, body: '{}', timeoutMs: 2000 }, agent);

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Webhook } from 'svix';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TEST_SECRET, maskSecret, parseSecret, sign, verify } from '../../src/signature/index.js';
@@ -15,6 +16,25 @@ describe('sign()', () => {
   it('sign() produces headers the real svix library accepts', () => {
     const { headers } = sign({ payload: body, secret });
     expect(() => new Webhook(secret).verify(body, headers)).not.toThrow();
+  });
+
+  it('sign() makes the same signature as the svix library for UTF-8 payloads, string or bytes', () => {
+    for (const payload of [body, '{"name":"reçu – 東京.pdf"}', '']) {
+      const expected = new Webhook(secret).sign('msg_same', new Date(now * 1000), payload);
+      expect(sign({ payload, secret, id: 'msg_same', timestamp: now }).signature).toBe(expected);
+      expect(sign({ payload: new TextEncoder().encode(payload), secret, id: 'msg_same', timestamp: now }).signature).toBe(expected);
+    }
+  });
+
+  it('sign() signs bytes that are not UTF-8 exactly as sent, so verify() accepts them', () => {
+    // Regression: svix's sign() decodes a Buffer as UTF-8 first (0xff becomes U+FFFD), so replaying a recorded
+    // binary body, or `trigger --data @file --raw`, went out with a signature over other bytes.
+    const payload = Buffer.from([0x7b, 0x7d, 0xff, 0xfe, 0x00]);
+    const signedBinary = sign({ payload, secret, id: 'msg_bin', timestamp: now });
+    expect(verify({ payload, headers: signedBinary.headers, secret, at: now })).toMatchObject({ ok: true });
+    const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+    const expected = createHmac('sha256', key).update(Buffer.concat([Buffer.from(`msg_bin.${now}.`), payload])).digest('base64');
+    expect(signedBinary.signature).toBe(`v1,${expected}`);
   });
 
   it('sign({headerFamily: "both"}) emits svix-* and webhook-* with the same values', () => {

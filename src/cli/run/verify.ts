@@ -2,7 +2,7 @@ import { InputError } from '../../errors.js';
 import { verify, parseHeaderDump, DEFAULT_TEST_SECRET, maskSecret, type VerifyFailureReason } from '../../signature/index.js';
 import { parseUnixTime } from '../../util/time.js';
 import type { VerifyCommandOptions } from '../commands/verify.js';
-import { readPayload, readFileArgument, resolveSecrets, SECRET_ENV } from '../inputs.js';
+import { parseHeaderFlag, readPayload, readFileArgument, resolveSecrets, SECRET_ENV } from '../inputs.js';
 import { createUi } from '../ui.js';
 import { EXIT_FAILED, EXIT_OK } from '../errors.js';
 
@@ -46,11 +46,7 @@ async function collectHeaders(options: VerifyCommandOptions): Promise<Array<[str
     const dump = options.headers === '-' ? await readPayload('-') : await readFileArgument(options.headers.replace(/^@/, ''), '--headers');
     pairs.push(...parseHeaderDump(dump.toString('utf8')));
   }
-  for (const header of options.header ?? []) {
-    const colon = header.indexOf(':');
-    if (colon <= 0) throw new InputError('invalid-headers', `--header "${header}" is not "name: value", e.g. --header "svix-id: msg_…"`);
-    pairs.push([header.slice(0, colon).trim(), header.slice(colon + 1).trim()]);
-  }
+  pairs.push(...(options.header ?? []).map(parseHeaderFlag));
   if (options.id !== undefined) pairs.push(['svix-id', options.id]);
   if (options.timestamp !== undefined) pairs.push(['svix-timestamp', options.timestamp]);
   if (options.signature !== undefined) pairs.push(['svix-signature', options.signature]);
