@@ -512,3 +512,44 @@ describe('listen: bad input', () => {
     expect(cli.stdout()).toContain('3 requests rejected before verification');
   });
 });
+
+describe('listen with trigger and replay as the sender', () => {
+  it('trigger delivers a signed event that listen verifies', async () => {
+    const { cli, url } = await listen();
+    const sent = await runCli(['trigger', 'task.completed', '--url', `${url}/webhooks`]);
+    expect(sent.code).toBe(0);
+    await cli.waitFor(/POST \/webhooks {2}task\.completed {2}event_\w+ {2}✓ verified {2}→ 200/);
+  });
+
+  it("--respond 500,500,200 makes trigger's retries meet 500, 500, then 200 under one svix-id", async () => {
+    const cli = startCli(['listen', '--port', '0', '--json', '--respond', '500,500,200']);
+    clis.push(cli);
+    const [, url] = await cli.waitFor(/"url":"(http:\/\/[\d.:]+)"/);
+    const sent = await runCli(['trigger', 'task.failed', '--url', `${url}/webhooks`, '--schedule', '0,100ms,100ms,100ms']);
+    expect(sent.code).toBe(0);
+    await cli.waitFor(/"attempt":3/);
+    const deliveries = jsonLines(cli.stdout()).filter((o) => o.type === 'delivery');
+    expect(deliveries.map((d) => [d.attempt, d.repeat, d.status, d.verified])).toEqual([
+      [1, undefined, 500, true],
+      [2, 'retry', 500, true],
+      [3, 'retry', 200, true],
+    ]);
+    expect(new Set(deliveries.map((d) => d.messageId)).size).toBe(1);
+  });
+
+  it('a journal written by listen --record replays byte for byte with replay', async () => {
+    const journal = join(dir, 'replayed.jsonl');
+    const first = await listen(['--record', journal]);
+    const body = `{"id":"event_replay1",  "type":"task.created", "timestamp":"${new Date().toISOString()}", "data":{"id":"task_1","operation":"warp"}}`;
+    expect((await deliver(first.url, body, signed(body, { id: 'msg_replay1' }))).status).toBe(200);
+
+    const target = await app();
+    const replayed = await runCli(['replay', journal, '--url', `${target.url}/webhooks`]);
+    expect(replayed.code).toBe(0);
+    expect(target.requests).toHaveLength(1);
+    expect(target.requests[0]!.body.equals(Buffer.from(body))).toBe(true);
+    expect(target.requests[0]!.headers['svix-id']).toBe('msg_replay1');
+    // Re-signed with a fresh timestamp, so it verifies.
+    expect(() => new Webhook(TEST_SECRET).verify(target.requests[0]!.body.toString(), target.requests[0]!.headers as Record<string, string>)).not.toThrow();
+  });
+});
