@@ -68,7 +68,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
   const routes = options.forwardTo ?? [];
   const recent = new RecentIds(options.recentIdsLimit);
   const summary = emptySummary();
-  const report = options.onReport;
+  const report = safeReporter(options.onReport);
 
   for (const url of new Set(routes.map((r) => r.url.href))) await probeForwardTarget(new URL(url));
   const journal = options.recordPath === undefined ? undefined : await openJournal(options.recordPath);
@@ -305,6 +305,24 @@ function tally(
   const type = d.eventType ?? '(no type)';
   summary.byType[type] = (summary.byType[type] ?? 0) + 1;
   summary.byStatus[d.status] = (summary.byStatus[d.status] ?? 0) + 1;
+}
+
+/**
+ * Reports are delivered from HTTP callbacks, where an exception would crash the process: a report the renderer
+ * fails on becomes an error report instead, and the listener keeps serving.
+ */
+function safeReporter(onReport: (report: ListenReport) => void): (report: ListenReport) => void {
+  return (report) => {
+    try {
+      onReport(report);
+    } catch (error) {
+      try {
+        onReport({ type: 'error', message: `could not show a ${report.type} report: ${(error as Error)?.message ?? String(error)}` });
+      } catch {
+        // Nothing left to tell it with.
+      }
+    }
+  };
 }
 
 function unrefSleep(ms: number): Promise<void> {

@@ -159,31 +159,29 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   function send(res: ServerResponse, answer: Answer, started: number): void {
     const report = (senderGone: boolean) => answer.onSent?.({ latencyMs: Math.round((performance.now() - started) * 10) / 10, senderGone });
     if (res.destroyed || res.socket === null || res.socket.destroyed) return report(true);
-    let reported = false;
-    const once = (senderGone: boolean) => {
-      if (!reported) report(senderGone);
-      reported = true;
-    };
-    res.once('finish', () => once(false));
-    res.once('close', () => once(!res.writableFinished));
-    const headers: Array<[string, string]> = [['content-type', 'text/plain; charset=utf-8']];
-    for (const [name, value] of answer.headers ?? []) {
-      const at = headers.findIndex(([n]) => n.toLowerCase() === name.toLowerCase());
-      if (at >= 0) headers.splice(at, 1);
-      if (name.toLowerCase() === 'content-length') continue;
-      headers.push([name, value]);
-    }
+    // 'close' follows the end of the answer, or the connection dropping before it was complete.
+    res.once('close', () => report(!res.writableFinished));
     const body = answer.body ?? '';
+    const raw: string[] = [];
+    let typed = false;
+    for (const [name, value] of answer.headers ?? []) {
+      const lower = name.toLowerCase();
+      if (lower === 'content-length') continue;
+      typed ||= lower === 'content-type';
+      raw.push(name, value);
+    }
+    if (!typed) raw.push('content-type', 'text/plain; charset=utf-8');
     // An explicit length keeps the answer in one write; without it node would switch to chunked encoding.
-    headers.push(['content-length', String(Buffer.byteLength(body))]);
+    raw.push('content-length', String(Buffer.byteLength(body)));
     try {
-      res.writeHead(answer.status, headers.flat());
+      res.writeHead(answer.status, raw);
       res.end(body);
     } catch (error) {
       options.onHandlerError(error);
       res.destroy();
     }
   }
+
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     const info = inFlight.get(socket);

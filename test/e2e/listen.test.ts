@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { createServer, connect } from 'node:net';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'svix';
@@ -551,5 +551,25 @@ describe('listen with trigger and replay as the sender', () => {
     expect(target.requests[0]!.headers['svix-id']).toBe('msg_replay1');
     // Re-signed with a fresh timestamp, so it verifies.
     expect(() => new Webhook(TEST_SECRET).verify(target.requests[0]!.body.toString(), target.requests[0]!.headers as Record<string, string>)).not.toThrow();
+  });
+});
+
+describe('listen: edge cases', () => {
+  it('verifies the unbranded webhook-* headers too', async () => {
+    const { cli, url } = await listen();
+    const body = event('task.deleted', 'event_unbranded1');
+    const svix = signed(body, { id: 'msg_unbranded1' });
+    const headers = { 'content-type': 'application/json', 'webhook-id': svix['svix-id']!, 'webhook-timestamp': svix['svix-timestamp']!, 'webhook-signature': svix['svix-signature']! };
+    expect((await deliver(url, body, headers)).status).toBe(200);
+    await cli.waitFor(/event_unbranded1 {2}✓ verified {2}→ 200/);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('a journal that cannot be written answers 500, so nothing is acknowledged unrecorded', async () => {
+    const { cli, url } = await listen(['--record', '/dev/full']);
+    const body = event('task.completed', 'event_full1');
+    const response = await deliver(url, body, signed(body));
+    expect(response.status).toBe(500);
+    expect(response.text).toContain('could not record this delivery');
+    await cli.waitFor(/event_full1 {2}✓ verified {2}✗ not recorded: ENOSPC: no space left on device, write {2}→ 500/);
   });
 });
