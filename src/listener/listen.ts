@@ -8,7 +8,7 @@ import { RecentIds } from './recent-ids.js';
 import type { BodyProblem, DeliveryReport, ListenReport, ListenSummary } from './reports.js';
 import { decideResponse, NO_POLICY, type PolicyReason, type RespondPolicy } from './respond-policy.js';
 import { matchesType, pickRoute, type ForwardRoute, type TypePattern } from './route.js';
-import { startHttpServer, type Answer, type ReceivedRequest } from './server.js';
+import { startHttpServer, type Answer, type ReceivedRequest, type RunningServer } from './server.js';
 
 export const DEFAULT_PORT = 4000;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -100,61 +100,33 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
       : verify({ payload: request.body, headers: signatureHeaders(webhookHeaders, request.headers), secret: options.secrets, diagnosticSecrets: options.diagnosticSecrets });
     const { eventType, eventId, problem } = inspectBody(request.body);
 
-    let status = 200;
-    let text = 'ok\n';
-    let headers: ReadonlyArray<readonly [string, string]> = [];
-    let filtered = false;
-    let policyReason: PolicyReason | undefined;
-    let forward: ForwardResult | undefined;
-    let delayMs = 0;
-    let relayed: Buffer | undefined;
-    if (verification && !verification.ok) {
-      status = 401;
-      text = `invalid signature: ${verification.reason}: ${verification.message}\n`;
-    } else if (problem) {
-      status = 400;
-      text = `${problem.message}\n`;
-    } else if (options.events && !matchesType(options.events, eventType)) {
-      filtered = true;
-    } else {
-      const decision = decideResponse(policy, { eventType, attempt: sighting.attempt }, random);
-      const route = pickRoute(routes, eventType);
-      if (route && forwarder) forward = await forwarder.forward(route.url, { method: request.method, rawHeaders: request.rawHeaders, body: request.body });
-      policyReason = decision.reason;
-      delayMs = decision.delayMs;
-      headers = decision.headers;
-      if (decision.status !== undefined) {
-        status = decision.status;
-        text = isSuccess(status) ? 'ok\n' : `simulated failure (${describePolicy(decision.reason)})\n`;
-      } else if (forward) {
-        status = forward.status ?? (forward.errorKind === 'timeout' ? 504 : 502);
-        if (forward.status === undefined) text = `forwarding to ${forward.url} failed: ${forward.error}\n`;
-        else relayed = forward.body;
-        headers = forward.headers ?? [];
-      }
-      const wait = delayMs - (now() - request.receivedAt);
-      if (wait > 0) await sleep(wait);
-    }
+    let outcome: Outcome =
+      verification && !verification.ok
+        ? answer(401, `invalid signature: ${verification.reason}: ${verification.message}\n`)
+        : problem
+          ? answer(400, `${problem.message}\n`)
+          : options.events && !matchesType(options.events, eventType)
+            ? { ...answer(200, 'ok\n'), filtered: true }
+            : await respond(request, eventType, sighting.attempt);
 
-    let recordError: string | undefined;
     if (journal) {
       try {
-        await journal.append(journalRecord(request, receivedAt, messageId, eventType, eventId, verification, status, forward));
+        await journal.append(journalRecord(request, receivedAt, messageId, eventType, eventId, verification, outcome.status, outcome.forward));
       } catch (error) {
         // Never acknowledge what is not stored: a 500 makes the sender retry it.
-        recordError = (error as Error).message;
-        status = 500;
-        text = `the listener could not record this delivery: ${recordError}\n`;
-        relayed = undefined;
+        const recordError = (error as Error).message;
+        const body = `the listener could not record this delivery: ${recordError}\n`;
+        outcome = { ...outcome, status: 500, body, headers: [], policy: undefined, recordError };
       }
     }
+    const { status } = outcome;
     if (messageId !== undefined) recent.answered(messageId, status);
-    tally(summary, { verification, filtered, forwarded: forward !== undefined, eventType, status });
+    tally(summary, { verification, filtered: outcome.filtered, forwarded: outcome.forward !== undefined, eventType, status });
 
     return {
       status,
-      headers,
-      body: relayed ?? text,
+      headers: outcome.headers,
+      body: outcome.body,
       onSent: ({ latencyMs, senderGone }) => {
         const delivery: DeliveryReport = {
           type: 'delivery',
@@ -168,13 +140,13 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
           eventId,
           verification,
           problem: verification && !verification.ok ? undefined : problem,
-          filtered,
+          filtered: outcome.filtered,
           status,
-          policy: policyReason,
-          delayMs,
-          forward,
-          recorded: journal ? recordError === undefined : undefined,
-          recordError,
+          policy: outcome.policy,
+          delayMs: outcome.delayMs,
+          forward: outcome.forward,
+          recorded: journal ? outcome.recordError === undefined : undefined,
+          recordError: outcome.recordError,
           latencyMs,
           senderGone,
           headers: request.headers,
@@ -185,7 +157,31 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     };
   }
 
-  let server;
+  /**
+   * The answer to a verified delivery that is shown: the respond policy decides it, else the app it is forwarded
+   * to, else 200. The app receives the delivery even when the policy overrides its answer.
+   */
+  async function respond(request: ReceivedRequest, eventType: string | undefined, attempt: number): Promise<Outcome> {
+    const decision = decideResponse(policy, { eventType, attempt }, random);
+    const route = pickRoute(routes, eventType);
+    const forward = route && forwarder ? await forwarder.forward(route.url, { method: request.method, rawHeaders: request.rawHeaders, body: request.body }) : undefined;
+    let outcome: Outcome;
+    if (decision.status !== undefined) {
+      const text = isSuccess(decision.status) ? 'ok\n' : `simulated failure (${describePolicy(decision.reason)})\n`;
+      outcome = { ...answer(decision.status, text), headers: decision.headers, policy: decision.reason };
+    } else if (forward?.status !== undefined) {
+      outcome = { ...answer(forward.status, forward.body ?? ''), headers: forward.headers ?? [] };
+    } else if (forward) {
+      outcome = answer(forward.errorKind === 'timeout' ? 504 : 502, `forwarding to ${forward.url} failed: ${forward.error}\n`);
+    } else {
+      outcome = answer(200, 'ok\n');
+    }
+    const wait = decision.delayMs - (now() - request.receivedAt);
+    if (wait > 0) await sleep(wait);
+    return { ...outcome, forward, delayMs: decision.delayMs };
+  }
+
+  let server: RunningServer;
   try {
     server = await startHttpServer({
       host: options.host ?? DEFAULT_HOST,
@@ -223,6 +219,22 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
       return closing;
     },
   };
+}
+
+/** How a delivery is answered, and what led there. */
+interface Outcome {
+  status: number;
+  body: string | Buffer;
+  headers: ReadonlyArray<readonly [string, string]>;
+  filtered: boolean;
+  policy?: PolicyReason;
+  delayMs: number;
+  forward?: ForwardResult;
+  recordError?: string;
+}
+
+function answer(status: number, body: string | Buffer): Outcome {
+  return { status, body, headers: [], filtered: false, delayMs: 0 };
 }
 
 /**
