@@ -124,8 +124,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       };
       const tooLarge = (size: string) => {
         const message = `body ${size} is over the ${formatSize(options.maxBodyBytes)} limit (raise it with --max-body)`;
-        // Close after answering: the rest of an oversized body is not worth reading.
         const text = `${message}\n`;
+        // Close the connection after answering: the rest of an oversized body is not worth reading.
         res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text);
         reject('body-too-large', message, 413);
       };
