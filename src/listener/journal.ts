@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writevSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { InputError } from '../errors.js';
 import type { JournalRecord } from './journal-record.js';
@@ -45,7 +45,8 @@ interface Pending {
  * are not fsynced, which would cap throughput at the disk's flush rate.
  */
 class BatchedJournal implements Journal {
-  private lines: string[] = [];
+  /** Encoded as they are appended, so the bytes wait for the write off the JS heap. */
+  private lines: Buffer[] = [];
   private waiting: Pending[] = [];
   private scheduled = false;
   private closed = false;
@@ -58,7 +59,7 @@ class BatchedJournal implements Journal {
   append(record: JournalRecord): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`the journal ${this.path} is closed`));
     return new Promise<void>((resolve, reject) => {
-      this.lines.push(`${JSON.stringify(record)}\n`);
+      this.lines.push(Buffer.from(`${JSON.stringify(record)}\n`));
       this.waiting.push({ resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
@@ -77,12 +78,11 @@ class BatchedJournal implements Journal {
   private flush(): void {
     this.scheduled = false;
     if (this.lines.length === 0) return;
-    const bytes = Buffer.from(this.lines.join(''));
-    const waiting = this.waiting;
+    const { lines, waiting } = this;
     this.lines = [];
     this.waiting = [];
     try {
-      writeAll(this.fd, bytes);
+      writeAll(this.fd, lines);
       for (const w of waiting) w.resolve();
     } catch (error) {
       for (const w of waiting) w.reject(error as Error);
@@ -90,11 +90,15 @@ class BatchedJournal implements Journal {
   }
 }
 
-function writeAll(fd: number, bytes: Buffer): void {
-  let offset = 0;
-  // A file write may be partial (a full disk, a signal); continue until every byte is in or an error is thrown.
-  for (let attempts = 0; offset < bytes.length; attempts++) {
+/** One writev for the whole batch; a partial write (a full disk, a signal) continues where it stopped. */
+function writeAll(fd: number, lines: Buffer[]): void {
+  let pending = lines;
+  for (let attempts = 0; pending.length > 0; attempts++) {
     if (attempts > 1_000) throw new Error('the journal write made no progress');
-    offset += writeSync(fd, bytes, offset);
+    let written = writevSync(fd, pending);
+    let done = 0;
+    while (done < pending.length && written >= pending[done]!.length) written -= pending[done++]!.length;
+    pending = pending.slice(done);
+    if (written > 0) pending[0] = pending[0]!.subarray(written);
   }
 }

@@ -82,7 +82,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
 
   async function handle(request: ReceivedRequest): Promise<Answer> {
     const receivedAt = new Date(request.receivedAt).toISOString();
-    const webhookHeaders = readWebhookHeaders(request.headers);
+    const webhookHeaders = readWebhookHeaders(pickWebhookHeaders(request.headers));
     if ((request.method === 'GET' || request.method === 'HEAD') && !webhookHeaders.family && request.body.length === 0) {
       return {
         status: 200,
@@ -98,7 +98,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     const verification: VerifyResult | undefined = options.skipVerify
       ? undefined
       : verify({ payload: request.body, headers: signatureHeaders(webhookHeaders, request.headers), secret: options.secrets, diagnosticSecrets: options.diagnosticSecrets });
-    const { eventType, eventId, problem } = inspectBody(request.body);
+    const { text, eventType, eventId, problem } = inspectBody(request.body);
 
     let outcome: Outcome =
       verification && !verification.ok
@@ -111,7 +111,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
 
     if (journal) {
       try {
-        await journal.append(journalRecord(request, receivedAt, messageId, eventType, eventId, verification, outcome.status, outcome.forward));
+        await journal.append(journalRecord(request, text, receivedAt, messageId, eventType, eventId, verification, outcome.status, outcome.forward));
       } catch (error) {
         // Never acknowledge what is not stored: a 500 makes the sender retry it.
         const recordError = (error as Error).message;
@@ -165,20 +165,23 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     const decision = decideResponse(policy, { eventType, attempt }, random);
     const route = pickRoute(routes, eventType);
     const forward = route && forwarder ? await forwarder.forward(route.url, { method: request.method, rawHeaders: request.rawHeaders, body: request.body }) : undefined;
-    let outcome: Outcome;
-    if (decision.status !== undefined) {
-      const text = isSuccess(decision.status) ? 'ok\n' : `simulated failure (${describePolicy(decision.reason)})\n`;
-      outcome = { ...answer(decision.status, text), headers: decision.headers, policy: decision.reason };
-    } else if (forward?.status !== undefined) {
-      outcome = { ...answer(forward.status, forward.body ?? ''), headers: forward.headers ?? [] };
-    } else if (forward) {
-      outcome = answer(forward.errorKind === 'timeout' ? 504 : 502, `forwarding to ${forward.url} failed: ${forward.error}\n`);
-    } else {
-      outcome = answer(200, 'ok\n');
-    }
     const wait = decision.delayMs - (now() - request.receivedAt);
     if (wait > 0) await sleep(wait);
-    return { ...outcome, forward, delayMs: decision.delayMs };
+    const outcome: Outcome = { status: 200, body: 'ok\n', headers: [], filtered: false, delayMs: decision.delayMs, forward };
+    if (decision.status !== undefined) {
+      outcome.status = decision.status;
+      outcome.policy = decision.reason;
+      outcome.headers = decision.headers;
+      if (!isSuccess(decision.status)) outcome.body = `simulated failure (${describePolicy(decision.reason)})\n`;
+    } else if (forward?.status !== undefined) {
+      outcome.status = forward.status;
+      outcome.body = forward.body ?? '';
+      outcome.headers = forward.headers ?? [];
+    } else if (forward) {
+      outcome.status = forward.errorKind === 'timeout' ? 504 : 502;
+      outcome.body = `forwarding to ${forward.url} failed: ${forward.error}\n`;
+    }
+    return outcome;
   }
 
   let server: RunningServer;
@@ -237,6 +240,15 @@ function answer(status: number, body: string | Buffer): Outcome {
   return { status, body, headers: [], filtered: false, delayMs: 0 };
 }
 
+const WEBHOOK_HEADER_NAMES = ['svix-id', 'svix-timestamp', 'svix-signature', 'webhook-id', 'webhook-timestamp', 'webhook-signature'];
+
+/** Just the six signature headers (node has already lower-cased names), so finding the family does not copy all. */
+function pickWebhookHeaders(headers: Record<string, string>): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of WEBHOOK_HEADER_NAMES) if (headers[name] !== undefined) picked[name] = headers[name];
+  return picked;
+}
+
 /**
  * The headers to verify with: just the three of the family already found when it is complete, which spares
  * verify() normalizing every header again; all of them otherwise, so a failure can name what is missing or
@@ -248,25 +260,28 @@ function signatureHeaders(found: WebhookHeaders, all: Record<string, string>): R
   return { [`${f}-id`]: found.id, [`${f}-timestamp`]: found.timestamp, [`${f}-signature`]: found.signature };
 }
 
-/** The event's type and id for the line, or why the body is not an event. */
-function inspectBody(body: Buffer): { eventType?: string; eventId?: string; problem?: BodyProblem } {
-  if (body.length === 0) return { problem: { reason: 'empty-body', message: 'the body is empty: a Scan Documents event is a JSON object' } };
+/** The body as text (when it is UTF-8), the event's type and id for the line, or why the body is not an event. */
+function inspectBody(body: Buffer): { text?: string; eventType?: string; eventId?: string; problem?: BodyProblem } {
+  if (body.length === 0) return { text: '', problem: { reason: 'empty-body', message: 'the body is empty: a Scan Documents event is a JSON object' } };
   if (!isUtf8(body)) {
     return { problem: { reason: 'invalid-utf8', message: `the body (${body.length} bytes) is not valid UTF-8, so it cannot be JSON` } };
   }
+  const text = body.toString('utf8');
   let event: unknown;
   try {
-    event = JSON.parse(body.toString('utf8'));
+    event = JSON.parse(text);
   } catch (error) {
-    return { problem: { reason: 'invalid-json', message: `the body is not JSON (${(error as Error).message})` } };
+    return { text, problem: { reason: 'invalid-json', message: `the body is not JSON (${(error as Error).message})` } };
   }
-  if (event === null || typeof event !== 'object') return {};
+  if (event === null || typeof event !== 'object') return { text };
   const { type, id } = event as { type?: unknown; id?: unknown };
-  return { eventType: typeof type === 'string' ? type : undefined, eventId: typeof id === 'string' ? id : undefined };
+  return { text, eventType: typeof type === 'string' ? type : undefined, eventId: typeof id === 'string' ? id : undefined };
 }
 
 function journalRecord(
   request: ReceivedRequest,
+  /** The body already decoded, when it is UTF-8 (see encodeBody for the rule). */
+  text: string | undefined,
   receivedAt: string,
   messageId: string | undefined,
   eventType: string | undefined,
@@ -281,7 +296,7 @@ function journalRecord(
     method: request.method,
     path: request.path,
     headers: request.headers,
-    ...encodeBody(request.body),
+    ...(text === undefined ? encodeBody(request.body) : { body: text, bodyEncoding: 'utf8' as const }),
     messageId,
     eventType,
     eventId,

@@ -79,24 +79,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       // Check deadlines every second instead of node's default 30 s, so a stalled client gets its 408 on time.
       connectionsCheckingInterval: 1_000,
     },
-    (req, res) => {
-      active++;
-      void serve(req, res).finally(() => {
-        active--;
-        if (active === 0) idle?.();
-      });
-    },
+    (req, res) => void serve(req, res),
   );
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const info: InFlight = { method: req.method ?? 'GET', path: req.url ?? '/', receivedAt: now(), settled: false };
     inFlight.set(req.socket, info);
+    active++;
     try {
       await handleRequest(req, res, info, started);
     } finally {
       // The next request on a kept-alive connection must not be mistaken for this one.
       if (inFlight.get(req.socket) === info) inFlight.delete(req.socket);
+      if (--active === 0) idle?.();
     }
   }
 
