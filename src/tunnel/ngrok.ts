@@ -55,7 +55,7 @@ export async function startNgrok(config: NgrokConfig, options: TunnelStartOption
       onReport({ type: 'tunnel-interrupted', provider: 'ngrok', reason: 'lost the connection to ngrok; reconnecting' });
     } else if (status === 'connected' && interrupted) {
       interrupted = false;
-      onReport({ type: 'tunnel-ready', provider: 'ngrok', url });
+      onReport({ type: 'tunnel-reconnected', provider: 'ngrok', url });
     }
   };
 

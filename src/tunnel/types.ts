@@ -8,6 +8,8 @@ export type TunnelReport =
   | { type: 'tunnel-ready'; provider: TunnelProviderName; url: string }
   /** The provider lost its connection and is trying to get it back (the public URL stays the same). */
   | { type: 'tunnel-interrupted'; provider: TunnelProviderName; reason: string }
+  /** Back after an interruption, same URL. */
+  | { type: 'tunnel-reconnected'; provider: TunnelProviderName; url: string }
   /** The tunnel died on its own: the public URL no longer reaches the local listener. */
   | { type: 'tunnel-exited'; provider: TunnelProviderName; reason: string }
   /** The tunnel was closed on purpose by `stop()`. */

@@ -109,7 +109,7 @@ describe('startNgrok', () => {
     expect(listener.closed).toBe(1);
   });
 
-  it('reports tunnel-interrupted when the session drops after start, and tunnel-ready when it is back', async () => {
+  it('reports tunnel-interrupted when the session drops after start, and tunnel-reconnected when it is back', async () => {
     let statusChange: (status: string) => void = () => {};
     const { loadSdk } = fakeSdk(async (config) => {
       statusChange = config.onStatusChange;
@@ -121,7 +121,7 @@ describe('startNgrok', () => {
     statusChange('closed');
     statusChange('closed');
     statusChange('connected');
-    expect(reports.map((r) => r.type)).toEqual(['tunnel-starting', 'tunnel-ready', 'tunnel-interrupted', 'tunnel-ready']);
+    expect(reports.map((r) => r.type)).toEqual(['tunnel-starting', 'tunnel-ready', 'tunnel-interrupted', 'tunnel-reconnected']);
     expect(reports[2]).toEqual({ type: 'tunnel-interrupted', provider: 'ngrok', reason: 'lost the connection to ngrok; reconnecting' });
   });
 
