@@ -29,7 +29,7 @@ export const CLOUDFLARED_INSTALL_HINT =
  * reads the public URL from its banner, and stops the process on `stop()`.
  */
 export async function startCloudflared(config: CloudflaredConfig, options: TunnelStartOptions): Promise<Tunnel> {
-  const { port, host = DEFAULT_TUNNEL_HOST, timeoutMs = DEFAULT_TUNNEL_TIMEOUT_MS, onReport = () => {} } = options;
+  const { port, host = DEFAULT_TUNNEL_HOST, timeoutMs = DEFAULT_TUNNEL_TIMEOUT_MS, onReport = () => {}, signal } = options;
   const command = config.command ?? 'cloudflared';
   onReport({ type: 'tunnel-starting', provider: 'cloudflared' });
 
@@ -62,7 +62,7 @@ export async function startCloudflared(config: CloudflaredConfig, options: Tunne
   try {
     url = await within(urlShown, timeoutMs, () => {
       return new InputError('tunnel', `cloudflared gave no public URL within ${formatDuration(timeoutMs)}: ${lastWords(recent)}`);
-    });
+    }, signal);
   } catch (error) {
     await terminate(child, closed);
     throw error;

@@ -40,7 +40,7 @@ const CLOSE_TIMEOUT_MS = 3_000;
 
 /** Opens an ngrok endpoint that forwards to the local listener, through the official SDK (no binary download). */
 export async function startNgrok(config: NgrokConfig, options: TunnelStartOptions): Promise<Tunnel> {
-  const { port, host = DEFAULT_TUNNEL_HOST, timeoutMs = DEFAULT_TUNNEL_TIMEOUT_MS, onReport = () => {} } = options;
+  const { port, host = DEFAULT_TUNNEL_HOST, timeoutMs = DEFAULT_TUNNEL_TIMEOUT_MS, onReport = () => {}, signal } = options;
   const sdk = await (config.loadSdk ?? loadOfficialSdk)();
   onReport({ type: 'tunnel-starting', provider: 'ngrok' });
 
@@ -73,11 +73,11 @@ export async function startNgrok(config: NgrokConfig, options: TunnelStartOption
         'tunnel',
         `ngrok did not answer within ${formatDuration(timeoutMs)}: check your internet connection (or a proxy/firewall blocking ngrok), then try again`,
       );
-    });
+    }, signal);
   } catch (error) {
     // A connection that completes after we gave up must not stay open behind the user's back.
     void forwarding.then((late) => late.close()).catch(() => {});
-    if (error instanceof InputError) throw error;
+    if (error instanceof InputError || signal?.aborted) throw error;
     const reason = describeSdkError(error, config.authtoken);
     // The offline reason ("failed to establish tcp connection") does not say what to do about it.
     const hint = /establish tcp connection|failed to resolve|dns/i.test(reason) ? ' (check your internet connection, then try again)' : '';

@@ -24,6 +24,8 @@ export interface TunnelStartOptions {
   /** How long to wait for the public URL before giving up. */
   timeoutMs?: number;
   onReport?: (report: TunnelReport) => void;
+  /** Gives up on a start still in progress (Ctrl-C while waiting for the URL): start() rejects with its reason. */
+  signal?: AbortSignal;
 }
 
 /** An open tunnel: its public URL, and how to close it. */

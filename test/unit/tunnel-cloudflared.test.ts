@@ -115,3 +115,25 @@ describe('startCloudflared', () => {
     expect((error as Error).message).toMatch(/^cannot run ".*": permission denied/);
   });
 });
+
+describe('startCloudflared with an abort signal', () => {
+  it('stops cloudflared and rejects with the reason when aborted before the URL appears', async () => {
+    useMode('silent');
+    const abort = new AbortController();
+    const starting = startCloudflared({ provider: 'cloudflared', command: fake.path }, { port: 4132, signal: abort.signal });
+    await waitForEvent('started');
+    abort.abort(new Error('stopped by Ctrl-C'));
+    await expect(starting).rejects.toThrow('stopped by Ctrl-C');
+    const events = await fake.events();
+    expect(events.map((e) => e.event)).toEqual(['started', 'stopped']);
+  });
+});
+
+/** Polls the fake's log, bounded: 50 × 20 ms. */
+async function waitForEvent(event: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    if ((await fake.events()).some((e) => e.event === event)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`the fake never logged ${event}`);
+}

@@ -144,3 +144,13 @@ describe('describeSdkError', () => {
     expect(describeSdkError(new Error(''), TOKEN)).toBe('unknown error');
   });
 });
+
+describe('startNgrok with an abort signal', () => {
+  it('rejects with the abort reason while the SDK is still connecting', async () => {
+    const { loadSdk } = fakeSdk(() => new Promise(() => {}));
+    const abort = new AbortController();
+    const starting = startNgrok({ provider: 'ngrok', authtoken: TOKEN, loadSdk }, { port: 4000, signal: abort.signal });
+    abort.abort(new Error('stopped by Ctrl-C'));
+    await expect(starting).rejects.toThrow('stopped by Ctrl-C');
+  });
+});
