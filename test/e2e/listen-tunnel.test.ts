@@ -12,6 +12,7 @@ const TEST_SECRET = 'whsec_c2NhbmRvY3MtbG9jYWwtdGVzdC1rZXkh';
 const READY = /Ready: waiting for deliveries on http:\/\/127\.0\.0\.1:(\d+)/;
 const QUICK_URL = 'https://seasonal-deck-organisms-sf.trycloudflare.com';
 const NGROK_SILENT_SERVER_MODULE = fileURLToPath(new URL('../fixtures/ngrok-silent-server.mjs', import.meta.url));
+const TRACE_IMPORTS = fileURLToPath(new URL('../fixtures/trace-imports.mjs', import.meta.url));
 
 let running: RunningCli | undefined;
 afterEach(async () => {
@@ -138,7 +139,7 @@ describe('listen --tunnel cloudflared', () => {
 
   it('Ctrl-C while waiting for the URL stops cloudflared and the listener, exit 0', async () => {
     running = startCli(['listen', '--port', '0', '--tunnel', 'cloudflared'], { env: fake.env('silent') });
-    await running.waitFor(/opening a cloudflared tunnel/);
+    await running.waitFor(/opening the cloudflared tunnel/);
     for (let i = 0; i < 50 && (await fake.events()).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await running.stop('SIGINT')).toBe(0);
     expect((await fake.events()).map((e) => e.event)).toEqual(['started', 'stopped']);
@@ -291,4 +292,35 @@ describe('listen --tunnel ngrok', () => {
       silent.close();
     }
   }, 20_000);
+});
+
+describe('listen --tunnel loads only what it uses', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'trace-imports-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The tunnel modules and SDK files a run of `listen …` loaded. */
+  async function tunnelModulesLoaded(args: string[], env: Record<string, string | undefined> = {}): Promise<string[]> {
+    const file = join(dir, `${args.join('-').replace(/\W+/g, '_')}.txt`);
+    const cli = startCli(['listen', '--port', '0', ...args], { env: { NODE_OPTIONS: `--import ${TRACE_IMPORTS}`, TRACE_IMPORTS_FILE: file, ...env } });
+    await cli.waitFor(/Ready: waiting for deliveries|error:/);
+    await cli.stop('SIGINT');
+    const loaded = (await readFile(file, 'utf8')).split('\n');
+    expect(loaded.some((url) => url.endsWith('/dist/cli/main.js'))).toBe(true); // the trace itself works
+    return loaded.filter((url) => /\/dist\/tunnel\/|@ngrok/.test(url)).map((url) => url.replace(/^.*\/(dist\/tunnel\/|node_modules\/@ngrok\/)/, '$1'));
+  }
+
+  it('listen without --tunnel loads no tunnel module and no ngrok SDK', async () => {
+    expect(await tunnelModulesLoaded([])).toEqual([]);
+  });
+
+  it('listen --tunnel cloudflared loads the cloudflared provider, not the ngrok SDK', async () => {
+    const loaded = await tunnelModulesLoaded(['--tunnel', 'cloudflared'], { PATH: PATH_WITHOUT_CLOUDFLARED });
+    expect(loaded).toContain('dist/tunnel/cloudflared.js');
+    expect(loaded.filter((m) => /ngrok/.test(m))).toEqual([]);
+  });
 });

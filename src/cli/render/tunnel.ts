@@ -22,7 +22,7 @@ export function formatTunnelReport(report: TunnelReport, context: TunnelContext,
   const row = (label: string, value: string) => `  ${color.dim(label.padEnd(9))} ${value}`;
   switch (report.type) {
     case 'tunnel-starting':
-      return [color.dim(`  opening a ${report.provider} tunnel to ${context.localUrl}…`)];
+      return [color.dim(`  opening the ${report.provider} tunnel to ${context.localUrl}…`)];
     case 'tunnel-ready':
       return [
         row('public', `${report.url} → ${context.localUrl} ${color.dim(`(${report.provider})`)}`),
