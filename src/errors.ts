@@ -8,13 +8,16 @@ export type InputErrorCode =
   | 'invalid-payload'
   | 'invalid-headers'
   | 'unreadable-file'
+  | 'unwritable-file'
   | 'invalid-duration'
   | 'invalid-url'
   | 'unknown-event-type'
   | 'unknown-variant'
+  | 'unknown-check'
   | 'invalid-override'
   | 'invalid-journal'
   | 'port-in-use'
+  | 'unreachable-forward'
   | 'tunnel';
 
 /** Bad input from the user: the CLI prints the message on one line and exits 2. */

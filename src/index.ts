@@ -5,3 +5,15 @@
 export * from './signature/index.js';
 export { InputError, type InputErrorCode } from './errors.js';
 export { parseDuration, formatDuration } from './util/duration.js';
+export {
+  fixtures,
+  buildEvent,
+  listFixtures,
+  applyOverrides,
+  newEventId,
+  EVENT_TYPES,
+  type EventType,
+  type ScanDocumentsEvent,
+  type FixtureInfo,
+  type BuildEventOptions,
+} from './events/index.js';

@@ -50,7 +50,19 @@ export function resolveSecrets(given: string[] | string | undefined, env = proce
   return resolved;
 }
 
-/** Commander collector for repeatable options. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
+/** The one secret a command signs with, resolved as resolveSecrets does; a whpk_ public key can only verify. */
+export function resolveSigningSecret(given: string | undefined): { secret: string; source: ResolvedSecrets['source'] } {
+  const { secrets, source } = resolveSecrets(given);
+  const secret = secrets[0]!;
+  if (secret.startsWith('whpk_')) {
+    throw new InputError('invalid-secret', 'a whpk_ public key can only verify: sign with the whsec_ secret (or a whsk_ signing key)');
+  }
+  return { secret, source };
+}
+
+/** Parses a `--header "name: value"` flag into a lower-cased name and its trimmed value. */
+export function parseHeaderFlag(header: string): [string, string] {
+  const colon = header.indexOf(':');
+  if (colon <= 0) throw new InputError('invalid-headers', `--header "${header}" is not "name: value", e.g. --header "svix-id: msg_…"`);
+  return [header.slice(0, colon).trim().toLowerCase(), header.slice(colon + 1).trim()];
 }

@@ -22,7 +22,9 @@ export function createUi(options: { json?: boolean } = {}): Ui {
   const level = noColor ? 0 : json ? chalkStderr.level : supportsColor ? supportsColor.level : 0;
   return {
     color: new Chalk({ level }),
-    interactive: Boolean(stream.isTTY) && !process.env.CI,
+    // A terminal that reports 0 columns (a pty opened without a size, as `script` does) sends ora's line-clearing
+    // loop spinning forever: no spinner there.
+    interactive: Boolean(stream.isTTY) && !process.env.CI && (stream.columns ?? 0) > 0,
     stream,
     json,
     line: (text = '') => stream.write(`${text}\n`),

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { collect } from '../inputs.js';
+import { collect } from '../options.js';
 
 export interface VerifyCommandOptions {
   payload: string;

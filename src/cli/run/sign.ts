@@ -1,18 +1,13 @@
 import { sign, maskSecret } from '../../signature/index.js';
 import { parseUnixTime } from '../../util/time.js';
 import type { SignCommandOptions } from '../commands/sign.js';
-import { readPayload, resolveSecrets } from '../inputs.js';
+import { readPayload, resolveSigningSecret } from '../inputs.js';
 import { createUi } from '../ui.js';
 import { EXIT_OK } from '../errors.js';
-import { InputError } from '../../errors.js';
 
 export async function runSign(options: SignCommandOptions): Promise<number> {
   const ui = createUi(options);
-  const { secrets, source } = resolveSecrets(options.secret);
-  const secret = secrets[0]!;
-  if (secret.startsWith('whpk_')) {
-    throw new InputError('invalid-secret', 'a whpk_ public key can only verify: sign with the whsec_ secret (or a whsk_ signing key)');
-  }
+  const { secret, source } = resolveSigningSecret(options.secret);
   const payload = await readPayload(options.payload);
   const timestamp = options.timestamp === undefined ? undefined : parseUnixTime(options.timestamp, '--timestamp');
   const signed = sign({ payload, secret, id: options.id, timestamp, headerFamily: options.unbranded ? 'webhook' : 'svix' });

@@ -1,10 +1,12 @@
 import { InputError } from '../../errors.js';
-import { verify, parseHeaderDump, DEFAULT_TEST_SECRET, maskSecret } from '../../signature/index.js';
+import { verify, parseHeaderDump, DEFAULT_TEST_SECRET, maskSecret, type VerifyFailureReason } from '../../signature/index.js';
 import { parseUnixTime } from '../../util/time.js';
 import type { VerifyCommandOptions } from '../commands/verify.js';
-import { readPayload, readFileArgument, resolveSecrets, SECRET_ENV } from '../inputs.js';
+import { parseHeaderFlag, readPayload, readFileArgument, resolveSecrets, SECRET_ENV } from '../inputs.js';
 import { createUi } from '../ui.js';
 import { EXIT_FAILED, EXIT_OK } from '../errors.js';
+
+const USAGE_REASONS = new Set<VerifyFailureReason>(['missing-headers', 'invalid-timestamp', 'invalid-secret']);
 
 export async function runVerify(options: VerifyCommandOptions): Promise<number> {
   const ui = createUi(options);
@@ -21,6 +23,11 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
   ].filter((d) => !secrets.includes(d.secret));
 
   const result = verify({ payload, headers, secret: secrets, tolerance, at, diagnosticSecrets });
+  // Headers the user failed to pass are a usage error (exit 2), not a signature that failed (exit 1).
+  if (!result.ok && USAGE_REASONS.has(result.reason)) {
+    const how = result.reason === 'missing-headers' ? ': pass them with --header "name: value" or --headers @file' : '';
+    throw new InputError('invalid-headers', `${result.message}${how}`);
+  }
   const { color } = ui;
   if (result.ok) {
     const which = secrets.length > 1 ? ` with secret ${result.secretIndex + 1} (${maskSecret(secrets[result.secretIndex]!)})` : '';
@@ -39,11 +46,7 @@ async function collectHeaders(options: VerifyCommandOptions): Promise<Array<[str
     const dump = options.headers === '-' ? await readPayload('-') : await readFileArgument(options.headers.replace(/^@/, ''), '--headers');
     pairs.push(...parseHeaderDump(dump.toString('utf8')));
   }
-  for (const header of options.header ?? []) {
-    const colon = header.indexOf(':');
-    if (colon <= 0) throw new InputError('invalid-headers', `--header "${header}" is not "name: value", e.g. --header "svix-id: msg_…"`);
-    pairs.push([header.slice(0, colon).trim(), header.slice(colon + 1).trim()]);
-  }
+  pairs.push(...(options.header ?? []).map(parseHeaderFlag));
   if (options.id !== undefined) pairs.push(['svix-id', options.id]);
   if (options.timestamp !== undefined) pairs.push(['svix-timestamp', options.timestamp]);
   if (options.signature !== undefined) pairs.push(['svix-signature', options.signature]);

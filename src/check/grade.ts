@@ -1,0 +1,93 @@
+import type { AttemptResult } from '../delivery/attempt.js';
+import { formatDuration } from '../util/duration.js';
+import type { Check, CheckGroup, CheckRequest, CheckResponse, CheckResult } from './types.js';
+
+/** Svix allows 5 s, but an answer slower than this leaves little margin under load: passed, with a warning. */
+export const SLOW_ANSWER_MS = 1_000;
+/** The refusals that say why; any other non-2xx still refuses, with a note. */
+const CLEAR_REFUSALS = new Set([400, 401, 403]);
+
+/** The verdict on one request: right kind of answer (maybe with a reservation), or wrong, with what to change. */
+export type RequestGrade = { ok: true; warning?: string } | { ok: false; hint: string };
+
+/** Grades one request's result against what its check's group demands. Pure. */
+export function gradeAttempt(group: CheckGroup, request: CheckRequest, attempt: AttemptResult, timeoutMs: number): RequestGrade {
+  if (attempt.kind === 'error') return { ok: false, hint: noAnswerHint(group, attempt, timeoutMs) };
+  const { status } = attempt;
+  if (status >= 300 && status < 400) return { ok: false, hint: redirectHint(group, status, locationOf(attempt)) };
+  const accepted = status >= 200 && status < 300;
+  switch (group) {
+    case 'must-accept':
+      if (!accepted) return { ok: false, hint: request.hint ?? refusedHint(request.label, status) };
+      return attempt.latencyMs > SLOW_ANSWER_MS
+        ? { ok: true, warning: `answered in ${formatDuration(attempt.latencyMs)}: acknowledge first and do the work afterwards, to stay well under the ${formatDuration(timeoutMs)} limit` }
+        : { ok: true };
+    case 'must-refuse':
+      if (accepted) return { ok: false, hint: request.hint ?? 'accepted a delivery it must refuse: verify the signature and timestamp before handling the event' };
+      if (status >= 500) {
+        return { ok: true, warning: `refused, but with a server error (${status}): answer 400 or 401 when verification fails, so real outages stand out` };
+      }
+      return CLEAR_REFUSALS.has(status) ? { ok: true } : { ok: true, warning: `refused with ${status}: 401 (or 400/403) says why more clearly` };
+    case 'must-not-redirect':
+      return { ok: true };
+  }
+}
+
+/** Combines a check's request grades: it passes when every request got the right kind of answer. */
+export function gradeCheck(check: Check, responses: CheckResponse[], grades: RequestGrade[]): CheckResult {
+  const base = { name: check.name, group: check.group, rule: check.rule, responses };
+  for (const grade of grades) if (!grade.ok) return { ...base, passed: false, hint: grade.hint };
+  const warning = grades.map((grade) => (grade.ok ? grade.warning : undefined)).find(Boolean);
+  return { ...base, passed: true, ...(warning ? { warning } : {}) };
+}
+
+/** The report's view of one request's result: status, latency, and the Location of a redirect. */
+export function describeAttempt(request: CheckRequest, attempt: AttemptResult): CheckResponse {
+  if (attempt.kind === 'error') {
+    return { label: request.label, latencyMs: attempt.latencyMs, error: { cause: attempt.cause, message: attempt.message } };
+  }
+  const location = attempt.status >= 300 && attempt.status < 400 ? locationOf(attempt) : undefined;
+  return { label: request.label, status: attempt.status, latencyMs: attempt.latencyMs, ...(location ? { location } : {}) };
+}
+
+function locationOf(attempt: Extract<AttemptResult, { kind: 'response' }>): string | undefined {
+  return attempt.headers['location'];
+}
+
+function redirectHint(group: CheckGroup, status: number, location: string | undefined): string {
+  const where = `answered ${status} → ${location ?? '(no Location header)'}`;
+  return group === 'must-refuse'
+    ? `${where} instead of refusing: Svix does not follow redirects; answer 401 directly (an auth middleware redirecting to a login page is the usual cause)`
+    : `${where}: Svix does not follow redirects, so this delivery fails; configure the final URL (https, exact path, trailing slash) as the endpoint and answer 2xx there`;
+}
+
+/** Generic advice for a must-accept request refused with `status`, by what that status usually means. */
+function refusedHint(label: string, status: number): string {
+  if (status === 401 || status === 403) {
+    return `refused a valid signed ${label} (${status}): verify the raw body bytes, before any JSON parsing, with the same secret as the check (--secret), and check the server clock`;
+  }
+  if (status === 404 || status === 405) return `answered ${status}: nothing handles POST at this URL; check the path and the method`;
+  if (status === 413) return `refused the body as too large (413): raise your body parser's size limit`;
+  if (status >= 500) {
+    return `failed with ${status} on a valid ${label}: your server's log has the error; acknowledge once the event is stored and do the work afterwards`;
+  }
+  if (status >= 400) {
+    return `refused a valid ${label} (${status}): the handler probably rejects this event's shape; accept every documented field and ignore the ones you do not use`;
+  }
+  return `answered ${status}: only a 2xx counts as delivered`;
+}
+
+function noAnswerHint(group: CheckGroup, attempt: Extract<AttemptResult, { kind: 'error' }>, timeoutMs: number): string {
+  switch (attempt.cause) {
+    case 'timeout':
+      return group === 'must-refuse'
+        ? `no answer within ${formatDuration(timeoutMs)} to a request it must refuse: refuse invalid signatures at once, before any slow work`
+        : `no answer within ${formatDuration(timeoutMs)}: acknowledge with 2xx as soon as the event is verified and stored, and do slow work after answering (a queue or a background job)`;
+    case 'refused':
+      return 'connection refused: the endpoint stopped listening; did the previous request crash it? (check the server log)';
+    case 'reset':
+      return 'the connection closed without an answer: the handler probably crashed on this request; check the server log';
+    default:
+      return `could not deliver (${attempt.cause}): ${attempt.message}`;
+  }
+}

@@ -1,0 +1,181 @@
+import { isUtf8 } from 'node:buffer';
+import type { ChalkInstance } from 'chalk';
+import type { DeliveryReport, ListenReport, ListenSummary, ProbeReport, RejectedReport } from '../../listener/reports.js';
+import type { PolicyReason } from '../../listener/respond-policy.js';
+import { encodeBody } from '../../listener/journal.js';
+import { formatDuration } from '../../util/duration.js';
+import { colorJson } from './json-color.js';
+
+export interface LineStyle {
+  color: ChalkInstance;
+  verbose: boolean;
+}
+
+/** How many characters of the app's answer the one-line view shows. */
+const APP_BODY_PREVIEW = 60;
+
+/** The line (and with -v, the block under it) a report is shown as; undefined when it shows nothing. */
+export function formatReport(report: ListenReport, style: LineStyle): string | undefined {
+  switch (report.type) {
+    case 'ready':
+      return undefined;
+    case 'delivery':
+      return formatDelivery(report, style);
+    case 'rejected':
+      return formatRejected(report, style);
+    case 'probe':
+      return formatProbe(report, style);
+    case 'error':
+      return style.color.red(`error: ${report.message}`);
+  }
+}
+
+/** time, method, path, type, event id, verification, answer, latency: one line per delivery. */
+export function formatDelivery(d: DeliveryReport, { color, verbose }: LineStyle): string {
+  const head = `${clock(d.receivedAt)}  ${d.method} ${d.path}  ${(d.eventType ?? '(no type)').padEnd(15)} ${d.eventId ?? '-'}`;
+  if (d.filtered) return color.dim(`${head}  filtered out by --events  → ${d.status}  ${formatLatency(d.latencyMs)}`);
+
+  const parts = [head, verificationText(d, color)];
+  if (d.repeat) parts.push(color.magenta(`↻ ${d.repeat} #${d.attempt}`));
+  if (d.problem) parts.push(color.red(`✗ ${d.problem.reason}: ${d.problem.message}`));
+  if (d.recordError) parts.push(color.red(`✗ not recorded: ${d.recordError}`));
+  let answer = `→ ${statusColor(d.status, color)}`;
+  if (d.policy) answer += color.dim(` (${policyText(d.policy)})`);
+  if (d.delayMs > 0) answer += color.dim(` after --delay ${formatDuration(d.delayMs)}`);
+  parts.push(answer, formatLatency(d.latencyMs));
+  if (d.senderGone) parts.push(color.yellow('the sender had hung up'));
+  if (d.forward) parts.push(forwardText(d, color));
+  const line = parts.join('  ');
+  return verbose ? `${line}\n${verboseBlock(d, color)}` : line;
+}
+
+export function formatRejected(r: RejectedReport, { color }: LineStyle): string {
+  const where = r.method ? `${r.method} ${r.path}` : '(no request line)';
+  const answer = r.status === undefined ? color.dim('nothing answered') : `→ ${statusColor(r.status, color)}`;
+  return `${clock(r.receivedAt)}  ${where}  ${color.red(`✗ ${r.reason}: ${r.message}`)}  ${answer}`;
+}
+
+export function formatProbe(p: ProbeReport, { color }: LineStyle): string {
+  return color.dim(`${clock(p.receivedAt)}  ${p.method} ${p.path}  not a delivery (webhooks are POSTs with svix-* headers)  → ${p.status}`);
+}
+
+export function formatSummary(s: ListenSummary, { color }: LineStyle): string[] {
+  const counts = [`${s.verified} verified`, `${s.failed} failed verification`];
+  if (s.unverified > 0) counts.push(`${s.unverified} unverified (--skip-verify)`);
+  if (s.filtered > 0) counts.push(`${s.filtered} filtered out`);
+  if (s.forwarded > 0) counts.push(`${s.forwarded} forwarded`);
+  const lines = [color.bold(`Stopped. ${plural(s.received, 'delivery', 'deliveries')} received: ${counts.join(', ')}`)];
+  if (s.rejected > 0) lines.push(`  ${plural(s.rejected, 'request', 'requests')} rejected before verification (too large, malformed, too slow or aborted)`);
+  const byType = Object.entries(s.byType).sort((a, b) => b[1] - a[1]);
+  if (byType.length > 0) lines.push(`  by type    ${byType.map(([t, n]) => `${t} ${n}`).join(' · ')}`);
+  const byStatus = Object.entries(s.byStatus).sort((a, b) => Number(a[0]) - Number(b[0]));
+  if (byStatus.length > 0) lines.push(`  answered   ${byStatus.map(([status, n]) => `${status} ×${n}`).join(' · ')}`);
+  return lines;
+}
+
+/** The --json object for a report: what the line shows, plus headers and body (base64 when not UTF-8). */
+export function reportJson(report: ListenReport): object {
+  if (report.type !== 'delivery') return report;
+  const { body, forward, verification, ...rest } = report;
+  return {
+    ...rest,
+    verified: verification ? verification.ok : null,
+    verification,
+    forward: forward && {
+      url: forward.url,
+      status: forward.status,
+      latencyMs: forward.latencyMs,
+      error: forward.error,
+      errorKind: forward.errorKind,
+      contentType: forward.contentType,
+      ...(forward.body && encodeBody(forward.body)),
+    },
+    ...encodeBody(body),
+  };
+}
+
+function verificationText(d: DeliveryReport, color: ChalkInstance): string {
+  if (!d.verification) return color.yellow('⚠ unverified (--skip-verify)');
+  if (d.verification.ok) return color.green('✓ verified');
+  return color.red(`✗ ${d.verification.reason}: ${d.verification.message}`);
+}
+
+function forwardText(d: DeliveryReport, color: ChalkInstance): string {
+  const f = d.forward!;
+  if (f.status === undefined) return color.red(`⇢ app ${f.errorKind === 'timeout' ? 'timed out' : 'unreachable'}: ${f.error} (${f.url})`);
+  const preview = f.body && f.body.length > 0 ? `: ${oneLine(f.body, APP_BODY_PREVIEW)}` : '';
+  return `⇢ app ${statusColor(f.status, color)} in ${formatLatency(f.latencyMs)}${color.dim(preview)}`;
+}
+
+function verboseBlock(d: DeliveryReport, color: ChalkInstance): string {
+  const lines = [color.dim('    headers')];
+  for (const [name, value] of Object.entries(d.headers)) lines.push(`      ${color.cyan(name)}: ${value}`);
+  lines.push(color.dim(`    body${bodyLabel(d.body)}`), indent(bodyText(d.body, color), '      '));
+  const f = d.forward;
+  if (f?.body && f.body.length > 0) {
+    lines.push(color.dim(`    app answered ${f.status}${f.contentType ? ` (${f.contentType})` : ''}${bodyLabel(f.body)}`), indent(bodyText(f.body, color), '      '));
+  }
+  return lines.join('\n');
+}
+
+function bodyLabel(body: Buffer): string {
+  if (body.length === 0) return ' (empty)';
+  if (!isUtf8(body)) return ` (not UTF-8, ${body.length} bytes, shown as base64)`;
+  return parseJson(body) === undefined ? ' (not JSON, shown raw)' : '';
+}
+
+function bodyText(body: Buffer, color: ChalkInstance): string {
+  if (body.length === 0) return '';
+  if (!isUtf8(body)) return body.toString('base64');
+  const parsed = parseJson(body);
+  return parsed === undefined ? body.toString('utf8') : colorJson(parsed.value, color);
+}
+
+function parseJson(body: Buffer): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(body.toString('utf8')) };
+  } catch {
+    return undefined;
+  }
+}
+
+function policyText(p: PolicyReason): string {
+  return p.source === 'respond' ? `--respond ${p.rule}: ${p.step}/${p.steps}` : `--fail-rate ${p.rate}`;
+}
+
+function statusColor(status: number, color: ChalkInstance): string {
+  const text = String(status);
+  return status < 300 ? color.green(text) : status < 500 ? color.yellow(text) : color.red(text);
+}
+
+function formatLatency(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)}ms` : formatDuration(ms);
+}
+
+let lastSecond = '';
+let lastClock = '';
+/** Local wall-clock time of an ISO instant, HH:MM:SS; formatted once a second, as deliveries come in bursts. */
+function clock(iso: string): string {
+  const second = iso.slice(0, 19);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastClock = new Date(iso).toTimeString().slice(0, 8);
+  }
+  return lastClock;
+}
+
+function oneLine(body: Buffer, max: number): string {
+  const text = (isUtf8(body) ? body.toString('utf8') : `<${body.length} bytes, not UTF-8>`).replace(/\s+/g, ' ').trim();
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function indent(text: string, pad: string): string {
+  return text
+    .split('\n')
+    .map((l) => pad + l)
+    .join('\n');
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -1,0 +1,23 @@
+import { findFixture } from './catalog.js';
+import { newEventId } from './event-id.js';
+import { applyOverrides } from './overrides.js';
+import type { ScanDocumentsEvent } from './types.js';
+
+export interface BuildEventOptions {
+  /** A named variant of the type's data (see listFixtures); the type's default otherwise. */
+  variant?: string;
+  /** `path=value` overrides, applied after the id and timestamp so they can replace those too. */
+  set?: string[];
+  /** The event's timestamp (default: now). */
+  now?: Date;
+  /** The event id (default: a fresh `event_…`). */
+  id?: string;
+}
+
+/** A realistic event of `type`: a deep copy of its fixture with a fresh id, the current time, and the overrides. */
+export function buildEvent(type: string, options: BuildEventOptions = {}): ScanDocumentsEvent {
+  const event = structuredClone(findFixture(type, options.variant));
+  event.id = options.id ?? newEventId();
+  event.timestamp = (options.now ?? new Date()).toISOString();
+  return options.set && options.set.length > 0 ? applyOverrides(event, options.set) : event;
+}

@@ -1,0 +1,343 @@
+import { isUtf8 } from 'node:buffer';
+import { readWebhookHeaders, verify, type VerifyResult } from '../signature/index.js';
+import type { WebhookHeaders } from '../signature/headers.js';
+import { createForwarder, probeForwardTarget, type Forwarder, type ForwardResult } from './forward.js';
+import { encodeBody, openJournal, type Journal } from './journal.js';
+import type { JournalRecord } from './journal-record.js';
+import { RecentIds } from './recent-ids.js';
+import type { BodyProblem, DeliveryReport, ListenReport, ListenSummary } from './reports.js';
+import { decideResponse, NO_POLICY, type PolicyReason, type RespondPolicy } from './respond-policy.js';
+import { matchesType, pickRoute, type ForwardRoute, type TypePattern } from './route.js';
+import { startHttpServer, type Answer, type ReceivedRequest, type RunningServer } from './server.js';
+
+export const DEFAULT_PORT = 4000;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_FORWARD_TIMEOUT_MS = 30_000;
+/** How long Ctrl-C waits for deliveries in flight before dropping their connections. */
+const CLOSE_GRACE_MS = 1_000;
+
+export interface ListenOptions {
+  host?: string;
+  /** 0 picks any free port. */
+  port?: number;
+  /** Secrets to verify with (several during rotation). Required unless skipVerify. */
+  secrets: readonly string[];
+  /** Secrets that cannot make a delivery pass but explain a failure ("signed with the test secret"). */
+  diagnosticSecrets?: ReadonlyArray<{ label: string; secret: string }>;
+  skipVerify?: boolean;
+  maxBodyBytes?: number;
+  /** Only these types are shown in full and forwarded; others are answered 200. */
+  events?: readonly TypePattern[];
+  policy?: RespondPolicy;
+  forwardTo?: readonly ForwardRoute[];
+  /** 0 waits for the app forever. */
+  forwardTimeoutMs?: number;
+  /** Append every delivery to this JSON Lines file before answering it. */
+  recordPath?: string;
+  onReport(report: ListenReport): void;
+  /** Seams for tests. */
+  now?(): number;
+  random?(): number;
+  sleep?(ms: number): Promise<void>;
+  recentIdsLimit?: number;
+  requestTimeoutMs?: number;
+  headersTimeoutMs?: number;
+}
+
+export interface Listener {
+  url: string;
+  host: string;
+  port: number;
+  summary(): ListenSummary;
+  /** Stops receiving, finishes or drops what is in flight, flushes the journal, and returns the summary. */
+  close(): Promise<ListenSummary>;
+}
+
+/**
+ * Starts the local webhook endpoint: each request is read whole, verified, answered by the respond policy or by
+ * the app it is forwarded to, recorded, and reported. Start-up problems (port in use, unwritable journal,
+ * unreachable app) are InputErrors; once ready it keeps serving whatever arrives.
+ */
+export async function startListener(options: ListenOptions): Promise<Listener> {
+  if (!options.skipVerify && options.secrets.length === 0) throw new TypeError('startListener(): pass secrets, or skipVerify');
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? unrefSleep;
+  const policy = options.policy ?? NO_POLICY;
+  const routes = options.forwardTo ?? [];
+  const recent = new RecentIds(options.recentIdsLimit);
+  const summary = emptySummary();
+  const report = safeReporter(options.onReport);
+
+  for (const url of new Set(routes.map((r) => r.url.href))) await probeForwardTarget(new URL(url));
+  const journal = options.recordPath === undefined ? undefined : await openJournal(options.recordPath);
+  let forwarder: Forwarder | undefined;
+  try {
+    forwarder = routes.length > 0 ? await createForwarder({ timeoutMs: options.forwardTimeoutMs ?? DEFAULT_FORWARD_TIMEOUT_MS }) : undefined;
+  } catch (error) {
+    await journal?.close();
+    throw error;
+  }
+
+  async function handle(request: ReceivedRequest): Promise<Answer> {
+    const receivedAt = new Date(request.receivedAt).toISOString();
+    const webhookHeaders = readWebhookHeaders(request.headers);
+    if ((request.method === 'GET' || request.method === 'HEAD') && !webhookHeaders.family && request.body.length === 0) {
+      return {
+        status: 200,
+        body: 'scandocs-webhooks listen is running: POST signed Scan Documents webhooks to any path here\n',
+        onSent: () => report({ type: 'probe', receivedAt, method: request.method, path: request.path, status: 200 }),
+      };
+    }
+
+    const messageId = webhookHeaders.id;
+    const sighting = messageId === undefined ? { attempt: 1 } : recent.see(messageId);
+    const repeat =
+      sighting.attempt === 1 ? undefined : sighting.previousStatus !== undefined && !isSuccess(sighting.previousStatus) ? 'retry' : 'duplicate';
+    const verification: VerifyResult | undefined = options.skipVerify
+      ? undefined
+      : verify({ payload: request.body, headers: signatureHeaders(webhookHeaders, request.headers), secret: options.secrets, diagnosticSecrets: options.diagnosticSecrets });
+    const { eventType, eventId, problem } = inspectBody(request.body);
+
+    let outcome: Outcome =
+      verification && !verification.ok
+        ? answer(401, `invalid signature: ${verification.reason}: ${verification.message}\n`)
+        : problem
+          ? answer(400, `${problem.message}\n`)
+          : options.events && !matchesType(options.events, eventType)
+            ? { ...answer(200, 'ok\n'), filtered: true }
+            : await respond(request, eventType, sighting.attempt);
+
+    if (journal) {
+      try {
+        await journal.append(journalRecord(request, receivedAt, messageId, eventType, eventId, verification, outcome.status, outcome.forward));
+      } catch (error) {
+        // Never acknowledge what is not stored: a 500 makes the sender retry it.
+        const recordError = (error as Error).message;
+        const body = `the listener could not record this delivery: ${recordError}\n`;
+        outcome = { ...outcome, status: 500, body, headers: [], policy: undefined, recordError };
+      }
+    }
+    const { status } = outcome;
+    if (messageId !== undefined) recent.answered(messageId, status);
+    tally(summary, { verification, filtered: outcome.filtered, forwarded: outcome.forward !== undefined, eventType, status });
+
+    return {
+      status,
+      headers: outcome.headers,
+      body: outcome.body,
+      onSent: ({ latencyMs, senderGone }) => {
+        const delivery: DeliveryReport = {
+          type: 'delivery',
+          receivedAt,
+          method: request.method,
+          path: request.path,
+          messageId,
+          attempt: sighting.attempt,
+          repeat,
+          eventType,
+          eventId,
+          verification,
+          problem: verification && !verification.ok ? undefined : problem,
+          filtered: outcome.filtered,
+          status,
+          policy: outcome.policy,
+          delayMs: outcome.delayMs,
+          forward: outcome.forward,
+          recorded: journal ? outcome.recordError === undefined : undefined,
+          recordError: outcome.recordError,
+          latencyMs,
+          senderGone,
+          headers: request.headers,
+          body: request.body,
+        };
+        report(delivery);
+      },
+    };
+  }
+
+  /**
+   * The answer to a verified delivery that is shown: the respond policy decides it, else the app it is forwarded
+   * to, else 200. The app receives the delivery even when the policy overrides its answer.
+   */
+  async function respond(request: ReceivedRequest, eventType: string | undefined, attempt: number): Promise<Outcome> {
+    const decision = decideResponse(policy, { eventType, attempt }, random);
+    const route = pickRoute(routes, eventType);
+    const forward = route && forwarder ? await forwarder.forward(route.url, { method: request.method, rawHeaders: request.rawHeaders, body: request.body }) : undefined;
+    let outcome: Outcome;
+    if (decision.status !== undefined) {
+      const text = isSuccess(decision.status) ? 'ok\n' : `simulated failure (${describePolicy(decision.reason)})\n`;
+      outcome = { ...answer(decision.status, text), headers: decision.headers, policy: decision.reason };
+    } else if (forward?.status !== undefined) {
+      outcome = { ...answer(forward.status, forward.body ?? ''), headers: forward.headers ?? [] };
+    } else if (forward) {
+      outcome = answer(forward.errorKind === 'timeout' ? 504 : 502, `forwarding to ${forward.url} failed: ${forward.error}\n`);
+    } else {
+      outcome = answer(200, 'ok\n');
+    }
+    const wait = decision.delayMs - (now() - request.receivedAt);
+    if (wait > 0) await sleep(wait);
+    return { ...outcome, forward, delayMs: decision.delayMs };
+  }
+
+  let server: RunningServer;
+  try {
+    server = await startHttpServer({
+      host: options.host ?? DEFAULT_HOST,
+      port: options.port ?? DEFAULT_PORT,
+      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      requestTimeoutMs: options.requestTimeoutMs,
+      headersTimeoutMs: options.headersTimeoutMs,
+      now,
+      handle,
+      onRejected: (rejection) => {
+        summary.rejected++;
+        report({ ...rejection, type: 'rejected', receivedAt: new Date(rejection.receivedAt).toISOString() });
+      },
+      onHandlerError: (error) => report({ type: 'error', message: `internal error, answered 500: ${(error as Error)?.message ?? String(error)}` }),
+    });
+  } catch (error) {
+    await Promise.all([journal?.close(), forwarder?.close(true)]);
+    throw error;
+  }
+  const running = server;
+  report({ type: 'ready', url: running.url, host: running.host, port: running.port });
+
+  let closing: Promise<ListenSummary> | undefined;
+  return {
+    url: running.url,
+    host: running.host,
+    port: running.port,
+    summary: () => structuredClone(summary),
+    close() {
+      closing ??= (async () => {
+        await running.close(CLOSE_GRACE_MS);
+        await Promise.all([forwarder?.close(true), journal?.close()]);
+        return structuredClone(summary);
+      })();
+      return closing;
+    },
+  };
+}
+
+/** How a delivery is answered, and what led there. */
+interface Outcome {
+  status: number;
+  body: string | Buffer;
+  headers: ReadonlyArray<readonly [string, string]>;
+  filtered: boolean;
+  policy?: PolicyReason;
+  delayMs: number;
+  forward?: ForwardResult;
+  recordError?: string;
+}
+
+function answer(status: number, body: string | Buffer): Outcome {
+  return { status, body, headers: [], filtered: false, delayMs: 0 };
+}
+
+/**
+ * The headers to verify with: just the three of the family already found when it is complete, which spares
+ * verify() normalizing every header again; all of them otherwise, so a failure can name what is missing or
+ * foreign (a stripe-signature, a mix of families).
+ */
+function signatureHeaders(found: WebhookHeaders, all: Record<string, string>): Record<string, string> {
+  if (!found.family || found.id === undefined || found.timestamp === undefined || found.signature === undefined) return all;
+  const f = found.family;
+  return { [`${f}-id`]: found.id, [`${f}-timestamp`]: found.timestamp, [`${f}-signature`]: found.signature };
+}
+
+/** The event's type and id for the line, or why the body is not an event. */
+function inspectBody(body: Buffer): { eventType?: string; eventId?: string; problem?: BodyProblem } {
+  if (body.length === 0) return { problem: { reason: 'empty-body', message: 'the body is empty: a Scan Documents event is a JSON object' } };
+  if (!isUtf8(body)) {
+    return { problem: { reason: 'invalid-utf8', message: `the body (${body.length} bytes) is not valid UTF-8, so it cannot be JSON` } };
+  }
+  let event: unknown;
+  try {
+    event = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    return { problem: { reason: 'invalid-json', message: `the body is not JSON (${(error as Error).message})` } };
+  }
+  if (event === null || typeof event !== 'object') return {};
+  const { type, id } = event as { type?: unknown; id?: unknown };
+  return { eventType: typeof type === 'string' ? type : undefined, eventId: typeof id === 'string' ? id : undefined };
+}
+
+function journalRecord(
+  request: ReceivedRequest,
+  receivedAt: string,
+  messageId: string | undefined,
+  eventType: string | undefined,
+  eventId: string | undefined,
+  verification: VerifyResult | undefined,
+  status: number,
+  forward: ForwardResult | undefined,
+): JournalRecord {
+  return {
+    type: 'delivery',
+    receivedAt,
+    method: request.method,
+    path: request.path,
+    headers: request.headers,
+    ...encodeBody(request.body),
+    messageId,
+    eventType,
+    eventId,
+    verification,
+    status,
+    forward: forward && { url: forward.url, status: forward.status, latencyMs: forward.latencyMs, error: forward.error },
+  };
+}
+
+function describePolicy(reason: PolicyReason | undefined): string {
+  if (!reason) return 'respond policy';
+  return reason.source === 'respond' ? `--respond ${reason.rule}, step ${reason.step} of ${reason.steps}` : `--fail-rate ${reason.rate}`;
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status <= 299;
+}
+
+function emptySummary(): ListenSummary {
+  return { received: 0, verified: 0, failed: 0, unverified: 0, filtered: 0, forwarded: 0, rejected: 0, byType: {}, byStatus: {} };
+}
+
+function tally(
+  summary: ListenSummary,
+  d: { verification: VerifyResult | undefined; filtered: boolean; forwarded: boolean; eventType: string | undefined; status: number },
+): void {
+  summary.received++;
+  if (!d.verification) summary.unverified++;
+  else if (d.verification.ok) summary.verified++;
+  else summary.failed++;
+  if (d.filtered) summary.filtered++;
+  if (d.forwarded) summary.forwarded++;
+  const type = d.eventType ?? '(no type)';
+  summary.byType[type] = (summary.byType[type] ?? 0) + 1;
+  summary.byStatus[d.status] = (summary.byStatus[d.status] ?? 0) + 1;
+}
+
+/**
+ * Reports are delivered from HTTP callbacks, where an exception would crash the process: a report the renderer
+ * fails on becomes an error report instead, and the listener keeps serving.
+ */
+function safeReporter(onReport: (report: ListenReport) => void): (report: ListenReport) => void {
+  return (report) => {
+    try {
+      onReport(report);
+    } catch (error) {
+      try {
+        onReport({ type: 'error', message: `could not show a ${report.type} report: ${(error as Error)?.message ?? String(error)}` });
+      } catch {
+        // Nothing left to tell it with.
+      }
+    }
+  };
+}
+
+function unrefSleep(ms: number): Promise<void> {
+  // Unref'd, so a delivery held by --delay does not keep the process alive after Ctrl-C.
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

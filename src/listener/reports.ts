@@ -1,0 +1,92 @@
+import type { VerifyResult } from '../signature/index.js';
+import type { ForwardResult } from './forward.js';
+import type { PolicyReason } from './respond-policy.js';
+import type { Rejection } from './server.js';
+
+/** Everything `listen` has to say, as data: the CLI renders it as lines or JSON, tests read it as is. */
+export type ListenReport = ReadyReport | DeliveryReport | RejectedReport | ProbeReport | ErrorReport;
+
+export interface ReadyReport {
+  type: 'ready';
+  url: string;
+  host: string;
+  port: number;
+}
+
+export type BodyProblem = { reason: 'empty-body' | 'invalid-utf8' | 'invalid-json'; message: string };
+
+/** One request handled as a webhook delivery, reported once its answer has gone out. */
+export interface DeliveryReport {
+  type: 'delivery';
+  /** ISO time the request arrived. */
+  receivedAt: string;
+  method: string;
+  path: string;
+  /** The svix-id (or webhook-id) header. */
+  messageId?: string;
+  /** 1 the first time this svix-id arrives, then 2, 3… */
+  attempt: number;
+  /** A repeated svix-id: `retry` after a failure was answered, `duplicate` after a success (or while in flight). */
+  repeat?: 'retry' | 'duplicate';
+  eventType?: string;
+  eventId?: string;
+  /** Absent with skip-verify. */
+  verification?: VerifyResult;
+  /** A verified delivery whose body is not a JSON event: answered 400. */
+  problem?: BodyProblem;
+  /** Left out by the events filter: answered 200, not forwarded. */
+  filtered: boolean;
+  /** The status answered. */
+  status: number;
+  /** Set when the respond policy chose the status. */
+  policy?: PolicyReason;
+  /** The deliberate delay applied before answering (--delay). */
+  delayMs: number;
+  forward?: ForwardResult;
+  /** With a journal: whether the line was written; when not, the delivery was answered 500 (see recordError). */
+  recorded?: boolean;
+  recordError?: string;
+  /** From the request's arrival to the end of the answer. */
+  latencyMs: number;
+  /** The sender hung up before the answer was complete (for example its timeout passed during --delay). */
+  senderGone: boolean;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** A request refused before it was a delivery: body too large, huge headers, too slow, malformed, aborted. */
+export interface RejectedReport extends Omit<Rejection, 'receivedAt'> {
+  type: 'rejected';
+  receivedAt: string;
+}
+
+/** A GET or HEAD without webhook headers (a browser, or a script waiting for the port): answered 200, not counted. */
+export interface ProbeReport {
+  type: 'probe';
+  receivedAt: string;
+  method: string;
+  path: string;
+  status: number;
+}
+
+/** Something went wrong inside the listener; it keeps serving. */
+export interface ErrorReport {
+  type: 'error';
+  message: string;
+}
+
+export interface ListenSummary {
+  /** Requests handled as deliveries. */
+  received: number;
+  verified: number;
+  /** Failed signature verification (answered 401). */
+  failed: number;
+  /** Accepted without verification (--skip-verify). */
+  unverified: number;
+  filtered: number;
+  forwarded: number;
+  /** Requests refused before they were deliveries (413, 431, 408, 400, aborted). */
+  rejected: number;
+  byType: Record<string, number>;
+  byStatus: Record<string, number>;
+}

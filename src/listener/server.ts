@@ -1,0 +1,264 @@
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { InputError } from '../errors.js';
+import { formatSize } from '../util/size.js';
+
+/** A request read whole, body bytes untouched. */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  /** Names lower-cased; repeated headers joined as node joins them. */
+  headers: Record<string, string>;
+  /** Names and values as received, alternating, for byte-exact forwarding. */
+  rawHeaders: string[];
+  body: Buffer;
+  /** Epoch ms when the request's headers arrived. */
+  receivedAt: number;
+}
+
+export interface Answer {
+  status: number;
+  headers?: ReadonlyArray<readonly [string, string]>;
+  body?: string | Buffer;
+  /** Called once the answer has gone out (or the sender has hung up), with the time since the request arrived. */
+  onSent?(sent: { latencyMs: number; senderGone: boolean }): void;
+}
+
+/** A request refused before it could be handled as a delivery. */
+export interface Rejection {
+  reason: 'body-too-large' | 'headers-too-large' | 'timeout' | 'malformed-request' | 'aborted';
+  receivedAt: number;
+  method?: string;
+  path?: string;
+  /** The status answered; absent when the client went away and nothing could be answered. */
+  status?: number;
+  message: string;
+}
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+  handle(request: ReceivedRequest): Promise<Answer>;
+  onRejected(rejection: Rejection): void;
+  /** A failure of the handler itself; the request is answered 500 and the server keeps serving. */
+  onHandlerError(error: unknown): void;
+  /** Whole-request deadline, so a client that stalls mid-body cannot hold a connection forever. */
+  requestTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  now?(): number;
+}
+
+export interface RunningServer {
+  url: string;
+  host: string;
+  port: number;
+  /** Stops accepting, lets requests in flight finish for up to `graceMs`, then drops the remaining connections. */
+  close(graceMs: number): Promise<void>;
+}
+
+interface InFlight {
+  method: string;
+  path: string;
+  receivedAt: number;
+  /** Set once someone (the body reader or the timeout) has reported this request, so it is reported once. */
+  settled: boolean;
+}
+
+/** Starts the HTTP endpoint. Port in use and similar start-up problems are InputErrors; after that it never throws. */
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
+  const now = options.now ?? Date.now;
+  const inFlight = new WeakMap<Socket, InFlight>();
+  let active = 0;
+  let idle: (() => void) | undefined;
+
+  const server = createServer(
+    {
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      headersTimeout: options.headersTimeoutMs ?? 10_000,
+      // Check deadlines every second instead of node's default 30 s, so a stalled client gets its 408 on time.
+      connectionsCheckingInterval: 1_000,
+    },
+    (req, res) => {
+      active++;
+      void serve(req, res).finally(() => {
+        active--;
+        if (active === 0) idle?.();
+      });
+    },
+  );
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const info: InFlight = { method: req.method ?? 'GET', path: req.url ?? '/', receivedAt: now(), settled: false };
+    inFlight.set(req.socket, info);
+    try {
+      await handleRequest(req, res, info, started);
+    } finally {
+      // The next request on a kept-alive connection must not be mistaken for this one.
+      if (inFlight.get(req.socket) === info) inFlight.delete(req.socket);
+    }
+  }
+
+  async function handleRequest(req: IncomingMessage, res: ServerResponse, info: InFlight, started: number): Promise<void> {
+    const body = await readBody(req, res, info);
+    if (!body) return;
+    let answer: Answer;
+    try {
+      answer = await options.handle({ method: info.method, path: info.path, headers: flatHeaders(req), rawHeaders: req.rawHeaders, body, receivedAt: info.receivedAt });
+    } catch (error) {
+      options.onHandlerError(error);
+      answer = { status: 500, body: 'internal error in the listener; see its output\n' };
+    }
+    info.settled = true;
+    send(res, answer, started);
+  }
+
+  /** Reads the body up to the limit; on overflow or abort, answers or reports and resolves undefined. */
+  function readBody(req: IncomingMessage, res: ServerResponse, info: InFlight): Promise<Buffer | undefined> {
+    return new Promise((resolve) => {
+      const reject = (reason: Rejection['reason'], message: string, status?: number) => {
+        if (!info.settled) options.onRejected({ reason, receivedAt: info.receivedAt, method: info.method, path: info.path, status, message });
+        info.settled = true;
+        resolve(undefined);
+      };
+      const tooLarge = (size: string) => {
+        const message = `body ${size} is over the ${formatSize(options.maxBodyBytes)} limit (raise it with --max-body)`;
+        // Close after answering: the rest of an oversized body is not worth reading.
+        const text = `${message}\n`;
+        res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text);
+        reject('body-too-large', message, 413);
+      };
+      const declared = Number(req.headers['content-length']);
+      if (declared > options.maxBodyBytes) return tooLarge(`of ${formatSize(declared)}`);
+
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        if (info.settled) return;
+        size += chunk.length;
+        if (size > options.maxBodyBytes) {
+          chunks.length = 0;
+          tooLarge(`of more than ${formatSize(options.maxBodyBytes)}`);
+        } else {
+          chunks.push(chunk);
+        }
+      });
+      req.on('end', () => {
+        if (!info.settled) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      });
+      req.on('close', () => {
+        if (!req.complete) reject('aborted', `the client went away after sending ${formatSize(size)} of the body; nothing was answered`);
+      });
+      req.on('error', () => {
+        /* reported by 'close' */
+      });
+    });
+  }
+
+  function send(res: ServerResponse, answer: Answer, started: number): void {
+    const report = (senderGone: boolean) => answer.onSent?.({ latencyMs: Math.round((performance.now() - started) * 10) / 10, senderGone });
+    if (res.destroyed || res.socket === null || res.socket.destroyed) return report(true);
+    // 'close' follows the end of the answer, or the connection dropping before it was complete.
+    res.once('close', () => report(!res.writableFinished));
+    const body = answer.body ?? '';
+    const raw: string[] = [];
+    let typed = false;
+    for (const [name, value] of answer.headers ?? []) {
+      const lower = name.toLowerCase();
+      if (lower === 'content-length') continue;
+      typed ||= lower === 'content-type';
+      raw.push(name, value);
+    }
+    if (!typed) raw.push('content-type', 'text/plain; charset=utf-8');
+    // An explicit length keeps the answer in one write; without it node would switch to chunked encoding.
+    raw.push('content-length', String(Buffer.byteLength(body)));
+    try {
+      res.writeHead(answer.status, raw);
+      res.end(body);
+    } catch (error) {
+      options.onHandlerError(error);
+      res.destroy();
+    }
+  }
+
+
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    const info = inFlight.get(socket);
+    const code = error.code ?? '';
+    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'HPE_INVALID_EOF_STATE' || !socket.writable) {
+      // The client went away. A request it was sending is reported by its body reader; one cut off in its
+      // headers has no reader, so it is reported here.
+      if (code === 'HPE_INVALID_EOF_STATE' && !info) {
+        options.onRejected({ reason: 'aborted', receivedAt: now(), message: 'the client went away in the middle of its request headers; nothing was answered' });
+      }
+      socket.destroy();
+      return;
+    }
+    const [status, reason, message] =
+      code === 'HPE_HEADER_OVERFLOW'
+        ? ([431, 'headers-too-large', 'request headers are over the 16 KiB limit'] as const)
+        : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? ([408, 'timeout', info ? 'the client did not finish sending the body in time' : 'the client did not finish sending its headers in time'] as const)
+          : ([400, 'malformed-request', `malformed HTTP request (${code || error.message})`] as const);
+    if (!info?.settled) {
+      options.onRejected({ reason, status, message, receivedAt: info?.receivedAt ?? now(), method: info?.method, path: info?.path });
+      if (info) info.settled = true;
+    }
+    const text = `${message}\n`;
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+    );
+    socket.destroySoon();
+  });
+
+  await listen(server, options.host, options.port, options.onHandlerError);
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${hostForUrl}:${address.port}`,
+    host: address.address,
+    port: address.port,
+    async close(graceMs) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (active > 0) {
+        await Promise.race([new Promise<void>((resolve) => (idle = resolve)), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+function listen(server: Server, host: string, port: number, onError: (error: unknown) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        reject(new InputError('port-in-use', `port ${port} is in use: pass --port 0 for any free port, or stop the other process`));
+      } else if (error.code === 'EACCES') {
+        reject(new InputError('usage', `not allowed to listen on port ${port}: ports below 1024 need privileges, use e.g. --port 4000`));
+      } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') {
+        reject(new InputError('usage', `cannot listen on host ${host}: it is not an address of this machine (the default is 127.0.0.1)`));
+      } else {
+        reject(error);
+      }
+    });
+    server.listen(port, host, () => {
+      // Once bound, a server error (such as running out of file descriptors) is reported, never a crash.
+      server.removeAllListeners('error');
+      server.on('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** node's lower-cased headers, with the rare repeated-as-array ones (set-cookie) joined into one string. */
+function flatHeaders(req: IncomingMessage): Record<string, string> {
+  const headers = req.headers;
+  for (const name in headers) {
+    const value = headers[name];
+    if (Array.isArray(value)) headers[name] = value.join(', ');
+  }
+  return headers as Record<string, string>;
+}

@@ -1,0 +1,140 @@
+import { createHmac } from 'node:crypto';
+import { Webhook } from 'svix';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TEST_SECRET, maskSecret, parseSecret, sign, verify } from '../../src/signature/index.js';
+
+const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const otherSecret = 'whsec_' + Buffer.from('another-endpoint-secret!').toString('base64');
+const body = JSON.stringify({ id: 'event_wal69rzpapqrm7yj', type: 'file.deleted', timestamp: '2025-04-12T15:55:19.000Z', data: { id: 'file_y9f6oitmeoncvcou' } });
+const now = 1_764_000_000;
+
+function signed(payload = body, key = secret, timestamp = now) {
+  return sign({ payload, secret: key, id: 'msg_test', timestamp }).headers;
+}
+
+describe('sign()', () => {
+  it('sign() produces headers the real svix library accepts', () => {
+    const { headers } = sign({ payload: body, secret });
+    expect(() => new Webhook(secret).verify(body, headers)).not.toThrow();
+  });
+
+  it('sign() makes the same signature as the svix library for UTF-8 payloads, string or bytes', () => {
+    for (const payload of [body, '{"name":"reçu – 東京.pdf"}', '']) {
+      const expected = new Webhook(secret).sign('msg_same', new Date(now * 1000), payload);
+      expect(sign({ payload, secret, id: 'msg_same', timestamp: now }).signature).toBe(expected);
+      expect(sign({ payload: new TextEncoder().encode(payload), secret, id: 'msg_same', timestamp: now }).signature).toBe(expected);
+    }
+  });
+
+  it('sign() signs bytes that are not UTF-8 exactly as sent, so verify() accepts them', () => {
+    // Regression: svix's sign() decodes a Buffer as UTF-8 first (0xff becomes U+FFFD), so replaying a recorded
+    // binary body, or `trigger --data @file --raw`, went out with a signature over other bytes.
+    const payload = Buffer.from([0x7b, 0x7d, 0xff, 0xfe, 0x00]);
+    const signedBinary = sign({ payload, secret, id: 'msg_bin', timestamp: now });
+    expect(verify({ payload, headers: signedBinary.headers, secret, at: now })).toMatchObject({ ok: true });
+    const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+    const expected = createHmac('sha256', key).update(Buffer.concat([Buffer.from(`msg_bin.${now}.`), payload])).digest('base64');
+    expect(signedBinary.signature).toBe(`v1,${expected}`);
+  });
+
+  it('sign({headerFamily: "both"}) emits svix-* and webhook-* with the same values', () => {
+    const { headers } = sign({ payload: body, secret, id: 'msg_1', timestamp: now, headerFamily: 'both' });
+    expect(headers['svix-signature']).toBe(headers['webhook-signature']);
+    expect(headers['webhook-id']).toBe('msg_1');
+  });
+
+  it('sign() throws a TypeError for a malformed secret (misuse, not input)', () => {
+    expect(() => sign({ payload: body, secret: 'v1,abc' })).toThrow(TypeError);
+  });
+});
+
+describe('verify()', () => {
+  it('verify() accepts what the real svix library signed', () => {
+    const svixSignature = new Webhook(secret).sign('msg_svix', new Date(now * 1000), body);
+    const result = verify({ payload: body, headers: { 'svix-id': 'msg_svix', 'svix-timestamp': String(now), 'svix-signature': svixSignature }, secret, at: now });
+    expect(result).toMatchObject({ ok: true, family: 'svix', id: 'msg_svix' });
+  });
+
+  it('verify() accepts a Headers object and raw bytes', () => {
+    const result = verify({ payload: Buffer.from(body), headers: new Headers(signed()), secret, at: now });
+    expect(result.ok).toBe(true);
+  });
+
+  it('verify() with several secrets (rotation) reports which one matched', () => {
+    const result = verify({ payload: body, headers: signed(body, otherSecret), secret: [secret, otherSecret], at: now });
+    expect(result).toMatchObject({ ok: true, secretIndex: 1 });
+  });
+
+  it('verify() honours a custom tolerance and an explicit clock', () => {
+    expect(verify({ payload: body, headers: signed(), secret, at: now + 30, tolerance: 10 })).toMatchObject({ ok: false, reason: 'timestamp-too-old', skewSeconds: 30 });
+    expect(verify({ payload: body, headers: signed(), secret, at: new Date((now + 30) * 1000), tolerance: 60 }).ok).toBe(true);
+  });
+
+  it('verify() says the signature is otherwise valid when only the timestamp is stale', () => {
+    const result = verify({ payload: body, headers: signed(), secret, at: now + 3600 });
+    expect(result).toMatchObject({ ok: false, reason: 'timestamp-too-old' });
+    expect(!result.ok && result.message).toMatch(/3600 s too old .*signature itself is valid/);
+  });
+
+  it('verify() diagnoses a pretty-printed re-serialization', () => {
+    const pretty = JSON.stringify(JSON.parse(body), null, 2);
+    const result = verify({ payload: body, headers: signed(pretty), secret, at: now });
+    expect(result).toMatchObject({ ok: false, reason: 'body-reserialized' });
+    expect(!result.ok && result.message).toMatch(/pretty-printed \(2 spaces\).*verify the raw bytes/);
+  });
+
+  it('verify() names the diagnostic secret that made the signature', () => {
+    const result = verify({
+      payload: body,
+      headers: signed(body, DEFAULT_TEST_SECRET),
+      secret,
+      at: now,
+      diagnosticSecrets: [{ label: 'the built-in test secret', secret: DEFAULT_TEST_SECRET }],
+    });
+    expect(result).toMatchObject({ ok: false, reason: 'signed-with-other-secret' });
+    expect(!result.ok && result.message).toContain('the built-in test secret (whsec_c2Nh');
+  });
+
+  it('verify() reports missing headers by name and the family found', () => {
+    const { 'svix-signature': _dropped, ...headers } = signed();
+    const result = verify({ payload: body, headers, secret, at: now });
+    expect(result).toMatchObject({ ok: false, reason: 'missing-headers', family: 'svix' });
+    expect(!result.ok && result.message).toBe('missing svix-signature header (found svix-id, svix-timestamp)');
+  });
+
+  it('verify() points out a foreign signature header', () => {
+    const result = verify({ payload: body, headers: { 'stripe-signature': 't=1,v1=abc' }, secret });
+    expect(!result.ok && result.message).toMatch(/found stripe-signature, which is not a Standard Webhooks header/);
+  });
+
+  it('verify() lists the versions seen when none can be checked with this secret', () => {
+    const result = verify({ payload: body, headers: { ...signed(), 'svix-signature': 'v2,abc v1a,def' }, secret, at: now });
+    expect(!result.ok && result.message).toMatch(/no signature matched among 2 \(v2, v1a\): none of them is v1/);
+  });
+
+  it('verify() returns invalid-secret for each malformed secret form', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['', /empty/],
+      ['v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=', /looks like a signature/],
+      ['sk_live_abcdef', /looks like an API key/],
+      ['whsec_not base64!', /not valid base64/],
+      ['whpk_AAAA', /32 bytes/],
+    ];
+    for (const [bad, message] of cases) {
+      const result = verify({ payload: body, headers: signed(), secret: bad, at: now });
+      expect(result).toMatchObject({ ok: false, reason: 'invalid-secret' });
+      expect(!result.ok && result.message).toMatch(message);
+    }
+  });
+});
+
+describe('secrets', () => {
+  it('maskSecret() never shows the whole secret', () => {
+    expect(maskSecret(DEFAULT_TEST_SECRET)).toBe('whsec_c2Nh••••••');
+    expect(maskSecret('abc')).not.toContain('abc');
+  });
+
+  it('parseSecret() accepts a secret without the whsec_ prefix', () => {
+    expect(parseSecret('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw')).toMatchObject({ ok: true, kind: 'hmac' });
+  });
+});
