@@ -4,8 +4,6 @@ import { InputError } from '../errors.js';
 import type { NgrokSdk, Tunnel, TunnelConfig, TunnelReport } from '../tunnel/index.js';
 import { parseDuration } from '../util/duration.js';
 import type { TunnelCommandOptions } from './commands/tunnel-options.js';
-import { formatTunnelReport, tunnelJson, type TunnelContext } from './render/tunnel.js';
-import type { Ui } from './ui.js';
 
 export const NGROK_AUTHTOKEN_ENV = 'NGROK_AUTHTOKEN';
 /**
@@ -94,28 +92,22 @@ export interface OpenTunnelOptions {
   /** Where the listener is bound; the tunnel dials it there (127.0.0.1 when bound to every interface). */
   host: string;
   port: number;
-  context: TunnelContext;
-  ui: Ui;
   /** Resolves on Ctrl-C: a start still in progress gives up, and openTunnel resolves undefined. */
   stopped: Promise<unknown>;
+  onReport: (report: TunnelReport) => void;
 }
 
-/** Opens the tunnel for a ready listener and renders its reports (lines, or JSON with --json). */
+/** Opens the tunnel for a ready listener, loading only the provider asked for. */
 export async function openTunnel(settings: TunnelSettings, options: OpenTunnelOptions): Promise<Tunnel | undefined> {
-  const { ui, context } = options;
   const { startTunnel } = await import('../tunnel/index.js');
   const abort = new AbortController();
   void options.stopped.then(() => abort.abort(new Error('stopped before the tunnel opened')));
-  const onReport = (report: TunnelReport) => {
-    ui.record(tunnelJson(report));
-    for (const line of formatTunnelReport(report, context, ui.color)) ui.line(line);
-  };
   try {
     return await startTunnel(settings.config, {
       host: dialHost(options.host),
       port: options.port,
       timeoutMs: settings.timeoutMs,
-      onReport,
+      onReport: options.onReport,
       signal: abort.signal,
     });
   } catch (error) {
