@@ -21,10 +21,8 @@ export interface ListenCommandOptions extends TunnelCommandOptions {
   verbose?: boolean;
 }
 
-export function registerListen(program: Command): void {
-  const listen = program
-    .command('listen')
-    .description('receive webhooks locally: verify each delivery, rehearse failures, forward to your app, record them')
+export function defineListen(listen: Command): void {
+  listen
     .addOption(new Option('-p, --port <number>', 'port to listen on (0 for any free port)').default('4000'))
     .addOption(new Option('--host <address>', 'address to bind').default('127.0.0.1'))
     .option('-s, --secret <whsec_…|whpk_…>', 'secret to verify with (repeat for key rotation; default: $SCANDOCS_WEBHOOK_SECRET, else the test secret)', collect)
