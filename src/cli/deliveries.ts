@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { InputError } from '../errors.js';
+import { parseHttpUrl } from '../util/url.js';
 import { parseSchedule, type Schedule } from '../delivery/schedule.js';
 import type { OutgoingMessage } from '../delivery/deliver.js';
 import { maskSecret } from '../signature/index.js';
@@ -28,7 +29,7 @@ export interface DeliverySettings {
 
 /** Checks every shared option before anything is sent, so bad input is one line and exit 2, never a half-run. */
 export function resolveDeliverySettings(options: DeliveryCommandOptions): DeliverySettings {
-  const url = parseEndpointUrl(options.url);
+  const url = parseHttpUrl(options.url, '--url', 'http://127.0.0.1:3000/webhooks').href;
   const { secret, source } = resolveSigningSecret(options.secret);
   const headers = Object.fromEntries((options.header ?? []).map(parseHeaderFlag));
   const timeoutMs = parseDuration(options.timeout, '--timeout');
@@ -43,19 +44,6 @@ export function resolveDeliverySettings(options: DeliveryCommandOptions): Delive
     concurrency: parseCount(options.concurrency, '--concurrency', MAX_CONCURRENCY),
     verbose: options.verbose === true,
   };
-}
-
-function parseEndpointUrl(text: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new InputError('invalid-url', `--url "${text}" is not an http(s) URL: give the whole address, e.g. --url http://127.0.0.1:3000/webhooks`);
-  }
-  return url.href;
 }
 
 /** A whole number in [1, max] for --count and --concurrency. */

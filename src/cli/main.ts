@@ -1,15 +1,47 @@
-import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { registerVerify } from './commands/verify.js';
-import { registerSign } from './commands/sign.js';
-import { registerEvents } from './commands/events.js';
-import { registerTrigger } from './commands/trigger.js';
-import { registerReplay } from './commands/replay.js';
-import { registerCheck } from './commands/check.js';
-import { registerListen } from './commands/listen.js';
+import type * as Commander from 'commander';
 
-// Only command definitions load at start-up; each action imports its engine on demand, so `--help` stays fast.
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+// commander is CommonJS: require() skips its ESM wrapper and Node's scan of CommonJS exports (~5 ms of start-up).
+const require = createRequire(import.meta.url);
+const { Command, CommanderError } = require('commander') as typeof Commander;
+
+/**
+ * The commands, loaded lazily (as citty does): only the one being run imports its definition, and each action
+ * imports its engine on demand. On Node 20 every extra ES module costs ~2 ms of start-up, so `--help` must not
+ * load eight definition files just to list their names.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<(command: Commander.Command) => void> }> = {
+  listen: {
+    summary: 'receive webhooks locally: verify each delivery, rehearse failures, forward to your app, record them',
+    load: async () => (await import('./commands/listen.js')).defineListen,
+  },
+  trigger: {
+    summary: 'send signed Scan Documents events to your endpoint, retried exactly as production retries them',
+    load: async () => (await import('./commands/trigger.js')).defineTrigger,
+  },
+  replay: {
+    summary: 'resend deliveries recorded by `listen --record`, byte for byte, re-signed with a fresh timestamp',
+    load: async () => (await import('./commands/replay.js')).defineReplay,
+  },
+  check: {
+    summary: 'grade your webhook endpoint: send a battery of deliveries it must accept, refuse, or not redirect',
+    load: async () => (await import('./commands/check.js')).defineCheck,
+  },
+  events: {
+    summary: 'list the event types and their variants, or print a sample event',
+    load: async () => (await import('./commands/events.js')).defineEvents,
+  },
+  verify: {
+    summary: 'check a webhook signature and say exactly why it fails',
+    load: async () => (await import('./commands/verify.js')).defineVerify,
+  },
+  sign: {
+    summary: 'sign a payload and print the headers (or a ready-to-run curl command)',
+    load: async () => (await import('./commands/sign.js')).defineSign,
+  },
+};
+
+const { version } = require('../../package.json') as { version: string };
 
 // `scandocs-webhooks events --json | head -1` closes the pipe early: that is the reader being done, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -36,7 +68,11 @@ Exit codes: 0 success, 1 the check or delivery failed, 2 usage error.
 The secret comes from --secret, else SCANDOCS_WEBHOOK_SECRET, else the built-in test secret.`,
   );
 
-for (const register of [registerListen, registerVerify, registerSign, registerEvents, registerTrigger, registerReplay, registerCheck]) register(program);
+const requested = requestedCommand(process.argv.slice(2));
+for (const [name, { summary, load }] of Object.entries(COMMANDS)) {
+  const command = program.command(name).description(summary);
+  if (name === requested) (await load())(command);
+}
 
 try {
   await program.parseAsync(process.argv);
@@ -48,4 +84,10 @@ try {
     const { reportError } = await import('./errors.js');
     process.exitCode = reportError(error, program.opts().debug === true);
   }
+}
+
+/** The command a run asks for: the first word that is not a flag, or the word after `help`. */
+function requestedCommand(args: string[]): string | undefined {
+  const words = args.filter((arg) => !arg.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
 }

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { parseHttpUrl } from '../util/url.js';
 import { EVENT_TYPES } from '../events/types.js';
 import { closestMatch } from '../util/closest.js';
 
@@ -64,7 +65,7 @@ export function parseForwardRoutes(values: readonly string[]): ForwardRoute[] {
   const plain: ForwardRoute[] = [];
   for (const value of values) {
     const { patterns, value: target } = splitTyped(value, '--forward-to');
-    const url = parseHttpUrl(target);
+    const url = parseHttpUrl(target, '--forward-to', 'http://localhost:3000/webhooks');
     if (patterns) typed.push({ patterns, url });
     else plain.push({ url });
   }
@@ -82,18 +83,3 @@ export function pickRoute(routes: readonly ForwardRoute[], type: string | undefi
   return routes.find((r) => !r.patterns || matchesType(r.patterns, type));
 }
 
-function parseHttpUrl(text: string): URL {
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new InputError(
-      'invalid-url',
-      `--forward-to "${text}" is not an http(s) URL: pass your app's endpoint, e.g. --forward-to http://localhost:3000/webhooks`,
-    );
-  }
-  return url;
-}

@@ -1,6 +1,5 @@
+import { closedPort } from '../helpers/server.js';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'svix';
 import { BIN, runCli } from '../helpers/cli.js';
@@ -215,7 +214,7 @@ describe('check selection and usage', () => {
     { args: ['--url', 'http://127.0.0.1:9/webhooks', '--only', 'refuses-nothing'], error: /^error: unknown check "refuses-nothing" in --only: valid checks are accepts-file.created, .*no-redirect/ },
     { args: ['--url', 'http://127.0.0.1:9/webhooks', '--skip', 'nope'], error: /^error: unknown check "nope" in --skip/ },
     { args: [], error: /^error: --url is required: pass your endpoint, e\.g\. --url http:\/\/localhost:3000\/webhooks/ },
-    { args: ['--url', 'localhost:3000'], error: /^error: --url "localhost:3000" is not http\(s\)/ },
+    { args: ['--url', 'localhost:3000'], error: /^error: --url "localhost:3000" is not an http\(s\) URL: give the whole address, e.g. --url http/ },
     { args: ['--url', 'http://127.0.0.1:9/webhooks', '--timeout', 'soon'], error: /^error: invalid --timeout "soon"/ },
     { args: ['--url', 'http://127.0.0.1:9/webhooks', '--secret', 'sk_live_123'], error: /^error: invalid secret: the secret looks like an API key/ },
   ])('check $args exits 2 with one line saying what to fix', async ({ args, error }) => {
@@ -278,10 +277,3 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}

@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { Webhook } from 'svix';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { startServer, type ReceivedRequest, type TestServer } from '../helpers/server.js';
+import { startServer, type ReceivedRequest, type TestServer, closedPort } from '../helpers/server.js';
 
 const TEST_SECRET = 'whsec_c2NhbmRvY3MtbG9jYWwtdGVzdC1rZXkh';
 const OTHER_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -55,14 +54,6 @@ const attempts = (stdout: string) => records(stdout).filter((r) => r.type === 'a
 /** Verifies a received request with the real svix library, as a Scan Documents endpoint would. */
 function verified(request: ReceivedRequest, secret = TEST_SECRET): Record<string, unknown> {
   return new Webhook(secret).verify(request.body.toString('utf8'), request.headers as Record<string, string>) as Record<string, unknown>;
-}
-
-async function closedPort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 describe('scandocs-webhooks trigger: sending', () => {

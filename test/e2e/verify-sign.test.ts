@@ -166,8 +166,17 @@ describe('scandocs-webhooks (program)', () => {
   it('--help lists the commands and the exit codes', async () => {
     const { code, stdout } = await runCli(['--help']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/verify \[options\]/);
+    for (const name of ['listen', 'trigger', 'replay', 'check', 'events', 'verify', 'sign']) expect(stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
     expect(stdout).toMatch(/Exit codes: 0 success, 1 the check or delivery failed, 2 usage error/);
+  });
+
+  it('help <command> and <command> --help load that command and show its options', async () => {
+    for (const args of [['help', 'verify'], ['verify', '--help'], ['--debug', 'verify', '--help']]) {
+      const { code, stdout } = await runCli(args);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/Usage: scandocs-webhooks verify \[options\]/);
+      expect(stdout).toMatch(/--payload <text\|@file\|->/);
+    }
   });
 
   it('--version prints the package version', async () => {

@@ -46,3 +46,12 @@ export async function startServer(handler: Handler = (_req, res) => void res.end
       }),
   };
 }
+
+/** A port nothing listens on (bound, noted, released): a connection to it is refused. */
+export async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}

@@ -1,9 +1,8 @@
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attemptDelivery, classifyNetworkError, createDeliveryAgent, RESPONSE_BODY_LIMIT } from '../../src/delivery/attempt.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { startServer, type TestServer, closedPort } from '../helpers/server.js';
 
 const servers: Array<{ close(): Promise<void> | void }> = [];
 afterEach(async () => {
@@ -24,15 +23,6 @@ async function countingServer(handler: Parameters<typeof createServer>[1]): Prom
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   servers.push({ close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, connections: () => connections };
-}
-
-/** A port with nothing listening: bind one, note it, close it. */
-async function closedPort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 describe('attemptDelivery', () => {

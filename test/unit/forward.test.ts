@@ -1,7 +1,6 @@
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createForwarder, probeForwardTarget } from '../../src/listener/forward.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { startServer, type TestServer, closedPort } from '../helpers/server.js';
 
 const servers: TestServer[] = [];
 afterAll(async () => Promise.all(servers.map((s) => s.close())));
@@ -10,15 +9,6 @@ async function app(handler: Parameters<typeof startServer>[0]): Promise<TestServ
   const server = await startServer(handler);
   servers.push(server);
   return server;
-}
-
-/** A port nothing listens on: bound, then released. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('forwarder', () => {
@@ -58,7 +48,7 @@ describe('forwarder', () => {
   });
 
   it('forward() reports a closed port as unreachable', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const forwarder = await createForwarder({ timeoutMs: 5_000 });
     const result = await forwarder.forward(new URL(`http://127.0.0.1:${port}/webhooks`), { method: 'POST', rawHeaders: [], body: Buffer.from('{}') });
     await forwarder.close();
@@ -69,7 +59,7 @@ describe('forwarder', () => {
     const target = await app((_req, res) => void res.end());
     await expect(probeForwardTarget(new URL(`${target.url}/webhooks`))).resolves.toBeUndefined();
     expect(target.requests).toHaveLength(0); // a TCP connection only: the app sees no request
-    const port = await freePort();
+    const port = await closedPort();
     await expect(probeForwardTarget(new URL(`http://127.0.0.1:${port}/webhooks`))).rejects.toThrow(
       `--forward-to http://127.0.0.1:${port}/webhooks is unreachable: connection refused: nothing is listening on 127.0.0.1:${port}, is your app running? (start your app first, or fix the URL)`,
     );

@@ -53,7 +53,7 @@ describe('parseForwardRoutes', () => {
   });
 
   it('refuses a URL without a scheme and two catch-alls, saying what to write instead', () => {
-    expect(() => parseForwardRoutes(['localhost:3000/webhooks'])).toThrow(/is not an http\(s\) URL: pass your app's endpoint, e.g. --forward-to http:\/\/localhost:3000\/webhooks/);
+    expect(() => parseForwardRoutes(['localhost:3000/webhooks'])).toThrow(/is not an http\(s\) URL: give the whole address, e.g. --forward-to http:\/\/localhost:3000\/webhooks/);
     expect(() => parseForwardRoutes(['ftp://localhost/x'])).toThrow(InputError);
     expect(() => parseForwardRoutes(['http://a.test/x', 'http://b.test/y'])).toThrow(/2 URLs without a type/);
   });

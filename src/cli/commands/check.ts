@@ -11,10 +11,8 @@ export interface CheckCommandOptions {
   json?: boolean;
 }
 
-export function registerCheck(program: Command): void {
-  program
-    .command('check')
-    .description('grade your webhook endpoint: send a battery of deliveries it must accept, refuse, or not redirect')
+export function defineCheck(command: Command): void {
+  command
     .option('--url <url>', 'your endpoint, e.g. http://localhost:3000/webhooks (configured with the same secret)')
     .option('-s, --secret <whsec_…>', 'the secret your endpoint verifies with (default: $SCANDOCS_WEBHOOK_SECRET, else the test secret)')
     .addOption(new Option('--timeout <duration>', 'how long each delivery may take, as Svix allows').default('5s'))

@@ -7,10 +7,8 @@ export interface EventsCommandOptions {
   json?: boolean;
 }
 
-export function registerEvents(program: Command): void {
-  program
-    .command('events')
-    .description('list the event types and their variants, or print a sample event')
+export function defineEvents(command: Command): void {
+  command
     .argument('[type]', 'an event type, e.g. task.completed: print its sample event as JSON')
     .option('--variant <name>', 'which sample of the type to print (see the list; default: the one marked default)')
     .option('--set <path=value>', 'change a field of the sample, e.g. --set data.name=report.pdf (repeatable; JSON values parse)', collect)

@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { collect } from '../options.js';
+import { addTunnelOptions, type TunnelCommandOptions } from './tunnel-options.js';
 
-export interface ListenCommandOptions {
+export interface ListenCommandOptions extends TunnelCommandOptions {
   port: string;
   host: string;
   secret?: string[];
@@ -20,10 +21,8 @@ export interface ListenCommandOptions {
   verbose?: boolean;
 }
 
-export function registerListen(program: Command): void {
-  program
-    .command('listen')
-    .description('receive webhooks locally: verify each delivery, rehearse failures, forward to your app, record them')
+export function defineListen(listen: Command): void {
+  listen
     .addOption(new Option('-p, --port <number>', 'port to listen on (0 for any free port)').default('4000'))
     .addOption(new Option('--host <address>', 'address to bind').default('127.0.0.1'))
     .option('-s, --secret <whsec_…|whpk_…>', 'secret to verify with (repeat for key rotation; default: $SCANDOCS_WEBHOOK_SECRET, else the test secret)', collect)
@@ -39,7 +38,8 @@ export function registerListen(program: Command): void {
     .addOption(new Option('--forward-timeout <duration>', 'how long to wait for your app (0 waits forever, for debugging)').default('30s'))
     .option('--record <file.jsonl>', 'append every delivery to this JSON Lines journal before answering it')
     .option('--json', 'one JSON object per line on stdout (ready, delivery, rejected, summary…); human lines on stderr')
-    .option('-v, --verbose', 'also show each delivery’s headers and its body as indented JSON')
+    .option('-v, --verbose', 'also show each delivery’s headers and its body as indented JSON');
+  addTunnelOptions(listen)
     .addHelpText(
       'after',
       `
@@ -49,8 +49,11 @@ Examples:
   $ scandocs-webhooks listen --respond 500,500,200 --fail-header 'Retry-After: 10'
   $ scandocs-webhooks listen --respond task.failed=500 --delay 6s --events 'task.*'
   $ scandocs-webhooks listen --port 0 --json --record events.jsonl
+  $ scandocs-webhooks listen --tunnel cloudflared --secret whsec_…     a public URL for the Dashboard, no account
+  $ NGROK_AUTHTOKEN=… scandocs-webhooks listen --tunnel ngrok --ngrok-domain my-app.ngrok.app --secret whsec_…
 
-Ctrl-C prints a summary and exits 0. Exit 2: bad flag, port in use, unreachable --forward-to, unwritable --record.`,
+Ctrl-C closes the tunnel, prints a summary and exits 0. Exit 2: bad flag, port in use, unreachable --forward-to,
+unwritable --record, a tunnel that cannot open (no ngrok authtoken, cloudflared not installed, no URL in time).`,
     )
     .action(async (options: ListenCommandOptions) => {
       const { runListen } = await import('../run/listen.js');

@@ -8,10 +8,8 @@ export interface ReplayCommandOptions extends DeliveryCommandOptions {
   since?: string;
 }
 
-export function registerReplay(program: Command): void {
-  const command = program
-    .command('replay')
-    .description('resend deliveries recorded by `listen --record`, byte for byte, re-signed with a fresh timestamp')
+export function defineReplay(command: Command): void {
+  command
     .argument('<journal>', 'a JSON Lines journal written by `listen --record`, e.g. events.jsonl')
     .option('--id <id>', 'only this svix-id (msg_…) or event id (event_…) (repeatable)', collect)
     .option('--type <type>', "only this event type; * matches any run of characters, e.g. 'task.*' (repeatable)", collect)

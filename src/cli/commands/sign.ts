@@ -10,10 +10,8 @@ export interface SignCommandOptions {
   json?: boolean;
 }
 
-export function registerSign(program: Command): void {
-  program
-    .command('sign')
-    .description('sign a payload and print the headers (or a ready-to-run curl command)')
+export function defineSign(command: Command): void {
+  command
     .requiredOption('-p, --payload <text|@file|->', 'the raw body: literal text, @file, or - for standard input')
     .option('-s, --secret <whsec_…>', 'endpoint secret (default: $SCANDOCS_WEBHOOK_SECRET, else the test secret)')
     .option('--id <id>', 'message id (default: a fresh msg_… id)')

@@ -13,10 +13,8 @@ export interface TriggerCommandOptions extends DeliveryCommandOptions {
   shuffle?: boolean;
 }
 
-export function registerTrigger(program: Command): void {
-  const command = program
-    .command('trigger')
-    .description('send signed Scan Documents events to your endpoint, retried exactly as production retries them')
+export function defineTrigger(command: Command): void {
+  command
     .argument('[types...]', 'event types to send, e.g. task.completed file.created (see `scandocs-webhooks events`)')
     .option('--all', 'send one event of every type')
     .option('--variant <name>', 'which sample of the type to send (see `scandocs-webhooks events`)')

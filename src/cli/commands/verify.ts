@@ -14,10 +14,8 @@ export interface VerifyCommandOptions {
   json?: boolean;
 }
 
-export function registerVerify(program: Command): void {
-  program
-    .command('verify')
-    .description('check a webhook signature and say exactly why it fails')
+export function defineVerify(command: Command): void {
+  command
     .requiredOption('-p, --payload <text|@file|->', 'the raw body: literal text, @file, or - for standard input')
     .option('-s, --secret <whsec_…|whpk_…>', 'endpoint secret (repeat for key rotation; default: $SCANDOCS_WEBHOOK_SECRET, else the test secret)', collect)
     .option('-H, --header <"name: value">', 'a request header, e.g. "svix-id: msg_…" (repeatable)', collect)

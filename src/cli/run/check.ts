@@ -1,6 +1,7 @@
 import type { Ora } from 'ora';
 import { BATTERY, CHECK_NAMES, runChecks, selectChecks, type Check, type CheckGroup, type CheckReport, type CheckResult } from '../../check/index.js';
 import { InputError } from '../../errors.js';
+import { parseHttpUrl } from '../../util/url.js';
 import { maskSecret } from '../../signature/index.js';
 import { formatDuration, parseDuration } from '../../util/duration.js';
 import type { CheckCommandOptions } from '../commands/check.js';
@@ -22,7 +23,8 @@ export async function runCheck(options: CheckCommandOptions): Promise<number> {
     printList(ui, checks);
     return EXIT_OK;
   }
-  const url = parseEndpointUrl(options.url);
+  if (options.url === undefined) throw new InputError('usage', '--url is required: pass your endpoint, e.g. --url http://localhost:3000/webhooks');
+  const url = parseHttpUrl(options.url, '--url', 'http://localhost:3000/webhooks').href;
   const timeoutMs = parseDuration(options.timeout, '--timeout');
   if (timeoutMs <= 0) throw new InputError('invalid-duration', `--timeout must be more than 0, e.g. --timeout 5s`);
   const { secrets, source } = resolveSecrets(options.secret);
@@ -141,16 +143,3 @@ function splitList(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((value) => value.split(',')).map((name) => name.trim()).filter((name) => name !== '');
 }
 
-function parseEndpointUrl(text: string | undefined): string {
-  if (text === undefined) throw new InputError('usage', '--url is required: pass your endpoint, e.g. --url http://localhost:3000/webhooks');
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new InputError('invalid-url', `--url "${text}" is not a URL: use the full address, e.g. --url http://localhost:3000/webhooks`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InputError('invalid-url', `--url "${text}" is not http(s): use the full address, e.g. --url http://localhost:3000/webhooks`);
-  }
-  return url.href;
-}

@@ -10,7 +10,10 @@ import type { ListenCommandOptions } from '../commands/listen.js';
 import { EXIT_OK } from '../errors.js';
 import { resolveSecrets, SECRET_ENV, type ResolvedSecrets } from '../inputs.js';
 import { formatReport, formatSummary, reportJson, type LineStyle } from '../render/listen.js';
+import { formatTunnelReport, tunnelJson, type TunnelContext } from '../render/tunnel.js';
+import { exitSoonEvenIfHeld, openTunnel, resolveTunnel, type TunnelSettings } from '../tunnel.js';
 import { createUi, type Ui } from '../ui.js';
+import type { Tunnel, TunnelReport } from '../../tunnel/index.js';
 
 interface ListenSettings {
   port: number;
@@ -21,6 +24,7 @@ interface ListenSettings {
   routes: ForwardRoute[];
   forwardTimeoutMs: number;
   secrets?: ResolvedSecrets;
+  tunnel?: TunnelSettings;
 }
 
 export async function runListen(options: ListenCommandOptions): Promise<number> {
@@ -55,14 +59,34 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
     recordPath: options.record,
     onReport,
   });
-  // A tunnel (--tunnel) starts here, once the listener is ready, and exposes listener.url.
+  let tunnel: Tunnel | undefined;
+  if (settings.tunnel) {
+    const context: TunnelContext = {
+      localUrl: listener.url,
+      verification: settings.secrets ? { verified: true, secretSource: settings.secrets.source } : { verified: false },
+    };
+    const onTunnelReport = (report: TunnelReport) => {
+      if (ui.json) output.record(tunnelJson(report));
+      for (const line of formatTunnelReport(report, context, ui.color)) output.line(line);
+    };
+    try {
+      tunnel = await openTunnel(settings.tunnel, { host: listener.host, port: listener.port, stopped, onReport: onTunnelReport });
+    } catch (error) {
+      await listener.close();
+      output.flush();
+      exitSoonEvenIfHeld();
+      throw error;
+    }
+  }
 
   await stopped;
-  // A tunnel closes here, before the listener, so no delivery arrives at a closing server.
+  // The tunnel closes first, so no delivery arrives at a closing server.
+  await tunnel?.stop();
   const summary: ListenSummary = await listener.close();
   output.flush();
   ui.record({ type: 'summary', ...summary });
   for (const line of formatSummary(summary, style)) ui.line(line);
+  if (settings.tunnel) exitSoonEvenIfHeld();
   return EXIT_OK;
 }
 
@@ -76,6 +100,7 @@ function parseSettings(options: ListenCommandOptions): ListenSettings {
     routes: parseForwardRoutes(options.forwardTo ?? []),
     forwardTimeoutMs: parseDuration(options.forwardTimeout, '--forward-timeout'),
     secrets: options.skipVerify ? undefined : resolveSecrets(options.secret),
+    tunnel: resolveTunnel(options),
   };
 }
 

@@ -1,0 +1,27 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startCli, type RunningCli } from '../helpers/cli.js';
+
+// The README's quickstart, as a new user runs it: `listen`, then `trigger` and `check` against it.
+describe('README quickstart', () => {
+  let listener: RunningCli;
+  let url: string;
+
+  beforeAll(async () => {
+    listener = startCli(['listen', '--port', '0']);
+    url = `${(await listener.waitFor(/Ready: waiting for deliveries on (http:\/\/127\.0\.0\.1:\d+)/))[1]}/webhooks`;
+  });
+  afterAll(() => listener.stop());
+
+  it('trigger task.completed is delivered and shown verified by listen', async () => {
+    const { code, stdout } = await runCli(['trigger', 'task.completed', '--url', url]);
+    expect(code).toBe(0);
+    const eventId = stdout.match(/✓ task\.completed (event_\w+) · attempt 1 · 200 OK/)![1]!;
+    await listener.waitFor(new RegExp(`POST /webhooks\\s+task\\.completed\\s+${eventId}\\s+✓ verified\\s+→ 200`));
+  });
+
+  it('check against the listener scores 18/18 and exits 0', async () => {
+    const { code, stdout } = await runCli(['check', '--url', url]);
+    expect(stdout).toMatch(/Score: 18\/18 checks passed/);
+    expect(code).toBe(0);
+  });
+});
