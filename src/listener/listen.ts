@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { readWebhookHeaders, verify, type VerifyResult } from '../signature/index.js';
+import { createVerifier, readWebhookHeaders, type VerifyResult } from '../signature/index.js';
 import type { WebhookHeaders } from '../signature/headers.js';
 import { createForwarder, probeForwardTarget, type Forwarder, type ForwardResult } from './forward.js';
-import { encodeBody, openJournal, type Journal } from './journal.js';
+import { encodeBody, openJournal } from './journal.js';
 import type { JournalRecord } from './journal-record.js';
 import { RecentIds } from './recent-ids.js';
 import type { BodyProblem, DeliveryReport, ListenReport, ListenSummary } from './reports.js';
@@ -67,6 +67,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
   const policy = options.policy ?? NO_POLICY;
   const routes = options.forwardTo ?? [];
   const recent = new RecentIds(options.recentIdsLimit);
+  const verify = options.skipVerify ? undefined : createVerifier({ secret: options.secrets, diagnosticSecrets: options.diagnosticSecrets });
   const summary = emptySummary();
   const report = safeReporter(options.onReport);
 
@@ -95,9 +96,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     const sighting = messageId === undefined ? { attempt: 1 } : recent.see(messageId);
     const repeat =
       sighting.attempt === 1 ? undefined : sighting.previousStatus !== undefined && !isSuccess(sighting.previousStatus) ? 'retry' : 'duplicate';
-    const verification: VerifyResult | undefined = options.skipVerify
-      ? undefined
-      : verify({ payload: request.body, headers: signatureHeaders(webhookHeaders, request.headers), secret: options.secrets, diagnosticSecrets: options.diagnosticSecrets });
+    const verification: VerifyResult | undefined = verify?.({ payload: request.body, headers: signatureHeaders(webhookHeaders, request.headers) });
     const { text, eventType, eventId, problem } = inspectBody(request.body);
 
     let outcome: Outcome =

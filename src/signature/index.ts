@@ -1,6 +1,9 @@
 export { sign, newMessageId, type SignOptions, type SignedMessage } from './sign.js';
 export {
   verify,
+  createVerifier,
+  type VerifierOptions,
+  type SignedDelivery,
   DEFAULT_TOLERANCE_SECONDS,
   type VerifyOptions,
   type VerifyResult,

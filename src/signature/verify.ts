@@ -67,11 +67,23 @@ interface SignatureEntry {
   raw: string;
 }
 
+/** What a verifier checks deliveries against: everything in VerifyOptions but the delivery itself. */
+export type VerifierOptions = Omit<VerifyOptions, 'payload' | 'headers' | 'at'>;
+export type SignedDelivery = Pick<VerifyOptions, 'payload' | 'headers' | 'at'>;
+
 /**
  * Verifies a webhook delivery and, when it fails, says exactly why. Never throws for bad input: a malformed
  * secret, missing headers or a stale timestamp are results, so callers can show the reason.
  */
 export function verify(options: VerifyOptions): VerifyResult {
+  return createVerifier(options)(options);
+}
+
+/**
+ * Parses the secrets once and returns a function that verifies deliveries against them: what a listener uses,
+ * so decoding secrets is not repeated on every request.
+ */
+export function createVerifier(options: VerifierOptions): (delivery: SignedDelivery) => VerifyResult {
   const secretTexts = typeof options.secret === 'string' ? [options.secret] : [...options.secret];
   if (secretTexts.length === 0) throw new TypeError('verify(): at least one secret is required');
   const secrets: ParsedSecret[] = [];
@@ -79,11 +91,15 @@ export function verify(options: VerifyOptions): VerifyResult {
     const parsed = parseSecret(text);
     if (!parsed.ok) {
       const which = secretTexts.length > 1 ? ` (secret ${index + 1})` : '';
-      return { ok: false, reason: 'invalid-secret', message: `${parsed.message}${which}` };
+      const failure: VerifyFailure = { ok: false, reason: 'invalid-secret', message: `${parsed.message}${which}` };
+      return () => failure;
     }
     secrets.push(parsed);
   }
+  return (delivery) => verifyDelivery(delivery, secrets, options);
+}
 
+function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settings: VerifierOptions): VerifyResult {
   const headers = readWebhookHeaders(options.headers);
   const family = headers.family;
   if (!family || !headers.id || !headers.timestamp || !headers.signature) {
@@ -105,7 +121,7 @@ export function verify(options: VerifyOptions): VerifyResult {
   const payload = toBuffer(options.payload);
   const match = findMatch(secrets, id, timestamp, payload, entries);
 
-  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE_SECONDS;
+  const tolerance = settings.tolerance ?? DEFAULT_TOLERANCE_SECONDS;
   const now = options.at === undefined ? Date.now() / 1000 : toUnixSeconds(options.at);
   const skewSeconds = Math.floor(now) - timestamp;
   if (Math.abs(skewSeconds) > tolerance) {
@@ -129,11 +145,12 @@ export function verify(options: VerifyOptions): VerifyResult {
   if (match) {
     return { ok: true, id, timestamp, family, signature: match.entry.raw, secretIndex: match.secretIndex };
   }
-  return { ...explainMismatch(options, secrets, id, timestamp, payload, entries, versionsSeen), family, id, timestamp, skewSeconds, versionsSeen };
+  return { ...explainMismatch(options, settings, secrets, id, timestamp, payload, entries, versionsSeen), family, id, timestamp, skewSeconds, versionsSeen };
 }
 
 function explainMismatch(
-  options: VerifyOptions,
+  options: SignedDelivery,
+  settings: VerifierOptions,
   secrets: ParsedSecret[],
   id: string,
   timestamp: number,
@@ -157,7 +174,7 @@ function explainMismatch(
       message: `the signature matches the ${reserialized} form of this JSON, not these bytes: your framework re-serialized the body, verify the raw bytes`,
     };
   }
-  for (const other of options.diagnosticSecrets ?? []) {
+  for (const other of settings.diagnosticSecrets ?? []) {
     const parsed = parseSecret(other.secret);
     if (parsed.ok && findMatch([parsed], id, timestamp, payload, entries)) {
       return {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'svix';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TEST_SECRET, maskSecret, parseSecret, sign, verify } from '../../src/signature/index.js';
+import { createVerifier, DEFAULT_TEST_SECRET, maskSecret, parseSecret, sign, verify } from '../../src/signature/index.js';
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const otherSecret = 'whsec_' + Buffer.from('another-endpoint-secret!').toString('base64');
@@ -136,5 +136,18 @@ describe('secrets', () => {
 
   it('parseSecret() accepts a secret without the whsec_ prefix', () => {
     expect(parseSecret('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw')).toMatchObject({ ok: true, kind: 'hmac' });
+  });
+});
+
+describe('createVerifier()', () => {
+  it('createVerifier() parses the secrets once and verifies many deliveries the same way verify() does', () => {
+    const check = createVerifier({ secret: [otherSecret, secret], tolerance: 60 });
+    expect(check({ payload: body, headers: signed(), at: now })).toMatchObject({ ok: true, secretIndex: 1 });
+    expect(check({ payload: body, headers: signed(), at: now + 61 })).toMatchObject({ ok: false, reason: 'timestamp-too-old' });
+  });
+
+  it('createVerifier() with a malformed secret returns invalid-secret for every delivery', () => {
+    const check = createVerifier({ secret: 'v1,abc' });
+    expect(check({ payload: body, headers: signed(), at: now })).toMatchObject({ ok: false, reason: 'invalid-secret' });
   });
 });
