@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 // Throughput of `trigger`: 5,000 signed events with --no-retries --concurrency 50 to a bare local Node server, as
 // a ratio to autocannon's requests/s (50 connections, 5,000 POSTs of the same size) on the same server, in the
-// same run. The CLI figure is wall time from spawn to exit, start-up included. Target: ratio ≥ 0.6.
-// For scale it also times undici alone (the HTTP client trigger uses) sending the same 5,000 POSTs from a fresh
-// process: no signing, no output. Medians of ROUNDS (default 5) alternating rounds, so noise hits all alike.
+// same run. Target: ratio ≥ 0.6. Medians of ROUNDS (default 5) alternating rounds, so noise hits all alike.
+//
+// THE ratio is wall time from spawn to exit, start-up included: a CLI's events/s is what its user waits for, and
+// leaving start-up out would flatter short runs. It is printed next to the rate once running (from the CLI's own
+// summary: first send to last answer), which is what a long --count tends to. Both send the same work: 5,000 POSTs,
+// each signed afresh, 50 in flight, one line of output each (to a file, as to a terminal).
+// autocannon sends one pre-built request from this process, already warm; the CLI is always a fresh, cold process.
+// So the line "undici alone" times the HTTP client trigger uses sending the same POSTs from a fresh process, with
+// no signing and no output: the ceiling trigger can reach at all.
 import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,9 +94,10 @@ async function trigger(url) {
   const args = [bin, 'trigger', 'file.created', '--count', String(EVENTS), '--no-retries', '--concurrency', String(CONCURRENCY), '--url', url];
   const seconds = await timeChild(args, fd).finally(() => closeSync(fd));
   const tail = readFileSync(output, 'utf8').slice(-300);
-  const summary = /delivered (\d+) of \d+ events · \d+ attempts · ([\d.]+)(ms|s)/.exec(tail);
+  // The summary's rate, not its duration: that one is shown to 0.1 s past a second (1.5s reads as 3,333/s).
+  const summary = /delivered (\d+) of \d+ events · \d+ attempts · [\d.]+m?s · (\d+)\/s/.exec(tail);
   if (!summary || summary[1] !== String(EVENTS)) throw new Error(`unexpected summary: ${tail}`);
-  return { wall: EVENTS / seconds, inRun: EVENTS / (Number(summary[2]) / (summary[3] === 'ms' ? 1000 : 1)) };
+  return { wall: EVENTS / seconds, inRun: Number(summary[2]) };
 }
 
 async function undiciAlone(url) {
@@ -116,9 +123,10 @@ try {
   const ratio = wall / base;
   const fmt = (n) => `${Math.round(n).toLocaleString('en-US')}/s`.padStart(9);
   console.log(`autocannon, ${CONCURRENCY} connections, ${EVENTS} POSTs             ${fmt(base)}  (median of ${ROUNDS} rounds)`);
-  console.log(`trigger --count ${EVENTS} --no-retries --concurrency ${CONCURRENCY}  ${fmt(wall)}  wall, start-up included (${fmt(inRun).trim()} once running)`);
+  console.log(`trigger --count ${EVENTS} --no-retries --concurrency ${CONCURRENCY}  ${fmt(wall)}  wall, start-up included (ratio ${ratio.toFixed(2)})`);
+  console.log(`  the same runs, once running                       ${fmt(inRun)}  first send to last answer (ratio ${(inRun / base).toFixed(2)})`);
   console.log(`undici alone, fresh process, same POSTs            ${fmt(undici)}  wall (ratio ${(undici / base).toFixed(2)}): the client's own ceiling`);
-  console.log(`ratio ${ratio.toFixed(2)} (target ≥ 0.60) ${ratio >= 0.6 ? 'ok' : 'UNDER TARGET'}; ${(wall / undici).toFixed(2)} of undici alone`);
+  console.log(`ratio ${ratio.toFixed(2)}, wall (target ≥ 0.60) ${ratio >= 0.6 ? 'ok' : 'UNDER TARGET'}; ${(wall / undici).toFixed(2)} of undici alone`);
   process.exitCode = ratio >= 0.6 ? 0 : 1;
 } finally {
   server.stop();

@@ -31,7 +31,8 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
   const human = countdown ? undefined : createBatchedWriter(ui.stream);
   const records = ui.json ? createBatchedWriter(process.stdout) : undefined;
   const line = (text = '') => (human ? human.write(`${text}\n`) : countdown!.around(() => ui.line(text)));
-  const record = (value: object) => records?.write(`${JSON.stringify(value)}\n`);
+  // Called as record?.({…}): without --json the object is not even built (one per attempt adds up over thousands).
+  const record = records && ((value: object) => records.write(`${JSON.stringify(value)}\n`));
 
   const label = (m: MessageRef) =>
     `${color.bold(m.eventType ?? 'body')} ${m.eventId ?? m.messageId}${m.copy ? color.yellow(` (copy ${m.copy}, same svix-id)`) : ''}`;
@@ -67,7 +68,7 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
             for (const preview of previewLines(result.body)) line(color.dim(`    ${preview}`));
           }
         }
-        record({
+        record?.({
           type: 'attempt',
           ...refFields(report.message),
           attempt,
@@ -102,7 +103,7 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
           const why = report.reason === 'aborted' ? 'the endpoint answered webhook-delivery: abort-message' : report.attempts === 1 ? 'no retries' : 'no retries left';
           line(`${color.red('✗ gave up')} on ${label(report.message)} after ${report.attempts} ${plural}${at}: ${why}`);
         }
-        record({
+        record?.({
           type: 'result',
           ...refFields(report.message),
           outcome: report.type,
@@ -126,7 +127,7 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
         ? `${color.green(`delivered ${result.delivered} of ${result.total} ${events}`)}${tail}`
         : `${color.red(`${result.failed} of ${result.total} ${events} gave up`)}, ${result.delivered} delivered${tail}`,
     );
-    record({ type: 'summary', ...result });
+    record?.({ type: 'summary', ...result });
   }
 
   return {
@@ -158,6 +159,8 @@ function describeResult(result: AttemptResult, color: Ui['color']): string {
 
 /** The first lines of a response body, for a glance at what the endpoint said. */
 function previewLines(body: string): string[] {
+  // Most endpoints answer one short line ("ok"): skip the splitting for those.
+  if (!body.includes('\n')) return body.trim() === '' ? [] : [body.length > PREVIEW_WIDTH ? `${body.slice(0, PREVIEW_WIDTH)}…` : body];
   const lines = body.split(/\r?\n/).filter((l) => l.trim() !== '');
   const shown = lines.slice(0, PREVIEW_LINES).map((l) => (l.length > PREVIEW_WIDTH ? `${l.slice(0, PREVIEW_WIDTH)}…` : l));
   return lines.length > PREVIEW_LINES ? [...shown, `… ${lines.length - PREVIEW_LINES} more line${lines.length - PREVIEW_LINES === 1 ? '' : 's'} (-v shows all)`] : shown;

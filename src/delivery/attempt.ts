@@ -55,12 +55,8 @@ let sharedAgent: Dispatcher | undefined;
 export function attemptDelivery(attempt: AttemptRequest, dispatcher?: Dispatcher): Promise<AttemptResult> {
   const started = performance.now();
   const latency = () => Math.round((performance.now() - started) * 100) / 100;
-  let url: URL;
-  try {
-    url = new URL(attempt.url);
-  } catch {
-    return Promise.resolve({ kind: 'error', ok: false, cause: 'other', message: `invalid URL "${attempt.url}"`, latencyMs: 0 });
-  }
+  const url = parseUrl(attempt.url);
+  if (!url) return Promise.resolve({ kind: 'error', ok: false, cause: 'other', message: `invalid URL "${attempt.url}"`, latencyMs: 0 });
 
   return new Promise<AttemptResult>((resolve) => {
     let settled = false;
@@ -125,7 +121,7 @@ export function attemptDelivery(attempt: AttemptRequest, dispatcher?: Dispatcher
       (dispatcher ?? (sharedAgent ??= createDeliveryAgent())).dispatch(
         {
           origin: url.origin,
-          path: `${url.pathname}${url.search}`,
+          path: url.path,
           method: 'POST',
           headers: attempt.headers,
           body: attempt.body,
@@ -139,6 +135,23 @@ export function attemptDelivery(attempt: AttemptRequest, dispatcher?: Dispatcher
       settle({ kind: 'error', ok: false, cause: 'other', message: describeNetworkError(error), latencyMs: latency() });
     }
   });
+}
+
+let lastUrl: { href: string; parsed: { origin: string; path: string } | undefined } | undefined;
+
+/** Origin and path of an endpoint URL, remembered for the next call: a batch sends every attempt to one URL. */
+function parseUrl(href: string): { origin: string; path: string } | undefined {
+  if (lastUrl?.href !== href) {
+    let parsed: { origin: string; path: string } | undefined;
+    try {
+      const url = new URL(href);
+      parsed = { origin: url.origin, path: `${url.pathname}${url.search}` };
+    } catch {
+      parsed = undefined;
+    }
+    lastUrl = { href, parsed };
+  }
+  return lastUrl.parsed;
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {

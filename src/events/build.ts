@@ -1,4 +1,4 @@
-import { findFixture } from './catalog.js';
+import { copyFixture } from './catalog.js';
 import { newEventId } from './event-id.js';
 import { applyOverrides } from './overrides.js';
 import type { ScanDocumentsEvent } from './types.js';
@@ -14,9 +14,9 @@ export interface BuildEventOptions {
   id?: string;
 }
 
-/** A realistic event of `type`: a deep copy of its fixture with a fresh id, the current time, and the overrides. */
+/** A realistic event of `type`: a copy of its fixture with a fresh id, the current time, and the overrides. */
 export function buildEvent(type: string, options: BuildEventOptions = {}): ScanDocumentsEvent {
-  const event = structuredClone(findFixture(type, options.variant));
+  const event = copyFixture(type, options.variant);
   event.id = options.id ?? newEventId();
   event.timestamp = (options.now ?? new Date()).toISOString();
   return options.set && options.set.length > 0 ? applyOverrides(event, options.set) : event;

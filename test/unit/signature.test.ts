@@ -46,6 +46,16 @@ describe('sign()', () => {
   it('sign() throws a TypeError for a malformed secret (misuse, not input)', () => {
     expect(() => sign({ payload: body, secret: 'v1,abc' })).toThrow(TypeError);
   });
+
+  it('sign() signs with the secret of each call when calls alternate between secrets', () => {
+    // sign() remembers the last secret it parsed; a stale one would sign with the wrong key.
+    for (const key of [secret, otherSecret, secret, otherSecret]) {
+      const expected = new Webhook(key).sign('msg_alt', new Date(now * 1000), body);
+      expect(sign({ payload: body, secret: key, id: 'msg_alt', timestamp: now }).signature).toBe(expected);
+    }
+    expect(() => sign({ payload: body, secret: 'v1,abc' })).toThrow(TypeError);
+    expect(() => sign({ payload: body, secret: 'v1,abc' })).toThrow(TypeError);
+  });
 });
 
 describe('verify()', () => {
