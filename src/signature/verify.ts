@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual, verify as ed25519Verify } from 'node:crypto';
 import { parseSecret, maskSecret, type ParsedSecret } from './secret.js';
-import { readWebhookHeaders, type HeaderFamily, type HeaderInput } from './headers.js';
+import { readWebhookHeaders, type HeaderFamily, type HeaderInput, type WebhookHeaders } from './headers.js';
 import { findReserialization } from './diagnose.js';
 
 /** Standard Webhooks' replay window: a timestamp more than five minutes away from now, either way, is refused. */
@@ -69,7 +69,12 @@ interface SignatureEntry {
 
 /** What a verifier checks deliveries against: everything in VerifyOptions but the delivery itself. */
 export type VerifierOptions = Omit<VerifyOptions, 'payload' | 'headers' | 'at'>;
-export type SignedDelivery = Pick<VerifyOptions, 'payload' | 'headers' | 'at'>;
+export type SignedDelivery = Pick<VerifyOptions, 'payload' | 'at'> &
+  (
+    | { headers: HeaderInput; webhookHeaders?: undefined }
+    /** Headers its caller has already read (readWebhookHeaders), so they are not read a second time. */
+    | { webhookHeaders: WebhookHeaders; headers?: undefined }
+  );
 
 /**
  * Verifies a webhook delivery and, when it fails, says exactly why. Never throws for bad input: a malformed
@@ -100,7 +105,7 @@ export function createVerifier(options: VerifierOptions): (delivery: SignedDeliv
 }
 
 function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settings: VerifierOptions): VerifyResult {
-  const headers = readWebhookHeaders(options.headers);
+  const headers = options.webhookHeaders ?? readWebhookHeaders(options.headers);
   const family = headers.family;
   if (!family || !headers.id || !headers.timestamp || !headers.signature) {
     return { ok: false, reason: 'missing-headers', family, message: describeMissingHeaders(headers) };
@@ -145,11 +150,11 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
   if (match) {
     return { ok: true, id, timestamp, family, signature: match.entry.raw, secretIndex: match.secretIndex };
   }
-  return { ...explainMismatch(options, settings, secrets, id, timestamp, payload, entries, versionsSeen), family, id, timestamp, skewSeconds, versionsSeen };
+  return { ...explainMismatch(family, settings, secrets, id, timestamp, payload, entries, versionsSeen), family, id, timestamp, skewSeconds, versionsSeen };
 }
 
 function explainMismatch(
-  options: SignedDelivery,
+  family: HeaderFamily,
   settings: VerifierOptions,
   secrets: ParsedSecret[],
   id: string,
@@ -158,7 +163,6 @@ function explainMismatch(
   entries: SignatureEntry[],
   versionsSeen: string[],
 ): { ok: false; reason: VerifyFailureReason; message: string } {
-  const family = readWebhookHeaders(options.headers).family;
   if (entries.length === 0) {
     return {
       ok: false,
@@ -243,7 +247,7 @@ function usableVersions(secrets: ParsedSecret[]): string[] {
   return [...new Set(secrets.map((s) => (s.kind === 'hmac' ? 'v1' : 'v1a')))];
 }
 
-function describeMissingHeaders(headers: ReturnType<typeof readWebhookHeaders>): string {
+function describeMissingHeaders(headers: WebhookHeaders): string {
   if (!headers.family) {
     const foreign = headers.names.find((n) => /signature|x-hub|stripe/.test(n));
     const seen = foreign ? `; found ${foreign}, which is not a Standard Webhooks header` : '';
