@@ -122,7 +122,6 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
   }
   const timestamp = Number(headers.timestamp.trim());
   const entries = parseSignatureHeader(headers.signature);
-  const versionsSeen = [...new Set(entries.map((e) => e.version))];
   const payload = toBuffer(options.payload);
   const match = findMatch(secrets, id, timestamp, payload, entries);
 
@@ -141,7 +140,7 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
       id,
       timestamp,
       skewSeconds,
-      versionsSeen,
+      versionsSeen: versionsOf(entries),
       message:
         `${family}-timestamp is ${Math.abs(skewSeconds)} s too ${tooOld ? 'old' : 'new'} (tolerance ${tolerance} s); ` +
         `${signatureNote}${match ? ' (check with --at to verify a recorded delivery)' : ''}`,
@@ -150,6 +149,7 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
   if (match) {
     return { ok: true, id, timestamp, family, signature: match.entry.raw, secretIndex: match.secretIndex };
   }
+  const versionsSeen = versionsOf(entries);
   return { ...explainMismatch(family, settings, secrets, id, timestamp, payload, entries, versionsSeen), family, id, timestamp, skewSeconds, versionsSeen };
 }
 
@@ -210,10 +210,12 @@ function findMatch(
   payload: Buffer,
   entries: SignatureEntry[],
 ): { entry: SignatureEntry; secretIndex: number } | undefined {
-  const content = Buffer.concat([Buffer.from(`${id}.${timestamp}.`), payload]);
+  // What is signed is `${id}.${timestamp}.` then the payload; HMAC takes it in two updates, without a copy.
+  const prefix = `${id}.${timestamp}.`;
+  let content: Buffer | undefined;
   for (const [secretIndex, secret] of secrets.entries()) {
     if (secret.kind === 'hmac') {
-      const expected = Buffer.from(createHmac('sha256', secret.key).update(content).digest('base64'));
+      const expected = Buffer.from(createHmac('sha256', secret.key).update(prefix).update(payload).digest('base64'));
       for (const entry of entries) {
         if (entry.version !== 'v1') continue;
         const given = Buffer.from(entry.value);
@@ -225,11 +227,17 @@ function findMatch(
       for (const entry of entries) {
         if (entry.version !== 'v1a') continue;
         const signature = Buffer.from(entry.value, 'base64');
+        content ??= Buffer.concat([Buffer.from(prefix), payload]);
         if (signature.length === 64 && ed25519Verify(null, content, secret.publicKey, signature)) return { entry, secretIndex };
       }
     }
   }
   return undefined;
+}
+
+/** The signature versions a header holds, each once, in order: ['v1', 'v2']. */
+function versionsOf(entries: SignatureEntry[]): string[] {
+  return [...new Set(entries.map((e) => e.version))];
 }
 
 /** Splits `v1,abc v1,def v2,xyz`; entries without a version separator or value are ignored, as Svix does. */
