@@ -31,11 +31,6 @@ export async function openJournal(path: string): Promise<Journal> {
   return new BatchedJournal(path, fd);
 }
 
-interface Pending {
-  resolve(): void;
-  reject(error: Error): void;
-}
-
 /**
  * Concurrent deliveries share one write: lines appended during one turn of the event loop go out together at the
  * end of it, and each caller waits for the write holding its own line, so nothing is acknowledged before it is in
@@ -47,8 +42,8 @@ interface Pending {
 class BatchedJournal implements Journal {
   /** Encoded as they are appended, so the bytes wait for the write off the JS heap. */
   private lines: Buffer[] = [];
-  private waiting: Pending[] = [];
-  private scheduled = false;
+  /** The pending batch's write: one promise every caller of the batch waits on, rather than one per line. */
+  private batch: { written: Promise<void>; resolve(): void; reject(error: Error): void } | undefined;
   private closed = false;
 
   constructor(
@@ -58,14 +53,15 @@ class BatchedJournal implements Journal {
 
   append(record: JournalRecord): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`the journal ${this.path} is closed`));
-    return new Promise<void>((resolve, reject) => {
-      this.lines.push(Buffer.from(`${JSON.stringify(record)}\n`));
-      this.waiting.push({ resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    this.lines.push(Buffer.from(`${JSON.stringify(record)}\n`));
+    if (!this.batch) {
+      let resolve!: () => void;
+      let reject!: (error: Error) => void;
+      const written = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+      this.batch = { written, resolve, reject };
+      setImmediate(() => this.flush());
+    }
+    return this.batch.written;
   }
 
   async close(): Promise<void> {
@@ -76,16 +72,15 @@ class BatchedJournal implements Journal {
   }
 
   private flush(): void {
-    this.scheduled = false;
-    if (this.lines.length === 0) return;
-    const { lines, waiting } = this;
+    const { lines, batch } = this;
+    if (!batch) return;
     this.lines = [];
-    this.waiting = [];
+    this.batch = undefined;
     try {
       writeAll(this.fd, lines);
-      for (const w of waiting) w.resolve();
+      batch.resolve();
     } catch (error) {
-      for (const w of waiting) w.reject(error as Error);
+      batch.reject(error as Error);
     }
   }
 }

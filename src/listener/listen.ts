@@ -1,6 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { createVerifier, readWebhookHeaders, type VerifyResult } from '../signature/index.js';
-import type { WebhookHeaders } from '../signature/headers.js';
+import { createVerifier, readLowerCaseWebhookHeaders, type VerifyResult } from '../signature/index.js';
 import { createForwarder, probeForwardTarget, type Forwarder, type ForwardResult } from './forward.js';
 import { encodeBody, openJournal } from './journal.js';
 import type { JournalRecord } from './journal-record.js';
@@ -83,7 +82,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
 
   async function handle(request: ReceivedRequest): Promise<Answer> {
     const receivedAt = new Date(request.receivedAt).toISOString();
-    const webhookHeaders = readWebhookHeaders(pickWebhookHeaders(request.headers));
+    const webhookHeaders = readLowerCaseWebhookHeaders(request.headers);
     if ((request.method === 'GET' || request.method === 'HEAD') && !webhookHeaders.family && request.body.length === 0) {
       return {
         status: 200,
@@ -96,7 +95,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     const sighting = messageId === undefined ? { attempt: 1 } : recent.see(messageId);
     const repeat =
       sighting.attempt === 1 ? undefined : sighting.previousStatus !== undefined && !isSuccess(sighting.previousStatus) ? 'retry' : 'duplicate';
-    const verification: VerifyResult | undefined = verify?.({ payload: request.body, headers: signatureHeaders(webhookHeaders, request.headers) });
+    const verification: VerifyResult | undefined = verify?.({ payload: request.body, webhookHeaders });
     const { text, eventType, eventId, problem } = inspectBody(request.body);
 
     let outcome: Outcome =
@@ -237,26 +236,6 @@ interface Outcome {
 
 function answer(status: number, body: string | Buffer): Outcome {
   return { status, body, headers: [], filtered: false, delayMs: 0 };
-}
-
-const WEBHOOK_HEADER_NAMES = ['svix-id', 'svix-timestamp', 'svix-signature', 'webhook-id', 'webhook-timestamp', 'webhook-signature'];
-
-/** Just the six signature headers (node has already lower-cased names), so finding the family does not copy all. */
-function pickWebhookHeaders(headers: Record<string, string>): Record<string, string> {
-  const picked: Record<string, string> = {};
-  for (const name of WEBHOOK_HEADER_NAMES) if (headers[name] !== undefined) picked[name] = headers[name];
-  return picked;
-}
-
-/**
- * The headers to verify with: just the three of the family already found when it is complete, which spares
- * verify() normalizing every header again; all of them otherwise, so a failure can name what is missing or
- * foreign (a stripe-signature, a mix of families).
- */
-function signatureHeaders(found: WebhookHeaders, all: Record<string, string>): Record<string, string> {
-  if (!found.family || found.id === undefined || found.timestamp === undefined || found.signature === undefined) return all;
-  const f = found.family;
-  return { [`${f}-id`]: found.id, [`${f}-timestamp`]: found.timestamp, [`${f}-signature`]: found.signature };
 }
 
 /** The body as text (when it is UTF-8), the event's type and id for the line, or why the body is not an event. */

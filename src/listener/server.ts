@@ -155,8 +155,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   function send(res: ServerResponse, answer: Answer, started: number): void {
     const report = (senderGone: boolean) => answer.onSent?.({ latencyMs: Math.round((performance.now() - started) * 10) / 10, senderGone });
     if (res.destroyed || res.socket === null || res.socket.destroyed) return report(true);
-    // 'close' follows the end of the answer, or the connection dropping before it was complete.
-    res.once('close', () => report(!res.writableFinished));
+    // 'close' follows the end of the answer, or the connection dropping before it was complete. It is emitted
+    // once per response, so `on` will do: `once` would bind a wrapper per request and remove it again.
+    res.on('close', () => report(!res.writableFinished));
     const body = answer.body ?? '';
     const raw: string[] = [];
     let typed = false;

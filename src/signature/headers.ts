@@ -16,7 +16,11 @@ export interface WebhookHeaders {
   names: string[];
 }
 
-const PARTS = ['id', 'timestamp', 'signature'] as const;
+/** The three header names of each family, spelled out once rather than built per request. */
+const FAMILY_NAMES = {
+  svix: ['svix-id', 'svix-timestamp', 'svix-signature'],
+  webhook: ['webhook-id', 'webhook-timestamp', 'webhook-signature'],
+} as const;
 
 /** Lower-cases header names (HTTP names are case-insensitive) and joins repeated values with a space. */
 export function normalizeHeaders(input: HeaderInput): Map<string, string> {
@@ -43,16 +47,27 @@ export function normalizeHeaders(input: HeaderInput): Map<string, string> {
  */
 export function readWebhookHeaders(input: HeaderInput): WebhookHeaders {
   const headers = normalizeHeaders(input);
-  const names = [...headers.keys()];
-  const family = (['svix', 'webhook'] as const).find((f) => PARTS.some((p) => headers.has(`${f}-${p}`)));
+  return pickFamily((name) => headers.get(name), [...headers.keys()]);
+}
+
+/**
+ * readWebhookHeaders for headers whose names are already lower-cased and whose repeats are already joined, as
+ * node's `IncomingMessage.headers` are: it reads the few it needs instead of copying every header into a Map,
+ * which a listener would otherwise do on every request.
+ */
+export function readLowerCaseWebhookHeaders(headers: Readonly<Record<string, string | undefined>>): WebhookHeaders {
+  return pickFamily((name) => headers[name], Object.keys(headers));
+}
+
+function pickFamily(get: (name: string) => string | undefined, names: string[]): WebhookHeaders {
+  const family = FAMILY_NAMES.svix.some((n) => get(n) !== undefined)
+    ? 'svix'
+    : FAMILY_NAMES.webhook.some((n) => get(n) !== undefined)
+      ? 'webhook'
+      : undefined;
   if (!family) return { names };
-  return {
-    family,
-    names,
-    id: headers.get(`${family}-id`),
-    timestamp: headers.get(`${family}-timestamp`),
-    signature: headers.get(`${family}-signature`),
-  };
+  const [id, timestamp, signature] = FAMILY_NAMES[family];
+  return { family, names, id: get(id), timestamp: get(timestamp), signature: get(signature) };
 }
 
 /** Parses a raw HTTP header dump (as copied from a log or browser devtools) into name/value pairs. */

@@ -12,4 +12,12 @@ export {
   type VerifyFailureReason,
 } from './verify.js';
 export { parseSecret, maskSecret, DEFAULT_TEST_SECRET, type ParsedSecret } from './secret.js';
-export { readWebhookHeaders, normalizeHeaders, parseHeaderDump, type HeaderFamily, type HeaderInput } from './headers.js';
+export {
+  readWebhookHeaders,
+  readLowerCaseWebhookHeaders,
+  normalizeHeaders,
+  parseHeaderDump,
+  type HeaderFamily,
+  type HeaderInput,
+  type WebhookHeaders,
+} from './headers.js';

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual, verify as ed25519Verify } from 'node:crypto';
 import { parseSecret, maskSecret, type ParsedSecret } from './secret.js';
-import { readWebhookHeaders, type HeaderFamily, type HeaderInput } from './headers.js';
+import { readWebhookHeaders, type HeaderFamily, type HeaderInput, type WebhookHeaders } from './headers.js';
 import { findReserialization } from './diagnose.js';
 
 /** Standard Webhooks' replay window: a timestamp more than five minutes away from now, either way, is refused. */
@@ -69,7 +69,12 @@ interface SignatureEntry {
 
 /** What a verifier checks deliveries against: everything in VerifyOptions but the delivery itself. */
 export type VerifierOptions = Omit<VerifyOptions, 'payload' | 'headers' | 'at'>;
-export type SignedDelivery = Pick<VerifyOptions, 'payload' | 'headers' | 'at'>;
+export type SignedDelivery = Pick<VerifyOptions, 'payload' | 'at'> &
+  (
+    | { headers: HeaderInput; webhookHeaders?: undefined }
+    /** Headers its caller has already read (readWebhookHeaders), so they are not read a second time. */
+    | { webhookHeaders: WebhookHeaders; headers?: undefined }
+  );
 
 /**
  * Verifies a webhook delivery and, when it fails, says exactly why. Never throws for bad input: a malformed
@@ -100,7 +105,7 @@ export function createVerifier(options: VerifierOptions): (delivery: SignedDeliv
 }
 
 function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settings: VerifierOptions): VerifyResult {
-  const headers = readWebhookHeaders(options.headers);
+  const headers = options.webhookHeaders ?? readWebhookHeaders(options.headers);
   const family = headers.family;
   if (!family || !headers.id || !headers.timestamp || !headers.signature) {
     return { ok: false, reason: 'missing-headers', family, message: describeMissingHeaders(headers) };
@@ -117,7 +122,6 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
   }
   const timestamp = Number(headers.timestamp.trim());
   const entries = parseSignatureHeader(headers.signature);
-  const versionsSeen = [...new Set(entries.map((e) => e.version))];
   const payload = toBuffer(options.payload);
   const match = findMatch(secrets, id, timestamp, payload, entries);
 
@@ -136,7 +140,7 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
       id,
       timestamp,
       skewSeconds,
-      versionsSeen,
+      versionsSeen: versionsOf(entries),
       message:
         `${family}-timestamp is ${Math.abs(skewSeconds)} s too ${tooOld ? 'old' : 'new'} (tolerance ${tolerance} s); ` +
         `${signatureNote}${match ? ' (check with --at to verify a recorded delivery)' : ''}`,
@@ -145,11 +149,12 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
   if (match) {
     return { ok: true, id, timestamp, family, signature: match.entry.raw, secretIndex: match.secretIndex };
   }
-  return { ...explainMismatch(options, settings, secrets, id, timestamp, payload, entries, versionsSeen), family, id, timestamp, skewSeconds, versionsSeen };
+  const versionsSeen = versionsOf(entries);
+  return { ...explainMismatch(family, settings, secrets, id, timestamp, payload, entries, versionsSeen), family, id, timestamp, skewSeconds, versionsSeen };
 }
 
 function explainMismatch(
-  options: SignedDelivery,
+  family: HeaderFamily,
   settings: VerifierOptions,
   secrets: ParsedSecret[],
   id: string,
@@ -158,7 +163,6 @@ function explainMismatch(
   entries: SignatureEntry[],
   versionsSeen: string[],
 ): { ok: false; reason: VerifyFailureReason; message: string } {
-  const family = readWebhookHeaders(options.headers).family;
   if (entries.length === 0) {
     return {
       ok: false,
@@ -206,10 +210,12 @@ function findMatch(
   payload: Buffer,
   entries: SignatureEntry[],
 ): { entry: SignatureEntry; secretIndex: number } | undefined {
-  const content = Buffer.concat([Buffer.from(`${id}.${timestamp}.`), payload]);
+  // What is signed is `${id}.${timestamp}.` then the payload; HMAC takes it in two updates, without a copy.
+  const prefix = `${id}.${timestamp}.`;
+  let content: Buffer | undefined;
   for (const [secretIndex, secret] of secrets.entries()) {
     if (secret.kind === 'hmac') {
-      const expected = Buffer.from(createHmac('sha256', secret.key).update(content).digest('base64'));
+      const expected = Buffer.from(createHmac('sha256', secret.key).update(prefix).update(payload).digest('base64'));
       for (const entry of entries) {
         if (entry.version !== 'v1') continue;
         const given = Buffer.from(entry.value);
@@ -221,11 +227,17 @@ function findMatch(
       for (const entry of entries) {
         if (entry.version !== 'v1a') continue;
         const signature = Buffer.from(entry.value, 'base64');
+        content ??= Buffer.concat([Buffer.from(prefix), payload]);
         if (signature.length === 64 && ed25519Verify(null, content, secret.publicKey, signature)) return { entry, secretIndex };
       }
     }
   }
   return undefined;
+}
+
+/** The signature versions a header holds, each once, in order: ['v1', 'v2']. */
+function versionsOf(entries: SignatureEntry[]): string[] {
+  return [...new Set(entries.map((e) => e.version))];
 }
 
 /** Splits `v1,abc v1,def v2,xyz`; entries without a version separator or value are ignored, as Svix does. */
@@ -243,7 +255,7 @@ function usableVersions(secrets: ParsedSecret[]): string[] {
   return [...new Set(secrets.map((s) => (s.kind === 'hmac' ? 'v1' : 'v1a')))];
 }
 
-function describeMissingHeaders(headers: ReturnType<typeof readWebhookHeaders>): string {
+function describeMissingHeaders(headers: WebhookHeaders): string {
   if (!headers.family) {
     const foreign = headers.names.find((n) => /signature|x-hub|stripe/.test(n));
     const seen = foreign ? `; found ${foreign}, which is not a Standard Webhooks header` : '';

@@ -1,7 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'svix';
 import { describe, expect, it } from 'vitest';
-import { createVerifier, DEFAULT_TEST_SECRET, maskSecret, parseSecret, sign, verify } from '../../src/signature/index.js';
+import {
+  createVerifier,
+  DEFAULT_TEST_SECRET,
+  maskSecret,
+  parseSecret,
+  readLowerCaseWebhookHeaders,
+  readWebhookHeaders,
+  sign,
+  verify,
+} from '../../src/signature/index.js';
 
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const otherSecret = 'whsec_' + Buffer.from('another-endpoint-secret!').toString('base64');
@@ -154,6 +163,26 @@ describe('createVerifier()', () => {
     const check = createVerifier({ secret: [otherSecret, secret], tolerance: 60 });
     expect(check({ payload: body, headers: signed(), at: now })).toMatchObject({ ok: true, secretIndex: 1 });
     expect(check({ payload: body, headers: signed(), at: now + 61 })).toMatchObject({ ok: false, reason: 'timestamp-too-old' });
+  });
+
+  it('createVerifier() given webhookHeaders already read returns what it returns given the headers', () => {
+    const check = createVerifier({ secret });
+    const cases: Array<Record<string, string>> = [
+      signed(),
+      { ...signed(), 'svix-signature': 'v1,bm90IGEgc2lnbmF0dXJl' },
+      { 'svix-id': 'msg_test', 'svix-timestamp': String(now), 'webhook-signature': signed()['svix-signature']! },
+      { 'stripe-signature': 't=1,v1=abc', 'content-type': 'application/json' },
+    ];
+    for (const headers of cases) {
+      expect(readLowerCaseWebhookHeaders(headers)).toEqual(readWebhookHeaders(headers));
+      const expected = check({ payload: body, headers, at: now });
+      expect(check({ payload: body, webhookHeaders: readLowerCaseWebhookHeaders(headers), at: now })).toEqual(expected);
+      expect(check({ payload: body, webhookHeaders: readWebhookHeaders(headers), at: now })).toEqual(expected);
+    }
+    expect(check({ payload: body, webhookHeaders: readLowerCaseWebhookHeaders(cases[3]!), at: now })).toMatchObject({
+      reason: 'missing-headers',
+      message: expect.stringContaining('found stripe-signature'),
+    });
   });
 
   it('createVerifier() with a malformed secret returns invalid-secret for every delivery', () => {
