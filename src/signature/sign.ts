@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, sign as ed25519Sign, type KeyObject } from 'node:crypto';
+import { createHmac, sign as ed25519Sign } from 'node:crypto';
 import { randomChunk } from '../util/random-pool.js';
 import { parseSecret, type ParsedSecret } from './secret.js';
 import type { HeaderFamily } from './headers.js';
@@ -26,7 +26,7 @@ export interface SignedMessage {
 
 /** Signs a payload the way Svix does: HMAC-SHA256 over `{id}.{timestamp}.{payload}` with the base64-decoded secret. */
 export function sign(options: SignOptions): SignedMessage {
-  const { parsed, hmacKey } = parseSigningSecret(options.secret);
+  const parsed = parseSigningSecret(options.secret);
   const id = options.id ?? newMessageId();
   const timestamp = toUnixSeconds(options.timestamp ?? new Date());
   const payload = typeof options.payload === 'string' ? Buffer.from(options.payload) : options.payload;
@@ -36,7 +36,7 @@ export function sign(options: SignOptions): SignedMessage {
     // Over the exact bytes: svix's own sign() decodes a Buffer as UTF-8 first, so a body that is not valid
     // UTF-8 would be signed over different bytes than the ones sent. For UTF-8 bodies the result is identical
     // (tests compare it with svix's), and node:crypto also spares a cold pure-JS SHA-256 on every attempt.
-    const hmac = createHmac('sha256', hmacKey ?? parsed.key).update(`${id}.${timestamp}.`).update(payload);
+    const hmac = createHmac('sha256', parsed.hmacKey).update(`${id}.${timestamp}.`).update(payload);
     signature = `v1,${hmac.digest('base64')}`;
   } else if (parsed.kind === 'ed25519-private') {
     const content = Buffer.concat([Buffer.from(`${id}.${timestamp}.`), payload]);
@@ -48,16 +48,15 @@ export function sign(options: SignOptions): SignedMessage {
 }
 
 /** The last secret signed with, parsed: `trigger` signs every attempt of thousands with the same one. */
-let lastSecret: { text: string; parsed: ParsedSecret; hmacKey?: KeyObject } | undefined;
+let lastSecret: { input: string; parsed: ParsedSecret } | undefined;
 
-function parseSigningSecret(secret: string): { parsed: ParsedSecret; hmacKey?: KeyObject } {
-  if (lastSecret?.text !== secret) {
+function parseSigningSecret(secret: string): ParsedSecret {
+  if (lastSecret?.input !== secret) {
     const parsed = parseSecret(secret);
     if (!parsed.ok) throw new TypeError(`sign(): ${parsed.message}`);
-    // createHmac takes a KeyObject faster than bytes, which it would import afresh at every call.
-    lastSecret = { text: secret, parsed, hmacKey: parsed.kind === 'hmac' ? createSecretKey(parsed.key) : undefined };
+    lastSecret = { input: secret, parsed };
   }
-  return lastSecret;
+  return lastSecret.parsed;
 }
 
 /** A Svix-style message id: `msg_` and 27 random base62-ish characters. */

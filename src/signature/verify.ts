@@ -215,7 +215,7 @@ function findMatch(
   let content: Buffer | undefined;
   for (const [secretIndex, secret] of secrets.entries()) {
     if (secret.kind === 'hmac') {
-      const expected = Buffer.from(createHmac('sha256', secret.key).update(prefix).update(payload).digest('base64'));
+      const expected = Buffer.from(createHmac('sha256', secret.hmacKey).update(prefix).update(payload).digest('base64'));
       for (const entry of entries) {
         if (entry.version !== 'v1') continue;
         const given = Buffer.from(entry.value);
