@@ -1,5 +1,4 @@
-import { Agent } from 'undici';
-import { attemptDelivery, type AttemptRequest, type AttemptResult, type AttemptErrorCause } from '../delivery/attempt.js';
+import { attemptDelivery, createDeliveryAgent, type AttemptRequest, type AttemptResult, type AttemptErrorCause } from '../delivery/attempt.js';
 import { describeAttempt, gradeAttempt, gradeCheck, type RequestGrade } from './grade.js';
 import type { Check, CheckReport, CheckResponse, CheckResult, CheckSummary } from './types.js';
 
@@ -37,7 +36,7 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckSummary
   const onReport = options.onReport ?? (() => {});
   const now = options.now ?? Date.now;
   // One keep-alive pool for the run, closed at the end so nothing keeps the process alive.
-  const agent = options.deliver ? undefined : new Agent({ connections: 1 });
+  const agent = options.deliver ? undefined : createDeliveryAgent({ connections: 1 });
   const deliver = options.deliver ?? ((attempt: AttemptRequest) => attemptDelivery(attempt, agent));
   const total = checks.length;
   const results: CheckResult[] = [];

@@ -36,9 +36,12 @@ export const RESPONSE_BODY_LIMIT = 64 * 1024;
  */
 const DRAIN_LIMIT = 1024 * 1024;
 
-/** A keep-alive Agent: one connection pool per origin, reused across attempts and messages. */
-export function createDeliveryAgent(): Dispatcher {
-  return new Agent({ keepAliveTimeout: 10_000 });
+/**
+ * A keep-alive Agent: one connection pool per origin, reused across attempts and messages. `connections` caps
+ * the pool (check sends one request at a time over a single connection).
+ */
+export function createDeliveryAgent(options: { connections?: number } = {}): Dispatcher {
+  return new Agent({ keepAliveTimeout: 10_000, ...options });
 }
 
 let sharedAgent: Dispatcher | undefined;
