@@ -1,13 +1,14 @@
 import { createRequire } from 'node:module';
 import { InputError } from '../errors.js';
 import { parseHttpUrl } from '../util/url.js';
+import { parseHeaderLine } from '../util/header-line.js';
 import { parseSchedule, type Schedule } from '../delivery/schedule.js';
 import type { OutgoingMessage } from '../delivery/deliver.js';
 import { maskSecret } from '../signature/index.js';
 import { formatDuration, parseDuration } from '../util/duration.js';
 import type { DeliveryCommandOptions } from './commands/delivery-options.js';
 import { EXIT_FAILED, EXIT_OK } from './errors.js';
-import { parseHeaderFlag, resolveSigningSecret, type ResolvedSecrets } from './inputs.js';
+import { resolveSigningSecret, type ResolvedSecrets } from './inputs.js';
 import type { Ui } from './ui.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -31,7 +32,10 @@ export interface DeliverySettings {
 export function resolveDeliverySettings(options: DeliveryCommandOptions): DeliverySettings {
   const url = parseHttpUrl(options.url, '--url', 'http://127.0.0.1:3000/webhooks').href;
   const { secret, source } = resolveSigningSecret(options.secret);
-  const headers = Object.fromEntries((options.header ?? []).map(parseHeaderFlag));
+  // Lower-cased, so `-H "Svix-Signature: …"` overrides the computed header rather than sending it twice.
+  const headers = Object.fromEntries(
+    (options.header ?? []).map((h) => parseHeaderLine(h, '--header', '"svix-signature: v1,bad"')).map(([n, v]) => [n.toLowerCase(), v]),
+  );
   const timeoutMs = parseDuration(options.timeout, '--timeout');
   if (timeoutMs <= 0) throw new InputError('invalid-duration', `--timeout ${options.timeout} must be more than 0, e.g. --timeout 5s`);
   return {

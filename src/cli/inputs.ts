@@ -59,10 +59,3 @@ export function resolveSigningSecret(given: string | undefined): { secret: strin
   }
   return { secret, source };
 }
-
-/** Parses a `--header "name: value"` flag into a lower-cased name and its trimmed value. */
-export function parseHeaderFlag(header: string): [string, string] {
-  const colon = header.indexOf(':');
-  if (colon <= 0) throw new InputError('invalid-headers', `--header "${header}" is not "name: value", e.g. --header "svix-id: msg_…"`);
-  return [header.slice(0, colon).trim().toLowerCase(), header.slice(colon + 1).trim()];
-}

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { parseDuration } from '../util/duration.js';
+import { parseHeaderLine } from '../util/header-line.js';
 import { matchesType, splitTyped, type TypePattern } from './route.js';
 
 /** How the listener answers deliveries that passed verification: the failures to rehearse. */
@@ -65,7 +66,7 @@ export function parseRespondPolicy(flags: RespondFlags): RespondPolicy {
     rules: [...typed, ...untyped],
     failRate: parseFailRate(flags.failRate),
     delayMs: flags.delay === undefined ? 0 : parseDuration(flags.delay, '--delay'),
-    failHeaders: (flags.failHeader ?? []).map(parseHeader),
+    failHeaders: (flags.failHeader ?? []).map((h) => parseHeaderLine(h, '--fail-header', "'Retry-After: 120'")),
   };
 }
 
@@ -111,14 +112,4 @@ function parseFailRate(text: string | undefined): number {
     throw new InputError('usage', `--fail-rate "${text}" is not a probability: use a number from 0 to 1, e.g. --fail-rate 0.3 fails 30% of deliveries`);
   }
   return rate;
-}
-
-function parseHeader(text: string): [string, string] {
-  const colon = text.indexOf(':');
-  const name = colon > 0 ? text.slice(0, colon).trim() : '';
-  const value = colon > 0 ? text.slice(colon + 1).trim() : '';
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || /[\r\n]/.test(value)) {
-    throw new InputError('usage', `--fail-header "${text}" is not "name: value": e.g. --fail-header 'Retry-After: 120' or --fail-header 'webhook-delivery: abort-message'`);
-  }
-  return [name, value];
 }

@@ -1,8 +1,9 @@
 import { InputError } from '../../errors.js';
 import { verify, parseHeaderDump, DEFAULT_TEST_SECRET, maskSecret, type VerifyFailureReason } from '../../signature/index.js';
 import { parseUnixTime } from '../../util/time.js';
+import { parseHeaderLine } from '../../util/header-line.js';
 import type { VerifyCommandOptions } from '../commands/verify.js';
-import { parseHeaderFlag, readPayload, readFileArgument, resolveSecrets, SECRET_ENV } from '../inputs.js';
+import { readPayload, readFileArgument, resolveSecrets, SECRET_ENV } from '../inputs.js';
 import { createUi } from '../ui.js';
 import { EXIT_FAILED, EXIT_OK } from '../errors.js';
 
@@ -46,7 +47,7 @@ async function collectHeaders(options: VerifyCommandOptions): Promise<Array<[str
     const dump = options.headers === '-' ? await readPayload('-') : await readFileArgument(options.headers.replace(/^@/, ''), '--headers');
     pairs.push(...parseHeaderDump(dump.toString('utf8')));
   }
-  pairs.push(...(options.header ?? []).map(parseHeaderFlag));
+  pairs.push(...(options.header ?? []).map((h) => parseHeaderLine(h, '--header', '"svix-id: msg_…"')));
   if (options.id !== undefined) pairs.push(['svix-id', options.id]);
   if (options.timestamp !== undefined) pairs.push(['svix-timestamp', options.timestamp]);
   if (options.signature !== undefined) pairs.push(['svix-signature', options.signature]);
