@@ -1,5 +1,5 @@
 import { createHmac, sign as ed25519Sign } from 'node:crypto';
-import { randomChunk } from '../util/random-pool.js';
+import { randomString } from '../util/random-pool.js';
 import { parseSecret, type ParsedSecret } from './secret.js';
 import type { HeaderFamily } from './headers.js';
 
@@ -59,9 +59,11 @@ function parseSigningSecret(secret: string): ParsedSecret {
   return lastSecret.parsed;
 }
 
-/** A Svix-style message id: `msg_` and 27 random base62-ish characters. */
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** A Svix-style message id: `msg_` and 27 random base62 characters. */
 export function newMessageId(): string {
-  return `msg_${randomChunk(20).toString('base64url').replace(/[-_]/g, '').slice(0, 27)}`;
+  return `msg_${randomString(BASE62, 27)}`;
 }
 
 function headersFor(family: HeaderFamily | 'both', id: string, timestamp: number, signature: string): Record<string, string> {

@@ -3,6 +3,7 @@ import { Webhook } from 'svix';
 import { describe, expect, it } from 'vitest';
 import {
   createVerifier,
+  newMessageId,
   DEFAULT_TEST_SECRET,
   maskSecret,
   parseSecret,
@@ -64,6 +65,14 @@ describe('sign()', () => {
     }
     expect(() => sign({ payload: body, secret: 'v1,abc' })).toThrow(TypeError);
     expect(() => sign({ payload: body, secret: 'v1,abc' })).toThrow(TypeError);
+  });
+});
+
+describe('newMessageId()', () => {
+  it('newMessageId() is always msg_ and 27 base62 characters, and distinct', () => {
+    const ids = Array.from({ length: 2_000 }, () => newMessageId());
+    for (const id of ids) expect(id).toMatch(/^msg_[0-9A-Za-z]{27}$/);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
 
