@@ -67,7 +67,7 @@ export async function runDeliveries(messages: Iterable<OutgoingMessage>, setting
   const [{ createDeliveryAgent }, { deliverBatch }, { createDeliveryRenderer }] = await Promise.all([
     import('../delivery/attempt.js'),
     import('../delivery/batch.js'),
-    import('./delivery-renderer.js'),
+    import('./render/delivery.js'),
   ]);
   // A terminal reporting 0 columns (some CI ptys) would make ora's line clearing loop forever: plain lines there.
   const spinner = ui.interactive && (ui.stream.columns ?? 0) > 0 && settings.schedule.waitsMs.length > 1;

@@ -5,6 +5,7 @@ import type { PolicyReason } from '../../listener/respond-policy.js';
 import { encodeBody } from '../../listener/journal.js';
 import { formatDuration } from '../../util/duration.js';
 import { colorJson } from './json-color.js';
+import { indent, plural } from './text.js';
 
 export interface LineStyle {
   color: ChalkInstance;
@@ -169,13 +170,4 @@ function oneLine(body: Buffer, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-function indent(text: string, pad: string): string {
-  return text
-    .split('\n')
-    .map((l) => pad + l)
-    .join('\n');
-}
 
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}

@@ -1,11 +1,12 @@
 import { STATUS_CODES } from 'node:http';
 import type { Ora } from 'ora';
-import type { AttemptResult } from '../delivery/attempt.js';
-import type { BatchSummary } from '../delivery/batch.js';
-import type { DeliveryReport, MessageRef } from '../delivery/deliver.js';
-import { THROTTLED_MIN_DELAY_MS } from '../delivery/schedule.js';
-import { formatDuration } from '../util/duration.js';
-import type { Ui } from './ui.js';
+import type { AttemptResult } from '../../delivery/attempt.js';
+import type { BatchSummary } from '../../delivery/batch.js';
+import type { DeliveryReport, MessageRef } from '../../delivery/deliver.js';
+import { THROTTLED_MIN_DELAY_MS } from '../../delivery/schedule.js';
+import { formatDuration } from '../../util/duration.js';
+import type { Ui } from '../ui.js';
+import { indent, plural } from './text.js';
 
 /** How many lines of a response body an attempt line shows without -v, and how wide each may be. */
 const PREVIEW_LINES = 3;
@@ -121,7 +122,7 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
   function summary(result: BatchSummary): void {
     const events = result.total === 1 ? 'event' : 'events';
     const rate = result.total > 1 && result.durationMs > 0 ? ` · ${Math.round((result.total * 1000) / result.durationMs)}/s` : '';
-    const tail = color.dim(` · ${result.attempts} attempt${result.attempts === 1 ? '' : 's'} · ${formatDuration(result.durationMs)}${rate}`);
+    const tail = color.dim(` · ${plural(result.attempts, 'attempt', 'attempts')} · ${formatDuration(result.durationMs)}${rate}`);
     line(
       result.failed === 0
         ? `${color.green(`delivered ${result.delivered} of ${result.total} ${events}`)}${tail}`
@@ -163,16 +164,9 @@ function previewLines(body: string): string[] {
   if (!body.includes('\n')) return body.trim() === '' ? [] : [body.length > PREVIEW_WIDTH ? `${body.slice(0, PREVIEW_WIDTH)}…` : body];
   const lines = body.split(/\r?\n/).filter((l) => l.trim() !== '');
   const shown = lines.slice(0, PREVIEW_LINES).map((l) => (l.length > PREVIEW_WIDTH ? `${l.slice(0, PREVIEW_WIDTH)}…` : l));
-  return lines.length > PREVIEW_LINES ? [...shown, `… ${lines.length - PREVIEW_LINES} more line${lines.length - PREVIEW_LINES === 1 ? '' : 's'} (-v shows all)`] : shown;
+  return lines.length > PREVIEW_LINES ? [...shown, `… ${plural(lines.length - PREVIEW_LINES, 'more line', 'more lines')} (-v shows all)`] : shown;
 }
 
-function indent(text: string, prefix: string): string {
-  return text
-    .replace(/\r?\n$/, '')
-    .split(/\r?\n/)
-    .map((l) => `${prefix}${l}`)
-    .join('\n');
-}
 
 /** Collects text and writes it in one call per turn of the event loop (or every 64 KiB). */
 function createBatchedWriter(stream: NodeJS.WritableStream) {
