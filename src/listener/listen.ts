@@ -70,7 +70,8 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
   const summary = emptySummary();
   const report = safeReporter(options.onReport);
 
-  for (const url of new Set(routes.map((r) => r.url.href))) await probeForwardTarget(new URL(url));
+  // Each distinct target once, however many types route to it.
+  for (const url of new Map(routes.map((r) => [r.url.href, r.url])).values()) await probeForwardTarget(url);
   const journal = options.recordPath === undefined ? undefined : await openJournal(options.recordPath);
   let forwarder: Forwarder | undefined;
   try {

@@ -2,6 +2,7 @@ import { createHmac, sign as ed25519Sign } from 'node:crypto';
 import { randomString } from '../util/random-pool.js';
 import { parseSecret, type ParsedSecret } from './secret.js';
 import type { HeaderFamily } from './headers.js';
+import { toUnixSeconds } from '../util/time.js';
 
 export interface SignOptions {
   /** The raw body, exactly as it will be sent. */
@@ -75,10 +76,4 @@ function headersFor(family: HeaderFamily | 'both', id: string, timestamp: number
     headers[`${f}-signature`] = signature;
   }
   return headers;
-}
-
-function toUnixSeconds(value: number | Date): number {
-  const seconds = value instanceof Date ? Math.floor(value.getTime() / 1000) : Math.floor(value);
-  if (!Number.isFinite(seconds)) throw new TypeError('sign(): timestamp must be unix seconds or a valid Date');
-  return seconds;
 }

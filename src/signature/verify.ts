@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual, verify as ed25519Verify } from 'node:crypt
 import { parseSecret, maskSecret, type ParsedSecret } from './secret.js';
 import { readWebhookHeaders, type HeaderFamily, type HeaderInput, type WebhookHeaders } from './headers.js';
 import { findReserialization } from './diagnose.js';
+import { toUnixSeconds } from '../util/time.js';
 
 /** Standard Webhooks' replay window: a timestamp more than five minutes away from now, either way, is refused. */
 export const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
@@ -126,8 +127,8 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
   const match = findMatch(secrets, id, timestamp, payload, entries);
 
   const tolerance = settings.tolerance ?? DEFAULT_TOLERANCE_SECONDS;
-  const now = options.at === undefined ? Date.now() / 1000 : toUnixSeconds(options.at);
-  const skewSeconds = Math.floor(now) - timestamp;
+  const now = toUnixSeconds(options.at ?? new Date());
+  const skewSeconds = now - timestamp;
   if (Math.abs(skewSeconds) > tolerance) {
     const tooOld = skewSeconds > 0;
     const signatureNote = match
@@ -272,8 +273,4 @@ function describeMissingHeaders(headers: WebhookHeaders): string {
 
 function toBuffer(payload: string | Uint8Array): Buffer {
   return typeof payload === 'string' ? Buffer.from(payload) : Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
-}
-
-function toUnixSeconds(value: number | Date): number {
-  return value instanceof Date ? value.getTime() / 1000 : value;
 }

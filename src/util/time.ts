@@ -8,3 +8,10 @@ export function parseUnixTime(text: string, flag: string): number {
   if (/^\d{4}-\d{2}-\d{2}/.test(trimmed) && Number.isFinite(ms)) return Math.floor(ms / 1000);
   throw new InputError('usage', `${flag} "${text}" is not a time: use unix seconds (1732800000) or an ISO date (2026-11-28T12:00:00Z)`);
 }
+
+/** Whole unix seconds from unix seconds or a Date; anything that is not a time is misuse, so it throws. */
+export function toUnixSeconds(value: number | Date): number {
+  const seconds = Math.floor(value instanceof Date ? value.getTime() / 1000 : value);
+  if (!Number.isFinite(seconds)) throw new TypeError('a timestamp must be unix seconds or a valid Date');
+  return seconds;
+}

@@ -11,8 +11,7 @@ export async function runReplay(journal: string, options: ReplayCommandOptions):
   const ui = createUi(options);
   const settings = resolveDeliverySettings(options);
   const filter: ReplayFilter = { ids: options.id, types: options.type, sinceMs: parseSince(options.since) };
-  const name = journal;
-  const records = parseJournal((await readFileArgument(journal, 'journal')).toString('utf8'), name);
+  const records = parseJournal((await readFileArgument(journal, 'journal')).toString('utf8'), journal);
   const selected = selectRecords(records, filter);
   if (selected.length === 0) {
     const filters = [options.id && `--id ${options.id.join(',')}`, options.type && `--type ${options.type.join(',')}`, options.since && `--since ${options.since}`];
@@ -20,11 +19,11 @@ export async function runReplay(journal: string, options: ReplayCommandOptions):
     throw new InputError(
       'invalid-journal',
       records.length === 0
-        ? `${name} holds no recorded deliveries: record some with scandocs-webhooks listen --record ${name}`
-        : `none of the ${records.length} deliveries in ${name} match ${by}: loosen the filters`,
+        ? `${journal} holds no recorded deliveries: record some with scandocs-webhooks listen --record ${journal}`
+        : `none of the ${records.length} deliveries in ${journal} match ${by}: loosen the filters`,
     );
   }
-  const what = `replaying ${selected.length} of ${records.length} recorded ${records.length === 1 ? 'delivery' : 'deliveries'} from ${name}`;
+  const what = `replaying ${selected.length} of ${records.length} recorded ${records.length === 1 ? 'delivery' : 'deliveries'} from ${journal}`;
   return runDeliveries(selected.map(toOutgoingMessage), settings, ui, what);
 }
 
