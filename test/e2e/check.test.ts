@@ -243,10 +243,16 @@ describe('check selection and usage', () => {
 });
 
 describe('check in a terminal', () => {
-  /** Runs the CLI under `script`, a real pseudo-terminal, so ui.interactive (and the ora spinner) is on. */
-  function inTerminal(setup: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  /**
+   * Runs the CLI under `script`, a real pseudo-terminal, so ui.interactive (and the ora spinner) is on.
+   * `background` runs it as a shell's background job would be: outside the terminal's foreground process group.
+   */
+  function inTerminal(setup: string, args: string[], { background = false } = {}): Promise<{ code: number | null; output: string }> {
     // `timeout` bounds the CLI itself: killing `script` would not reach it (it runs in its own session on the pty).
-    const command = `${setup}timeout -s KILL 12 ${[process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ')}`;
+    // Without --foreground, timeout moves the CLI into a process group of its own, which is what a background job is;
+    // `; exit $?` keeps the shell from exec-ing timeout, so the group is not orphaned, whichever shell `script` uses.
+    const cli = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
+    const command = `${setup}timeout ${background ? '' : '--foreground '}-s KILL 12 ${cli}; exit $?`;
     const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', SCANDOCS_WEBHOOK_SECRET: '' };
     delete env.CI;
     const child = spawn('script', ['-qec', command, '/dev/null'], { env });
@@ -261,6 +267,16 @@ describe('check in a terminal', () => {
     const { code, output } = await inTerminal('stty cols 100; ', ['check', '--url', server.endpoint, '--only', 'accepts-file.created']);
     expect(output).toContain('accepts-file.created (1/1)');
     expect(output).toMatch(/✓ accepts-file.created\s+200/);
+    expect(code).toBe(0);
+  });
+
+  // Regression: the spinner put stdin in raw mode, and a background job touching the terminal's settings is stopped
+  // by SIGTTOU, so `check … &` hung until killed (CI's /bin/sh ran the test this way).
+  it('check finishes with its spinner when run as a background job in a terminal', async () => {
+    const server = await endpoint();
+    const { code, output } = await inTerminal('stty cols 100; ', ['check', '--url', server.endpoint, '--only', 'accepts-file.created'], { background: true });
+    expect(output).toContain('accepts-file.created (1/1)');
+    expect(output).toContain('Score: 1/1 checks passed');
     expect(code).toBe(0);
   });
 

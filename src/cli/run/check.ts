@@ -36,7 +36,8 @@ export async function runCheck(options: CheckCommandOptions): Promise<number> {
   const from = source === 'default' ? ' (the built-in test secret: configure your app with it, or pass --secret)' : source === 'env' ? ' (from $SCANDOCS_WEBHOOK_SECRET)' : '';
   ui.line(`Checking ${url}, ${formatDuration(timeoutMs)} allowed per delivery`);
   ui.line(ui.color.dim(`signing with ${maskSecret(secret)}${from}`));
-  const spinner = ui.interactive ? (await import('ora')).default({ stream: ui.stream }) : undefined;
+  // discardStdin off: it puts the terminal in raw mode, which stops a background job (`check … &`) with SIGTTOU.
+  const spinner = ui.interactive ? (await import('ora')).default({ stream: ui.stream, discardStdin: false }) : undefined;
   try {
     const summary = await runChecks({ url, secret, timeoutMs, checks, onReport: createRenderer(ui, spinner) });
     return summary.failed === 0 ? EXIT_OK : EXIT_FAILED;
