@@ -3,9 +3,9 @@ import { createVerifier, readLowerCaseWebhookHeaders, type VerifyResult } from '
 import { createForwarder, probeForwardTarget, type Forwarder, type ForwardResult } from './forward.js';
 import { encodeBody, openJournal } from './journal.js';
 import type { JournalRecord } from './journal-record.js';
-import { RecentIds } from './recent-ids.js';
-import type { BodyProblem, DeliveryReport, ListenReport, ListenSummary } from './reports.js';
-import { decideResponse, NO_POLICY, type PolicyReason, type RespondPolicy } from './respond-policy.js';
+import { RecentIds, type Sighting } from './recent-ids.js';
+import type { BodyProblem, ListenReport, ListenSummary } from './reports.js';
+import { decideResponse, NO_POLICY, type PolicyReason, type RespondPolicy, type ResponseDecision } from './respond-policy.js';
 import { matchesType, pickRoute, type ForwardRoute, type TypePattern } from './route.js';
 import { startHttpServer, type Answer, type ReceivedRequest, type RunningServer } from './server.js';
 
@@ -81,7 +81,11 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     throw error;
   }
 
-  async function handle(request: ReceivedRequest): Promise<Answer> {
+  /**
+   * Verifies, decides, records and answers one request. Plain deliveries (no --forward-to, no --delay) take no
+   * detour through the promise queue but the journal's write: this runs for every request (bench/listen.js).
+   */
+  function handle(request: ReceivedRequest): Answer | Promise<Answer> {
     const receivedAt = new Date(request.receivedAt).toISOString();
     const webhookHeaders = readLowerCaseWebhookHeaders(request.headers);
     if ((request.method === 'GET' || request.method === 'HEAD') && !webhookHeaders.family && request.body.length === 0) {
@@ -94,51 +98,58 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
 
     const messageId = webhookHeaders.id;
     const sighting = messageId === undefined ? { attempt: 1 } : recent.see(messageId);
-    const repeat =
-      sighting.attempt === 1 ? undefined : sighting.previousStatus !== undefined && !isSuccess(sighting.previousStatus) ? 'retry' : 'duplicate';
     const verification: VerifyResult | undefined = verify?.({ payload: request.body, webhookHeaders });
     const { text, eventType, eventId, problem } = inspectBody(request.body);
+    const delivery: Received = { request, receivedAt, messageId, sighting, verification, text, eventType, eventId, problem };
 
-    let outcome: Outcome =
+    const outcome =
       verification && !verification.ok
         ? answer(401, `invalid signature: ${verification.reason}: ${verification.message}\n`)
         : problem
           ? answer(400, `${problem.message}\n`)
           : options.events && !matchesType(options.events, eventType)
             ? { ...answer(200, 'ok\n'), filtered: true }
-            : await respond(request, eventType, sighting.attempt);
+            : respond(request, eventType, sighting.attempt);
+    return outcome instanceof Promise ? outcome.then((decided) => record(delivery, decided)) : record(delivery, outcome);
+  }
 
-    if (journal) {
-      try {
-        await journal.append(journalRecord(request, text, receivedAt, messageId, eventType, eventId, verification, outcome.status, outcome.forward));
-      } catch (error) {
+  /** Writes the delivery to the journal, if any, before it is answered: nothing acknowledged is lost. */
+  function record(delivery: Received, outcome: Outcome): Answer | Promise<Answer> {
+    if (!journal) return conclude(delivery, outcome);
+    const { request, text, receivedAt, messageId, eventType, eventId, verification } = delivery;
+    return journal.append(journalRecord(request, text, receivedAt, messageId, eventType, eventId, verification, outcome.status, outcome.forward)).then(
+      () => conclude(delivery, outcome),
+      (error: Error) => {
         // Never acknowledge what is not stored: a 500 makes the sender retry it.
-        const recordError = (error as Error).message;
-        const body = `the listener could not record this delivery: ${recordError}\n`;
-        outcome = { ...outcome, status: 500, body, headers: [], policy: undefined, recordError };
-      }
-    }
+        const body = `the listener could not record this delivery: ${error.message}\n`;
+        return conclude(delivery, { ...outcome, status: 500, body, headers: [], policy: undefined, recordError: error.message });
+      },
+    );
+  }
+
+  /** Counts the delivery and returns its answer, which reports it once it has gone out. */
+  function conclude(delivery: Received, outcome: Outcome): Answer {
+    const { request, messageId, sighting, verification, eventType } = delivery;
     const { status } = outcome;
     if (messageId !== undefined) recent.answered(messageId, status);
     tally(summary, { verification, filtered: outcome.filtered, forwarded: outcome.forward !== undefined, eventType, status });
-
     return {
       status,
       headers: outcome.headers,
       body: outcome.body,
-      onSent: ({ latencyMs, senderGone }) => {
-        const delivery: DeliveryReport = {
+      onSent: ({ latencyMs, senderGone }) =>
+        report({
           type: 'delivery',
-          receivedAt,
+          receivedAt: delivery.receivedAt,
           method: request.method,
           path: request.path,
           messageId,
           attempt: sighting.attempt,
-          repeat,
+          repeat: repeatKind(sighting),
           eventType,
-          eventId,
+          eventId: delivery.eventId,
           verification,
-          problem: verification && !verification.ok ? undefined : problem,
+          problem: verification && !verification.ok ? undefined : delivery.problem,
           filtered: outcome.filtered,
           status,
           policy: outcome.policy,
@@ -150,9 +161,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
           senderGone,
           headers: request.headers,
           body: request.body,
-        };
-        report(delivery);
-      },
+        }),
     };
   }
 
@@ -160,27 +169,16 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
    * The answer to a verified delivery that is shown: the respond policy decides it, else the app it is forwarded
    * to, else 200. The app receives the delivery even when the policy overrides its answer.
    */
-  async function respond(request: ReceivedRequest, eventType: string | undefined, attempt: number): Promise<Outcome> {
+  function respond(request: ReceivedRequest, eventType: string | undefined, attempt: number): Outcome | Promise<Outcome> {
     const decision = decideResponse(policy, { eventType, attempt }, random);
-    const route = pickRoute(routes, eventType);
-    const forward = route && forwarder ? await forwarder.forward(route.url, { method: request.method, rawHeaders: request.rawHeaders, body: request.body }) : undefined;
-    const wait = decision.delayMs - (now() - request.receivedAt);
-    if (wait > 0) await sleep(wait);
-    const outcome: Outcome = { status: 200, body: 'ok\n', headers: [], filtered: false, delayMs: decision.delayMs, forward };
-    if (decision.status !== undefined) {
-      outcome.status = decision.status;
-      outcome.policy = decision.reason;
-      outcome.headers = decision.headers;
-      if (!isSuccess(decision.status)) outcome.body = `simulated failure (${describePolicy(decision.reason)})\n`;
-    } else if (forward?.status !== undefined) {
-      outcome.status = forward.status;
-      outcome.body = forward.body ?? '';
-      outcome.headers = forward.headers ?? [];
-    } else if (forward) {
-      outcome.status = forward.errorKind === 'timeout' ? 504 : 502;
-      outcome.body = `forwarding to ${forward.url} failed: ${forward.error}\n`;
-    }
-    return outcome;
+    const route = forwarder && pickRoute(routes, eventType);
+    if (!route && decision.delayMs === 0) return outcomeOf(decision, undefined);
+    return (async () => {
+      const forward = route ? await forwarder!.forward(route.url, { method: request.method, rawHeaders: request.rawHeaders, body: request.body }) : undefined;
+      const wait = decision.delayMs - (now() - request.receivedAt);
+      if (wait > 0) await sleep(wait);
+      return outcomeOf(decision, forward);
+    })();
   }
 
   let server: RunningServer;
@@ -221,6 +219,45 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
       return closing;
     },
   };
+}
+
+/** What handle() learned of a request before deciding its answer. */
+interface Received {
+  request: ReceivedRequest;
+  receivedAt: string;
+  messageId: string | undefined;
+  sighting: Sighting;
+  verification: VerifyResult | undefined;
+  /** The body already decoded, when it is UTF-8. */
+  text: string | undefined;
+  eventType: string | undefined;
+  eventId: string | undefined;
+  problem: BodyProblem | undefined;
+}
+
+/** A repeated svix-id is a retry when the previous attempt was refused, a duplicate when it had been delivered. */
+function repeatKind(sighting: Sighting): 'retry' | 'duplicate' | undefined {
+  if (sighting.attempt === 1) return undefined;
+  return sighting.previousStatus !== undefined && !isSuccess(sighting.previousStatus) ? 'retry' : 'duplicate';
+}
+
+/** The answer the respond policy decided, else the app's (when the delivery was forwarded), else 200. */
+function outcomeOf(decision: ResponseDecision, forward: ForwardResult | undefined): Outcome {
+  const outcome: Outcome = { status: 200, body: 'ok\n', headers: [], filtered: false, delayMs: decision.delayMs, forward };
+  if (decision.status !== undefined) {
+    outcome.status = decision.status;
+    outcome.policy = decision.reason;
+    outcome.headers = decision.headers;
+    if (!isSuccess(decision.status)) outcome.body = `simulated failure (${describePolicy(decision.reason)})\n`;
+  } else if (forward?.status !== undefined) {
+    outcome.status = forward.status;
+    outcome.body = forward.body ?? '';
+    outcome.headers = forward.headers ?? [];
+  } else if (forward) {
+    outcome.status = forward.errorKind === 'timeout' ? 504 : 502;
+    outcome.body = `forwarding to ${forward.url} failed: ${forward.error}\n`;
+  }
+  return outcome;
 }
 
 /** How a delivery is answered, and what led there. */

@@ -39,7 +39,8 @@ export interface HttpServerOptions {
   host: string;
   port: number;
   maxBodyBytes: number;
-  handle(request: ReceivedRequest): Promise<Answer>;
+  /** Answers a request read whole: at once, or later (the app answered, a --delay passed, the journal was written). */
+  handle(request: ReceivedRequest): Answer | Promise<Answer>;
   onRejected(rejection: Rejection): void;
   /** A failure of the handler itself; the request is answered 500 and the server keeps serving. */
   onHandlerError(error: unknown): void;
@@ -79,76 +80,89 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       // Check deadlines every second instead of node's default 30 s, so a stalled client gets its 408 on time.
       connectionsCheckingInterval: 1_000,
     },
-    (req, res) => void serve(req, res),
+    (req, res) => serve(req, res),
   );
 
-  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // Callbacks rather than async functions: this runs for every request, and each await is a trip through the
+  // promise queue.
+  function serve(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
     const info: InFlight = { method: req.method ?? 'GET', path: req.url ?? '/', receivedAt: now(), settled: false };
     inFlight.set(req.socket, info);
     active++;
-    try {
-      await handleRequest(req, res, info, started);
-    } finally {
-      // The next request on a kept-alive connection must not be mistaken for this one.
-      if (inFlight.get(req.socket) === info) inFlight.delete(req.socket);
-      if (--active === 0) idle?.();
-    }
+    readBody(req, res, info, (body) => {
+      if (!body) return done(req, info);
+      let answer: Answer | Promise<Answer>;
+      try {
+        answer = options.handle({ method: info.method, path: info.path, headers: flatHeaders(req), rawHeaders: req.rawHeaders, body, receivedAt: info.receivedAt });
+      } catch (error) {
+        answer = Promise.reject(error);
+      }
+      if (!(answer instanceof Promise)) return reply(req, res, info, started, answer);
+      answer.then(
+        (given) => reply(req, res, info, started, given),
+        (error) => {
+          options.onHandlerError(error);
+          reply(req, res, info, started, { status: 500, body: 'internal error in the listener; see its output\n' });
+        },
+      );
+    });
   }
 
-  async function handleRequest(req: IncomingMessage, res: ServerResponse, info: InFlight, started: number): Promise<void> {
-    const body = await readBody(req, res, info);
-    if (!body) return;
-    let answer: Answer;
-    try {
-      answer = await options.handle({ method: info.method, path: info.path, headers: flatHeaders(req), rawHeaders: req.rawHeaders, body, receivedAt: info.receivedAt });
-    } catch (error) {
-      options.onHandlerError(error);
-      answer = { status: 500, body: 'internal error in the listener; see its output\n' };
-    }
+  function reply(req: IncomingMessage, res: ServerResponse, info: InFlight, started: number, answer: Answer): void {
     info.settled = true;
     send(res, answer, started);
+    done(req, info);
   }
 
-  /** Reads the body up to the limit; on overflow or abort, answers or reports and resolves undefined. */
-  function readBody(req: IncomingMessage, res: ServerResponse, info: InFlight): Promise<Buffer | undefined> {
-    return new Promise((resolve) => {
-      const reject = (reason: Rejection['reason'], message: string, status?: number) => {
-        if (!info.settled) options.onRejected({ reason, receivedAt: info.receivedAt, method: info.method, path: info.path, status, message });
-        info.settled = true;
-        resolve(undefined);
-      };
-      const tooLarge = (size: string) => {
-        const message = `body ${size} is over the ${formatSize(options.maxBodyBytes)} limit (raise it with --max-body)`;
-        const text = `${message}\n`;
-        // Close the connection after answering: the rest of an oversized body is not worth reading.
-        res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text);
-        reject('body-too-large', message, 413);
-      };
-      const declared = Number(req.headers['content-length']);
-      if (declared > options.maxBodyBytes) return tooLarge(`of ${formatSize(declared)}`);
+  function done(req: IncomingMessage, info: InFlight): void {
+    // The next request on a kept-alive connection must not be mistaken for this one.
+    if (inFlight.get(req.socket) === info) inFlight.delete(req.socket);
+    if (--active === 0) idle?.();
+  }
 
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (chunk: Buffer) => {
-        if (info.settled) return;
-        size += chunk.length;
-        if (size > options.maxBodyBytes) {
-          chunks.length = 0;
-          tooLarge(`of more than ${formatSize(options.maxBodyBytes)}`);
-        } else {
-          chunks.push(chunk);
-        }
-      });
-      req.on('end', () => {
-        if (!info.settled) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-      });
-      req.on('close', () => {
-        if (!req.complete) reject('aborted', `the client went away after sending ${formatSize(size)} of the body; nothing was answered`);
-      });
-      req.on('error', () => {
-        /* reported by 'close' */
-      });
+  /** Reads the body up to the limit, then calls back once: with the body, or undefined after an overflow or abort. */
+  function readBody(req: IncomingMessage, res: ServerResponse, info: InFlight, callback: (body: Buffer | undefined) => void): void {
+    let calledBack = false;
+    const reject = (reason: Rejection['reason'], message: string, status?: number) => {
+      // A request the server's clientError handler already reported (a timeout) still calls back, once.
+      if (!info.settled) options.onRejected({ reason, receivedAt: info.receivedAt, method: info.method, path: info.path, status, message });
+      info.settled = true;
+      if (!calledBack) callback(undefined);
+      calledBack = true;
+    };
+    const tooLarge = (size: string) => {
+      const message = `body ${size} is over the ${formatSize(options.maxBodyBytes)} limit (raise it with --max-body)`;
+      const text = `${message}\n`;
+      // Close the connection after answering: the rest of an oversized body is not worth reading.
+      res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text);
+      reject('body-too-large', message, 413);
+    };
+    const declared = Number(req.headers['content-length']);
+    if (declared > options.maxBodyBytes) return tooLarge(`of ${formatSize(declared)}`);
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (info.settled) return;
+      size += chunk.length;
+      if (size > options.maxBodyBytes) {
+        chunks.length = 0;
+        tooLarge(`of more than ${formatSize(options.maxBodyBytes)}`);
+      } else {
+        chunks.push(chunk);
+      }
+    });
+    req.on('end', () => {
+      if (info.settled || calledBack) return;
+      calledBack = true;
+      callback(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
+    req.on('close', () => {
+      if (!req.complete) reject('aborted', `the client went away after sending ${formatSize(size)} of the body; nothing was answered`);
+    });
+    req.on('error', () => {
+      /* reported by 'close' */
     });
   }
 
