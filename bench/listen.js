@@ -1,5 +1,5 @@
 // Throughput and memory of `listen` receiving verified, recorded deliveries, against a bare node:http server
-// under the same load in the same run. Run `npm run build` first, then: node bench/listen.js [--seconds 5] [--rounds 7] [--connections 10]
+// under the same load in the same run. Run `npm run build` first, then: node bench/listen.js [--seconds 5] [--rounds 7] [--connections 10] [--floor]
 //
 // Prints requests/s of both and their ratio (target >= 0.75), then the listener's RSS after 1,000 and after
 // 100,000 deliveries and their ratio (target <= 1.25). Every request carries a fresh svix-id and a valid
@@ -15,7 +15,13 @@ import autocannon from 'autocannon';
 import { sign, DEFAULT_TEST_SECRET } from '../dist/signature/index.js';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '7' }, connections: { type: 'string', default: '10' } },
+  options: {
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '7' },
+    connections: { type: 'string', default: '10' },
+    // Measure bench/listen-floor.cjs (the same work, inline) in place of the listener.
+    floor: { type: 'boolean', default: false },
+  },
 });
 const SECONDS = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
@@ -86,7 +92,10 @@ function rssBytes(pid) {
 
 const journal = join(work, 'events.jsonl');
 // The listener's human lines go to a file, as they would to a terminal.
-const listenArgs = [BIN, 'listen', '--port', '0', '--record', journal];
+const listenArgs = values.floor
+  ? [fileURLToPath(new URL('./listen-floor.cjs', import.meta.url)), journal]
+  : [BIN, 'listen', '--port', '0', '--record', journal];
+if (values.floor) console.log('measuring bench/listen-floor.cjs (the inline floor) in place of the listener');
 const bare = await start('bare', ['-e', BARE_SERVER]);
 const listen = await start('listen', listenArgs);
 try {
