@@ -2,12 +2,12 @@
 // handling, options or reports. Verify the HMAC, parse the JSON, append a JSON line to the journal before
 // answering (one write per turn of the event loop), print a line. `node bench/listen.js --floor` measures it in
 // place of the listener, to tell the cost of that work from the cost of the listener's own code.
-// Usage: node bench/listen-floor.cjs <journal path>
+// Usage: node bench/listen-floor.cjs <journal path> <whsec_ secret>
 const { createHmac, timingSafeEqual } = require('node:crypto');
 const { openSync, writeSync } = require('node:fs');
 const { createServer } = require('node:http');
 
-const key = Buffer.from('c2NhbmRvY3MtbG9jYWwtdGVzdC1rZXkh', 'base64'); // the built-in test secret
+const key = Buffer.from(process.argv[3].replace(/^whsec_/, ''), 'base64');
 const journal = openSync(process.argv[2], 'a');
 let lines = [];
 let output = '';

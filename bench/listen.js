@@ -93,7 +93,7 @@ function rssBytes(pid) {
 const journal = join(work, 'events.jsonl');
 // The listener's human lines go to a file, as they would to a terminal.
 const listenArgs = values.floor
-  ? [fileURLToPath(new URL('./listen-floor.cjs', import.meta.url)), journal]
+  ? [fileURLToPath(new URL('./listen-floor.cjs', import.meta.url)), journal, DEFAULT_TEST_SECRET]
   : [BIN, 'listen', '--port', '0', '--record', journal];
 if (values.floor) console.log('measuring bench/listen-floor.cjs (the inline floor) in place of the listener');
 const bare = await start('bare', ['-e', BARE_SERVER]);

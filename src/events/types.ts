@@ -8,7 +8,7 @@ export const EVENT_TYPES = [
   'task.deleted',
 ] as const satisfies readonly string[];
 
-export type EventType = 'file.created' | 'file.deleted' | 'task.created' | 'task.deleted' | 'task.completed' | 'task.failed';
+export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The envelope of every delivery: `{ id: "event_…", type, timestamp (ISO 8601), data }`. */
 export interface ScanDocumentsEvent {

@@ -171,10 +171,11 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
    */
   function respond(request: ReceivedRequest, eventType: string | undefined, attempt: number): Outcome | Promise<Outcome> {
     const decision = decideResponse(policy, { eventType, attempt }, random);
-    const route = forwarder && pickRoute(routes, eventType);
+    const app = forwarder;
+    const route = app && pickRoute(routes, eventType);
     if (!route && decision.delayMs === 0) return outcomeOf(decision, undefined);
     return (async () => {
-      const forward = route ? await forwarder!.forward(route.url, { method: request.method, rawHeaders: request.rawHeaders, body: request.body }) : undefined;
+      const forward = app && route ? await app.forward(route.url, { method: request.method, rawHeaders: request.rawHeaders, body: request.body }) : undefined;
       const wait = decision.delayMs - (now() - request.receivedAt);
       if (wait > 0) await sleep(wait);
       return outcomeOf(decision, forward);
