@@ -86,7 +86,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
    * detour through the promise queue but the journal's write: this runs for every request (bench/listen.js).
    */
   function handle(request: ReceivedRequest): Answer | Promise<Answer> {
-    const receivedAt = new Date(request.receivedAt).toISOString();
+    const receivedAt = isoTime(request.receivedAt);
     const webhookHeaders = readLowerCaseWebhookHeaders(request.headers);
     if ((request.method === 'GET' || request.method === 'HEAD') && !webhookHeaders.family && request.body.length === 0) {
       return {
@@ -194,7 +194,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
       handle,
       onRejected: (rejection) => {
         summary.rejected++;
-        report({ ...rejection, type: 'rejected', receivedAt: new Date(rejection.receivedAt).toISOString() });
+        report({ ...rejection, type: 'rejected', receivedAt: isoTime(rejection.receivedAt) });
       },
       onHandlerError: (error) => report({ type: 'error', message: `internal error, answered 500: ${(error as Error)?.message ?? String(error)}` }),
     });
@@ -321,6 +321,17 @@ function journalRecord(
     status,
     forward: forward && { url: forward.url, status: forward.status, latencyMs: forward.latencyMs, error: forward.error },
   };
+}
+
+let lastIsoMs = Number.NaN;
+let lastIso = '';
+/** The ISO form of an epoch-ms time, formatted once per millisecond: deliveries arrive in bursts. */
+function isoTime(ms: number): string {
+  if (ms !== lastIsoMs) {
+    lastIsoMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }
 
 function describePolicy(reason: PolicyReason | undefined): string {

@@ -46,7 +46,7 @@ export interface DeliveryReport {
   /** With a journal: whether the line was written; when not, the delivery was answered 500 (see recordError). */
   recorded?: boolean;
   recordError?: string;
-  /** From the request's arrival to the end of the answer. */
+  /** From the request's arrival to the answer being written to the socket. */
   latencyMs: number;
   /** The sender hung up before the answer was complete (for example its timeout passed during --delay). */
   senderGone: boolean;
