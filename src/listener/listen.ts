@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { createVerifier, readLowerCaseWebhookHeaders, type VerifyResult } from '../signature/index.js';
+import { isoTime } from '../util/time.js';
 import { createForwarder, probeForwardTarget, type Forwarder, type ForwardResult } from './forward.js';
 import { encodeBody, openJournal } from './journal.js';
 import type { JournalRecord } from './journal-record.js';
@@ -321,17 +322,6 @@ function journalRecord(
     status,
     forward: forward && { url: forward.url, status: forward.status, latencyMs: forward.latencyMs, error: forward.error },
   };
-}
-
-let lastIsoMs = Number.NaN;
-let lastIso = '';
-/** The ISO form of an epoch-ms time, formatted once per millisecond: deliveries arrive in bursts. */
-function isoTime(ms: number): string {
-  if (ms !== lastIsoMs) {
-    lastIsoMs = ms;
-    lastIso = new Date(ms).toISOString();
-  }
-  return lastIso;
 }
 
 function describePolicy(reason: PolicyReason | undefined): string {
