@@ -308,13 +308,15 @@ function journalRecord(
   status: number,
   forward: ForwardResult | undefined,
 ): JournalRecord {
+  const { body, bodyEncoding } = text === undefined ? encodeBody(request.body) : { body: text, bodyEncoding: 'utf8' as const };
   return {
     type: 'delivery',
     receivedAt,
     method: request.method,
     path: request.path,
     headers: request.headers,
-    ...(text === undefined ? encodeBody(request.body) : { body: text, bodyEncoding: 'utf8' as const }),
+    body,
+    bodyEncoding,
     messageId,
     eventType,
     eventId,

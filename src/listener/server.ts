@@ -262,12 +262,13 @@ function listen(server: Server, host: string, port: number, onError: (error: unk
   });
 }
 
-/** node's lower-cased headers, with the rare repeated-as-array ones (set-cookie) joined into one string. */
+/**
+ * node's lower-cased headers as strings. node joins every repeated header into one string but set-cookie, which it
+ * always keeps as an array: that one is joined here, the way node joins the others.
+ */
 function flatHeaders(req: IncomingMessage): Record<string, string> {
   const headers = req.headers;
-  for (const name in headers) {
-    const value = headers[name];
-    if (Array.isArray(value)) headers[name] = value.join(', ');
-  }
+  const cookies = headers['set-cookie'];
+  if (cookies) (headers as Record<string, string>)['set-cookie'] = cookies.join(', ');
   return headers as Record<string, string>;
 }

@@ -69,6 +69,13 @@ describe('startHttpServer', () => {
     expect(h.received[0]!.body.toString()).toBe('{"a": 1}');
   });
 
+  it('gives the handler every header as one string: repeated ones joined, set-cookie included', async () => {
+    const h = await start();
+    await raw(h.server.port, [post('{}', 'X-Tag: a\r\nX-Tag: b\r\nSet-Cookie: s=1\r\nSet-Cookie: t=2\r\n')]);
+    expect(h.received[0]!.headers).toMatchObject({ 'x-tag': 'a, b', 'set-cookie': 's=1, t=2' });
+    expect(h.received[0]!.rawHeaders).toEqual(expect.arrayContaining(['Set-Cookie', 's=1', 'Set-Cookie', 't=2']));
+  });
+
   it('answers 413 to a body over the limit, declared or chunked, without calling the handler', async () => {
     const h = await start({ maxBodyBytes: 10 });
     expect(await raw(h.server.port, [post('x'.repeat(11))])).toMatch(/^HTTP\/1.1 413 .*body of 11 B is over the 10 B limit \(raise it with --max-body\)\n$/s);

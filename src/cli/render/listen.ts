@@ -36,17 +36,17 @@ export function formatDelivery(d: DeliveryReport, { color, verbose }: LineStyle)
   const head = `${clock(d.receivedAt)}  ${d.method} ${d.path}  ${(d.eventType ?? '(no type)').padEnd(15)} ${d.eventId ?? '-'}`;
   if (d.filtered) return color.dim(`${head}  filtered out by --events  → ${d.status}  ${formatLatency(d.latencyMs)}`);
 
-  const parts = [head, verificationText(d, color)];
-  if (d.repeat) parts.push(color.magenta(`↻ ${d.repeat} #${d.attempt}`));
-  if (d.problem) parts.push(color.red(`✗ ${d.problem.reason}: ${d.problem.message}`));
-  if (d.recordError) parts.push(color.red(`✗ not recorded: ${d.recordError}`));
-  let answer = `→ ${statusColor(d.status, color)}`;
-  if (d.policy) answer += color.dim(` (${policyText(d.policy)})`);
-  if (d.delayMs > 0) answer += color.dim(` after --delay ${formatDuration(d.delayMs)}`);
-  parts.push(answer, formatLatency(d.latencyMs));
-  if (d.senderGone) parts.push(color.yellow('the sender had hung up'));
-  if (d.forward) parts.push(forwardText(d, color));
-  const line = parts.join('  ');
+  // Appended to one string rather than joined from an array: this runs for every delivery.
+  let line = `${head}  ${verificationText(d, color)}`;
+  if (d.repeat) line += `  ${color.magenta(`↻ ${d.repeat} #${d.attempt}`)}`;
+  if (d.problem) line += `  ${color.red(`✗ ${d.problem.reason}: ${d.problem.message}`)}`;
+  if (d.recordError) line += `  ${color.red(`✗ not recorded: ${d.recordError}`)}`;
+  line += `  → ${statusColor(d.status, color)}`;
+  if (d.policy) line += color.dim(` (${policyText(d.policy)})`);
+  if (d.delayMs > 0) line += color.dim(` after --delay ${formatDuration(d.delayMs)}`);
+  line += `  ${formatLatency(d.latencyMs)}`;
+  if (d.senderGone) line += `  ${color.yellow('the sender had hung up')}`;
+  if (d.forward) line += `  ${forwardText(d, color)}`;
   return verbose ? `${line}\n${verboseBlock(d, color)}` : line;
 }
 

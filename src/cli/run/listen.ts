@@ -6,6 +6,7 @@ import { parseForwardRoutes, parseTypePatterns, type ForwardRoute, type TypePatt
 import { DEFAULT_TEST_SECRET, maskSecret } from '../../signature/index.js';
 import { formatDuration, parseDuration } from '../../util/duration.js';
 import { parseSize } from '../../util/size.js';
+import { createCoalescedOutput } from '../coalesced-output.js';
 import type { ListenCommandOptions } from '../commands/listen.js';
 import { EXIT_OK } from '../errors.js';
 import { resolveSecrets, SECRET_ENV, type ResolvedSecrets } from '../inputs.js';
@@ -157,28 +158,14 @@ function describePolicy(policy: RespondPolicy): string | undefined {
   return parts.length > 0 ? parts.join(' · ') : undefined;
 }
 
-/**
- * Lines and JSON objects written once per turn of the event loop: a burst of deliveries costs one write to each
- * stream instead of one per delivery (writes to files and pipes are synchronous in node).
- */
+/** Delivery lines and --json objects, each stream written at most once per 20 ms (see createCoalescedOutput). */
 function batchedOutput(ui: Ui): { line(text: string): void; record(value: object): void; flush(): void } {
-  let lines = '';
-  let records = '';
-  let scheduled = false;
-  const flush = () => {
-    scheduled = false;
-    if (records) process.stdout.write(records);
-    if (lines) ui.stream.write(lines);
-    records = lines = '';
-  };
-  const schedule = () => {
-    if (!scheduled) setImmediate(flush);
-    scheduled = true;
-  };
+  const records = createCoalescedOutput((bytes) => process.stdout.write(bytes));
+  const lines = createCoalescedOutput((bytes) => ui.stream.write(bytes));
   return {
-    line: (text) => ((lines += `${text}\n`), schedule()),
-    record: (value) => ((records += `${JSON.stringify(value)}\n`), schedule()),
-    flush,
+    line: (text) => lines.line(text),
+    record: (value) => records.line(JSON.stringify(value)),
+    flush: () => (records.flush(), lines.flush()),
   };
 }
 
