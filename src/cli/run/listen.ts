@@ -162,10 +162,13 @@ function describePolicy(policy: RespondPolicy): string | undefined {
 function batchedOutput(ui: Ui): { line(text: string): void; record(value: object): void; flush(): void } {
   const records = createCoalescedOutput((bytes) => process.stdout.write(bytes));
   const lines = createCoalescedOutput((bytes) => ui.stream.write(bytes));
+  const flush = () => (records.flush(), lines.flush());
+  // Whatever ends the process (an unexpected crash included), the lines already queued are shown.
+  process.once('exit', flush);
   return {
     line: (text) => lines.line(text),
     record: (value) => records.line(JSON.stringify(value)),
-    flush: () => (records.flush(), lines.flush()),
+    flush,
   };
 }
 
