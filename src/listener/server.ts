@@ -191,7 +191,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     report(res.destroyed);
   }
 
-
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     const info = inFlight.get(socket);
     const code = error.code ?? '';

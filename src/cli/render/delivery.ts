@@ -5,6 +5,7 @@ import type { BatchSummary } from '../../delivery/batch.js';
 import type { DeliveryReport, MessageRef } from '../../delivery/deliver.js';
 import { THROTTLED_MIN_DELAY_MS } from '../../delivery/schedule.js';
 import { formatDuration } from '../../util/duration.js';
+import { createCoalescedOutput } from '../coalesced-output.js';
 import type { Ui } from '../ui.js';
 import { indent, plural } from './text.js';
 
@@ -29,11 +30,11 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
   const countdown = options.spinner ? createCountdown(ui, (await import('ora')).default) : undefined;
   // Thousands of deliveries make thousands of lines: written one by one, each is a blocking syscall on a pipe,
   // which costs more than the deliveries. Without a spinner to interleave with, lines leave in batches.
-  const human = countdown ? undefined : createBatchedWriter(ui.stream);
-  const records = ui.json ? createBatchedWriter(process.stdout) : undefined;
-  const line = (text = '') => (human ? human.write(`${text}\n`) : countdown!.around(() => ui.line(text)));
+  const human = countdown ? undefined : createCoalescedOutput((bytes) => ui.stream.write(bytes));
+  const records = ui.json ? createCoalescedOutput((bytes) => process.stdout.write(bytes)) : undefined;
+  const line = (text = '') => (human ? human.line(text) : countdown!.around(() => ui.line(text)));
   // Called as record?.({…}): without --json the object is not even built (one per attempt adds up over thousands).
-  const record = records && ((value: object) => records.write(`${JSON.stringify(value)}\n`));
+  const record = records && ((value: object) => records.line(JSON.stringify(value)));
 
   const label = (m: MessageRef) =>
     `${color.bold(m.eventType ?? 'body')} ${m.eventId ?? m.messageId}${m.copy ? color.yellow(` (copy ${m.copy}, same svix-id)`) : ''}`;
@@ -165,31 +166,6 @@ function previewLines(body: string): string[] {
   const lines = body.split(/\r?\n/).filter((l) => l.trim() !== '');
   const shown = lines.slice(0, PREVIEW_LINES).map((l) => (l.length > PREVIEW_WIDTH ? `${l.slice(0, PREVIEW_WIDTH)}…` : l));
   return lines.length > PREVIEW_LINES ? [...shown, `… ${plural(lines.length - PREVIEW_LINES, 'more line', 'more lines')} (-v shows all)`] : shown;
-}
-
-
-/** Collects text and writes it in one call per turn of the event loop (or every 64 KiB). */
-function createBatchedWriter(stream: NodeJS.WritableStream) {
-  let pending: string[] = [];
-  let size = 0;
-  let scheduled: NodeJS.Immediate | undefined;
-  const flush = () => {
-    if (scheduled) clearImmediate(scheduled);
-    scheduled = undefined;
-    if (pending.length === 0) return;
-    stream.write(pending.join(''));
-    pending = [];
-    size = 0;
-  };
-  return {
-    write(text: string) {
-      pending.push(text);
-      size += text.length;
-      if (size >= 64 * 1024) flush();
-      else scheduled ??= setImmediate(flush);
-    },
-    flush,
-  };
 }
 
 /** One ora spinner counting down the soonest retry wait; the other waiting messages are counted beside it. */

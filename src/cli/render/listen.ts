@@ -169,5 +169,3 @@ function oneLine(body: Buffer, max: number): string {
   const text = (isUtf8(body) ? body.toString('utf8') : `<${body.length} bytes, not UTF-8>`).replace(/\s+/g, ' ').trim();
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
-
-
