@@ -15,6 +15,8 @@ import { formatTunnelReport, tunnelJson, type TunnelContext } from '../render/tu
 import { exitSoonEvenIfHeld, openTunnel, resolveTunnel, type TunnelSettings } from '../tunnel.js';
 import { createUi, type Ui } from '../ui.js';
 import type { Tunnel, TunnelReport } from '../../tunnel/index.js';
+import { DEFAULT_INSPECT_PORT, startInspector, type Inspector } from '../../inspector/server.js';
+import { listenerReplaySeams } from '../../inspector/seams.js';
 
 interface ListenSettings {
   port: number;
@@ -33,12 +35,16 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
   const settings = parseSettings(options);
   const style: LineStyle = { color: ui.color, verbose: Boolean(options.verbose) };
   const output = batchedOutput(ui);
+  // The inspector page: fed the same delivery reports as the terminal; replays sign with the listener's secret.
+  let listener: Listener | undefined;
+  const inspector = options.inspect ? await startListenInspector(options, settings, () => listener?.url) : undefined;
   const onReport = (report: ListenReport) => {
     if (report.type === 'ready') {
-      ui.record(reportJson(report));
-      printBanner(ui, options, settings, report.url);
+      ui.record({ ...reportJson(report), inspectUrl: inspector?.url });
+      printBanner(ui, options, settings, report.url, inspector?.url);
       return;
     }
+    if (report.type === 'delivery') inspector?.add(report);
     if (ui.json) output.record(reportJson(report));
     const line = formatReport(report, style);
     if (line !== undefined) output.line(line);
@@ -46,7 +52,7 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
 
   // Listen for Ctrl-C before starting, so one pressed during start-up still stops cleanly once ready.
   const stopped = stopSignal();
-  const listener: Listener = await startListener({
+  listener = await startListener({
     host: settings.host,
     port: settings.port,
     secrets: settings.secrets?.secrets ?? [],
@@ -59,6 +65,9 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
     forwardTimeoutMs: settings.forwardTimeoutMs,
     recordPath: options.record,
     onReport,
+  }).catch(async (error: unknown) => {
+    await inspector?.close();
+    throw error;
   });
   let tunnel: Tunnel | undefined;
   if (settings.tunnel) {
@@ -73,7 +82,7 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
     try {
       tunnel = await openTunnel(settings.tunnel, { host: listener.host, port: listener.port, stopped, onReport: onTunnelReport });
     } catch (error) {
-      await listener.close();
+      await Promise.all([listener.close(), inspector?.close()]);
       output.flush();
       exitSoonEvenIfHeld();
       throw error;
@@ -84,6 +93,7 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
   // The tunnel closes first, so no delivery arrives at a closing server.
   await tunnel?.stop();
   const summary: ListenSummary = await listener.close();
+  await inspector?.close();
   output.flush();
   ui.record({ type: 'summary', ...summary });
   for (const line of formatSummary(summary, style)) ui.line(line);
@@ -105,12 +115,31 @@ function parseSettings(options: ListenCommandOptions): ListenSettings {
   };
 }
 
-function parsePort(text: string): number {
+function parsePort(text: string, flag = '--port'): number {
   const port = Number(text);
   if (!/^\d+$/.test(text.trim()) || port > 65_535) {
-    throw new InputError('usage', `--port "${text}" is not a port: use a number from 1 to 65535, or 0 for any free port`);
+    throw new InputError('usage', `${flag} "${text}" is not a port: use a number from 1 to 65535, or 0 for any free port`);
   }
   return port;
+}
+
+/** 4040 (or the next free port) unless --inspect-port names one; never the webhook port. */
+async function startListenInspector(options: ListenCommandOptions, settings: ListenSettings, listenerUrl: () => string | undefined): Promise<Inspector> {
+  const port = options.inspectPort === undefined ? DEFAULT_INSPECT_PORT : parsePort(options.inspectPort, '--inspect-port');
+  try {
+    return await startInspector({
+      port,
+      nextFreePort: options.inspectPort === undefined,
+      avoidPorts: settings.port === 0 ? [] : [settings.port],
+      journalPath: options.record,
+      replay: listenerReplaySeams({ secret: settings.secrets?.secrets[0], routes: settings.routes, listenerUrl }),
+    });
+  } catch (error) {
+    if (error instanceof InputError && error.code === 'port-in-use') {
+      throw new InputError('port-in-use', `--inspect-port ${port} is in use: pass --inspect-port 0 for any free port, or --no-inspect`);
+    }
+    throw error;
+  }
 }
 
 /** Secrets that cannot make a delivery pass but can explain a failure, as `verify` uses them. */
@@ -122,7 +151,7 @@ function diagnosticSecrets({ secrets, source }: ResolvedSecrets): Array<{ label:
   ].filter((d) => !secrets.includes(d.secret));
 }
 
-function printBanner(ui: Ui, options: ListenCommandOptions, settings: ListenSettings, url: string): void {
+function printBanner(ui: Ui, options: ListenCommandOptions, settings: ListenSettings, url: string, inspectUrl: string | undefined): void {
   const { color } = ui;
   const row = (label: string, value: string) => ui.line(`  ${color.dim(label.padEnd(9))} ${value}`);
   ui.line(color.bold('scandocs-webhooks listen'));
@@ -144,6 +173,7 @@ function printBanner(ui: Ui, options: ListenCommandOptions, settings: ListenSett
   if (policy) row('respond', policy);
   if (settings.events) row('events', settings.events.map((p) => p.text).join(', '));
   if (options.record) row('record', options.record);
+  if (inspectUrl) row('inspect', `${inspectUrl} ${color.dim('(this page shows, explains and replays each delivery)')}`);
   if (!/^(127\.|::1$|localhost$)/.test(settings.host)) {
     ui.line(color.yellow(`  warning: bound to ${settings.host}, so other machines on the network can reach this listener`));
   }
