@@ -1,5 +1,5 @@
 // Throughput and memory of `listen` receiving verified, recorded deliveries, against a bare node:http server
-// under the same load in the same run. Run `npm run build` first, then: node bench/listen.js [--seconds 5] [--rounds 7] [--connections 10] [--floor] [--terminal]
+// under the same load in the same run. Run `npm run build` first, then: node bench/listen.js [--seconds 5] [--rounds 7] [--connections 10] [--floor] [--terminal] [--no-inspect]
 //
 // Prints requests/s of both and their ratio (target >= 0.75), then the listener's RSS after 1,000 and after
 // 100,000 deliveries and their ratio (target <= 1.25). Every request carries a fresh svix-id and a valid
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     // Run the listener in a pseudo-terminal (util-linux `script`), as a developer watching it does, instead of
     // with its lines going to a file. Throughput only; the memory run is unchanged.
     terminal: { type: 'boolean', default: false },
+    // Run the listener without its inspector page (on by default), to measure what the inspector costs.
+    'no-inspect': { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -100,7 +102,7 @@ const journal = join(work, 'events.jsonl');
 // The listener's human lines go to a file, as they would to a terminal.
 const listenArgs = values.floor
   ? [fileURLToPath(new URL('./listen-floor.cjs', import.meta.url)), journal, DEFAULT_TEST_SECRET]
-  : [BIN, 'listen', '--port', '0', '--record', journal];
+  : [BIN, 'listen', '--port', '0', '--inspect-port', '0', '--record', journal, ...(values['no-inspect'] ? ['--no-inspect'] : [])];
 if (values.floor) console.log('measuring bench/listen-floor.cjs (the inline floor) in place of the listener');
 if (values.terminal) console.log('the listener runs in a pseudo-terminal (script), its lines coloured as on screen');
 const bare = await start('bare', ['-e', BARE_SERVER]);

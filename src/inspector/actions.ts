@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { bodyBytesOf, type DeliveryDetail } from './model.js';
 
 /** How a replay is signed: afresh under the same svix-id, afresh under a new one, or with the original headers. */
@@ -106,25 +108,41 @@ export interface ReplayResult {
 const ANSWER_KEPT = 64 * 1024;
 const REPLAY_TIMEOUT_MS = 30_000;
 
-export async function sendReplay(out: OutgoingRequest): Promise<ReplayResult> {
+/**
+ * Sends with node:http rather than fetch, which would add headers of its own (accept, sec-fetch-mode…) that the
+ * original delivery never had and a diff would then show.
+ */
+export function sendReplay(out: OutgoingRequest): Promise<ReplayResult> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
-  try {
-    const response = await fetch(out.url, { method: out.method, headers: out.headers, body: out.body, redirect: 'manual', signal: AbortSignal.timeout(REPLAY_TIMEOUT_MS) });
-    const text = await response.text();
-    return {
-      url: out.url,
-      signedAs: out.signedAs,
-      status: response.status,
-      latencyMs: elapsed(),
-      headers: [...response.headers],
-      body: text.length > ANSWER_KEPT ? `${text.slice(0, ANSWER_KEPT)}…` : text,
-    };
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const why = (error as Error).name === 'TimeoutError' ? `no answer within ${REPLAY_TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
-    return { url: out.url, signedAs: out.signedAs, latencyMs: elapsed(), error: why };
-  }
+  const url = new URL(out.url);
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve) => {
+    const fail = (why: string) => resolve({ url: out.url, signedAs: out.signedAs, latencyMs: elapsed(), error: why });
+    const req = send(url, { method: out.method, headers: { ...out.headers, 'content-length': String(out.body.length) }, timeout: REPLAY_TIMEOUT_MS }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (size < ANSWER_KEPT) chunks.push(chunk);
+        size += chunk.length;
+      });
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({
+          url: out.url,
+          signedAs: out.signedAs,
+          status: res.statusCode,
+          latencyMs: elapsed(),
+          headers: Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)] as [string, string]),
+          body: size > ANSWER_KEPT ? `${text.slice(0, ANSWER_KEPT)}…` : text,
+        });
+      });
+      res.on('error', (error) => fail(error.message));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${REPLAY_TIMEOUT_MS / 1000} s`)));
+    req.on('error', (error: NodeJS.ErrnoException) => fail(error.code && error.code !== 'ERR_STREAM_DESTROYED' ? `${error.code}: ${error.message}` : error.message));
+    req.end(out.body);
+  });
 }
 
 /** A shell command that sends the same request; single quotes keep every byte of the values literal. */

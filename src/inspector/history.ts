@@ -1,7 +1,10 @@
+import type { JournalRecord } from '../listener/journal-record.js';
 import type { DeliveryReport } from '../listener/reports.js';
-import { readJournalRecordAt, readJournalRecords, type JournalRef } from './journal-history.js';
+import { openJournalReader, readJournalRecords, type JournalRef } from './journal-history.js';
 import {
+  describePolicy,
   detailOfRecord,
+  forwardDetail,
   detailOfReport,
   summarizeRecord,
   summarizeReport,
@@ -11,11 +14,13 @@ import {
 
 /** Without a journal: the last 1,000 deliveries, in memory. */
 export const MEMORY_CAPACITY = 1_000;
-/** With a journal: the last 100,000 deliveries are listed; their details are read back from the file on demand. */
-export const JOURNAL_CAPACITY = 100_000;
+/** With a journal: its last 10,000 deliveries are listed; their details are read back from the file on demand. */
+export const JOURNAL_CAPACITY = 10_000;
 /** Whichever comes first bounds the deliveries whose full details (headers, bodies) are held in memory. */
 export const DETAIL_WINDOW = 1_000;
 export const DETAIL_BYTES = 64 * 1024 * 1024;
+/** How many svix-ids the journal scan remembers to number attempts. */
+const SEEN_IDS = 50_000;
 
 export interface HistoryFilter {
   type?: string;
@@ -32,19 +37,30 @@ export interface HistoryPage {
   more: boolean;
 }
 
+/** What a report knows that the journal line does not: kept for the deliveries a page saw arrive. */
+interface LiveExtra {
+  latencyMs: number;
+  attempt: number;
+  repeat: DeliverySummary['repeat'];
+  filtered: boolean;
+  detail: Pick<DeliveryDetail, 'policy' | 'policyText' | 'delayMs' | 'senderGone' | 'recordError' | 'forward'>;
+}
+
 interface Slot {
-  summary?: DeliverySummary;
-  /** Held while the delivery is in the detail window. */
-  report?: DeliveryReport;
-  detail?: DeliveryDetail;
-  /** Where its journal line is, for deliveries read from the journal (or found in it later). */
-  ref?: JournalRef;
   seq: number;
+  summary?: DeliverySummary;
+  /** Held while the delivery is in the detail window (without a journal). */
+  report?: DeliveryReport;
+  /** Held for requests the inspector sent itself (a replay to another URL). */
+  detail?: DeliveryDetail;
+  /** Where its journal line is. */
+  ref?: JournalRef;
+  extra?: LiveExtra;
   bytes: number;
 }
 
 export interface HistoryOptions {
-  /** The listener's `--record` journal: past deliveries are listed at start, and details outlive the window. */
+  /** The listener's `--record` journal, which then is the history: read at start and as it grows. */
   journalPath?: string;
   capacity?: number;
   detailWindow?: number;
@@ -52,13 +68,17 @@ export interface HistoryOptions {
 }
 
 /**
- * The deliveries the page can show, newest last, bounded in count and in the bytes of detail held. Adding is a
- * push and a counter (this runs on every delivery, page open or not); summaries and details are built when
- * asked for.
+ * The deliveries the page can show, bounded in count and in the bytes of detail held in memory.
+ *
+ * Without a journal, each report is kept (up to the window) and summarized when asked for: adding is a push.
+ * With one, the journal is the history: its lines are listed (read from the file as it grows, when a page or a
+ * script asks), and the listener's reports are not even looked at unless a page is open, when their extras
+ * (latency, the rule that chose the answer, the app's answer) are kept for the window.
  */
 export class History {
   readonly capacity: number;
   readonly journalPath: string | undefined;
+  readonly loadedFromJournal: number = 0;
   private readonly slots: Array<Slot | undefined>;
   private readonly detailWindow: number;
   private readonly detailBytes: number;
@@ -66,9 +86,12 @@ export class History {
   private oldestHeld = 1;
   private held = 0;
   private heldBytes = 0;
-  /** Journal lines written since start, scanned lazily to find details that left the window. */
-  private liveScan: { from: number; refs: Map<string, JournalRef[]> } | undefined;
-  readonly loadedFromJournal: number;
+  /** Journal mode: how far the file has been read, where the listener's own lines start, attempts per svix-id. */
+  private scanned = 0;
+  /** Lines read after start-up were written by this listener. */
+  private started = false;
+  private readonly seen = new Map<string, { attempts: number; status: number }>();
+  private readonly extras = new Map<string, LiveExtra>();
 
   constructor(options: HistoryOptions = {}) {
     this.journalPath = options.journalPath;
@@ -76,7 +99,11 @@ export class History {
     this.detailWindow = options.detailWindow ?? DETAIL_WINDOW;
     this.detailBytes = options.detailBytes ?? DETAIL_BYTES;
     this.slots = new Array(this.capacity);
-    this.loadedFromJournal = options.journalPath ? this.loadJournal(options.journalPath) : 0;
+    if (this.journalPath) {
+      this.sync();
+      this.started = true;
+      this.loadedFromJournal = this.size;
+    }
   }
 
   /** Newest seq so far (0 when empty). */
@@ -88,7 +115,16 @@ export class History {
     return Math.min(this.last, this.capacity);
   }
 
-  add(report: DeliveryReport): number {
+  /**
+   * Hands over a delivery report. Without a journal it is listed now (its seq is returned); with one, it is
+   * listed once `sync` reads its line, and only what the line lacks is kept.
+   */
+  add(report: DeliveryReport): number | undefined {
+    if (this.journalPath) {
+      this.extras.set(keyOf(report.receivedAt, report.messageId), extraOf(report));
+      if (this.extras.size > this.detailWindow) this.extras.delete(this.extras.keys().next().value!);
+      return undefined;
+    }
     const seq = ++this.last;
     this.put({ seq, report, bytes: report.body.length + (report.forward?.body?.length ?? 0) });
     return seq;
@@ -102,6 +138,21 @@ export class History {
     return detail;
   }
 
+  /** With a journal: lists the lines written since the last call, and returns their summaries. */
+  sync(): DeliverySummary[] {
+    if (!this.journalPath) return [];
+    const added: DeliverySummary[] = [];
+    this.scanned = readJournalRecords(this.journalPath, this.scanned, (record, ref) => {
+      const seq = ++this.last;
+      const extra = this.extras.get(keyOf(record.receivedAt, record.messageId));
+      if (extra) this.extras.delete(keyOf(record.receivedAt, record.messageId));
+      const summary = this.summarizeLine(seq, record, ref, extra);
+      this.put({ seq, summary, ref, extra, bytes: extra?.detail.forward?.body?.length ?? 0 });
+      added.push(summary);
+    });
+    return added.length > this.capacity ? added.slice(-this.capacity) : added;
+  }
+
   summary(seq: number): DeliverySummary | undefined {
     const slot = this.slot(seq);
     if (!slot) return undefined;
@@ -109,16 +160,20 @@ export class History {
     return slot.summary;
   }
 
-  detail(seq: number): DeliveryDetail | undefined {
+  detail(seq: number, reader?: ReturnType<typeof openJournalReader>): DeliveryDetail | undefined {
     const slot = this.slot(seq);
     if (!slot) return undefined;
     if (slot.detail) return slot.detail;
     const summary = this.summary(seq)!;
     if (slot.report) return detailOfReport(summary, slot.report);
-    if (!this.journalPath) return undefined;
-    slot.ref ??= this.findLiveRef(summary);
-    const record = slot.ref && readJournalRecordAt(this.journalPath, slot.ref);
-    return record && { ...detailOfRecord(summary, record), latencyMs: summary.latencyMs, filtered: summary.filtered };
+    if (!slot.ref || !this.journalPath) return undefined;
+    const own = reader ?? openJournalReader(this.journalPath);
+    try {
+      const record = own.read(slot.ref);
+      return record && { ...detailOfRecord(summary, record), ...slot.extra?.detail };
+    } finally {
+      if (!reader) own.close();
+    }
   }
 
   /** Newest first, from just below `before`, the summaries matching the filter. */
@@ -126,14 +181,19 @@ export class History {
     const items: DeliverySummary[] = [];
     const match = matcher(filter);
     const text = filter.text?.trim().toLowerCase();
-    for (let seq = Math.min(before - 1, this.last); seq >= this.first(); seq--) {
-      const summary = this.summary(seq);
-      if (!summary || !match(summary)) continue;
-      if (text && !this.bodyText(seq).includes(text)) continue;
-      if (items.length === limit) return { items, more: true };
-      items.push(summary);
+    const reader = text && this.journalPath ? openJournalReader(this.journalPath) : undefined;
+    try {
+      for (let seq = Math.min(before - 1, this.last); seq >= this.first(); seq--) {
+        const summary = this.summary(seq);
+        if (!summary || !match(summary)) continue;
+        if (text && !this.bodyText(seq, reader).includes(text)) continue;
+        if (items.length === limit) return { items, more: true };
+        items.push(summary);
+      }
+      return { items, more: false };
+    } finally {
+      reader?.close();
     }
-    return { items, more: false };
   }
 
   /** Summaries after `seq`, oldest first: what a page that reconnects missed. */
@@ -177,16 +237,16 @@ export class History {
   private put(slot: Slot): void {
     const index = (slot.seq - 1) % this.capacity;
     const replaced = this.slots[index];
-    if (replaced && (replaced.report || replaced.detail)) this.release(replaced);
+    if (replaced && isHeld(replaced)) this.release(replaced);
     this.slots[index] = slot;
-    if (slot.report || slot.detail) {
+    if (isHeld(slot)) {
       this.held++;
       this.heldBytes += slot.bytes;
     }
     // Details leave memory oldest first once the window is full; the summary (and the journal) keep the rest.
     while ((this.held > this.detailWindow || this.heldBytes > this.detailBytes) && this.oldestHeld < slot.seq) {
       const old = this.slot(this.oldestHeld++);
-      if (old && (old.report || old.detail)) {
+      if (old && isHeld(old)) {
         old.summary ??= summarizeReport(old.seq, old.report!);
         this.release(old);
       }
@@ -196,55 +256,63 @@ export class History {
   private release(slot: Slot): void {
     slot.report = undefined;
     slot.detail = undefined;
+    slot.extra = undefined;
     this.held--;
     this.heldBytes -= slot.bytes;
   }
 
-  private bodyText(seq: number): string {
+  private bodyText(seq: number, reader: ReturnType<typeof openJournalReader> | undefined): string {
     const slot = this.slot(seq);
     if (slot?.report) return slot.report.body.toString('utf8').toLowerCase();
-    const detail = this.detail(seq);
+    const detail = this.detail(seq, reader);
     return detail && detail.bodyEncoding === 'utf8' ? detail.body.toLowerCase() : '';
   }
 
-  /** Reads the journal's past deliveries: summaries and where each line is, never their bodies. */
-  private loadJournal(path: string): number {
-    const seen = new Map<string, number>();
-    let count = 0;
-    const end = readJournalRecords(path, 0, (record, ref) => {
-      const id = record.messageId;
-      const previous = id === undefined ? undefined : seen.get(id);
-      const attempt = id === undefined ? 1 : (seen.get(`#${id}`) ?? 0) + 1;
-      if (id !== undefined) {
-        seen.set(`#${id}`, attempt);
-        seen.set(id, record.status);
-      }
-      const repeat = attempt === 1 ? undefined : previous !== undefined && (previous < 200 || previous > 299) ? 'retry' : 'duplicate';
-      const seq = ++this.last;
-      this.slots[(seq - 1) % this.capacity] = { seq, summary: summarizeRecord(seq, record, attempt, repeat), ref, bytes: 0 };
-      count++;
-    });
-    this.oldestHeld = this.last + 1;
-    this.liveScan = { from: end, refs: new Map() };
-    return Math.min(count, this.capacity);
+  /** A journal line as a row; attempts are counted per svix-id in the order the lines were written. */
+  private summarizeLine(seq: number, record: JournalRecord, ref: JournalRef, extra: LiveExtra | undefined): DeliverySummary {
+    const id = record.messageId;
+    const previous = id === undefined ? undefined : this.seen.get(id);
+    const attempt = extra?.attempt ?? (previous ? previous.attempts + 1 : 1);
+    const repeat = extra ? extra.repeat : attempt === 1 || !previous ? undefined : previous.status < 200 || previous.status > 299 ? 'retry' : 'duplicate';
+    if (id !== undefined) {
+      this.seen.delete(id);
+      this.seen.set(id, { attempts: attempt, status: record.status });
+      if (this.seen.size > SEEN_IDS) this.seen.delete(this.seen.keys().next().value!);
+    }
+    const summary = summarizeRecord(seq, record, attempt, repeat);
+    if (this.started) summary.source = 'live';
+    if (extra) {
+      summary.source = 'live';
+      summary.latencyMs = extra.latencyMs;
+      summary.filtered = extra.filtered;
+    }
+    return summary;
   }
+}
 
-  /** Finds a live delivery that left the detail window in the lines the listener has appended since start. */
-  private findLiveRef(summary: DeliverySummary): JournalRef | undefined {
-    const scan = this.liveScan;
-    if (!scan || !this.journalPath || summary.source !== 'live') return undefined;
-    const key = (receivedAt: string, messageId: string | undefined) => `${receivedAt} ${messageId ?? ''}`;
-    scan.from = readJournalRecords(this.journalPath, scan.from, (record, ref) => {
-      const k = key(record.receivedAt, record.messageId);
-      const refs = scan.refs.get(k);
-      if (refs) refs.push(ref);
-      else scan.refs.set(k, [ref]);
-    });
-    const refs = scan.refs.get(key(summary.receivedAt, summary.messageId));
-    const ref = refs?.shift();
-    if (refs && refs.length === 0) scan.refs.delete(key(summary.receivedAt, summary.messageId));
-    return ref;
-  }
+function isHeld(slot: Slot): boolean {
+  return slot.report !== undefined || slot.detail !== undefined || slot.extra !== undefined;
+}
+
+function keyOf(receivedAt: string, messageId: string | undefined): string {
+  return `${receivedAt} ${messageId ?? ''}`;
+}
+
+function extraOf(r: DeliveryReport): LiveExtra {
+  return {
+    latencyMs: r.latencyMs,
+    attempt: r.attempt,
+    repeat: r.repeat,
+    filtered: r.filtered,
+    detail: {
+      policy: r.policy,
+      policyText: r.policy && describePolicy(r.policy),
+      delayMs: r.delayMs,
+      senderGone: r.senderGone,
+      recordError: r.recordError,
+      forward: r.forward && forwardDetail(r.forward),
+    },
+  };
 }
 
 function matcher(filter: HistoryFilter): (s: DeliverySummary) => boolean {

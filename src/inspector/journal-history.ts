@@ -50,19 +50,30 @@ export function readJournalRecords(path: string, from: number, onRecord: (record
   }
 }
 
-/** Reads back the delivery line at `ref` (written by the listener, so it is trusted to be where it was). */
-export function readJournalRecordAt(path: string, ref: JournalRef): JournalRecord | undefined {
+/** Reads back delivery lines by their place in the file; one open file for a run of reads (a search). */
+export function openJournalReader(path: string): { read(ref: JournalRef): JournalRecord | undefined; close(): void } {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
-    const line = Buffer.alloc(ref.length);
-    readSync(fd, line, 0, ref.length, ref.offset);
-    return parseLine(line);
   } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
   }
+  return {
+    read(ref) {
+      if (fd === undefined) return undefined;
+      try {
+        const line = Buffer.alloc(ref.length);
+        readSync(fd, line, 0, ref.length, ref.offset);
+        return parseLine(line);
+      } catch {
+        return undefined;
+      }
+    },
+    close() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+  };
 }
 
 function parseLine(line: Buffer): JournalRecord | undefined {

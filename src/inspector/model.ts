@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import type { ForwardResult } from '../listener/forward.js';
 import type { JournalRecord } from '../listener/journal-record.js';
 import type { BodyProblem, DeliveryReport } from '../listener/reports.js';
 import type { PolicyReason } from '../listener/respond-policy.js';
@@ -105,16 +106,20 @@ export function detailOfReport(summary: DeliverySummary, r: DeliveryReport): Del
     delayMs: r.delayMs,
     senderGone: r.senderGone,
     recordError: r.recordError,
-    forward: f && {
-      url: f.url,
-      status: f.status,
-      latencyMs: f.latencyMs,
-      error: f.error,
-      errorKind: f.errorKind,
-      contentType: f.contentType,
-      headers: f.headers,
-      ...(f.body && { body: encode(f.body).body, bodyEncoding: encode(f.body).bodyEncoding }),
-    },
+    forward: f && forwardDetail(f),
+  };
+}
+
+export function forwardDetail(f: ForwardResult): NonNullable<DeliveryDetail['forward']> {
+  return {
+    url: f.url,
+    status: f.status,
+    latencyMs: f.latencyMs,
+    error: f.error,
+    errorKind: f.errorKind,
+    contentType: f.contentType,
+    headers: f.headers,
+    ...(f.body && encode(f.body)),
   };
 }
 

@@ -69,6 +69,11 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const clients = new Set<ServerResponse>();
   const files = new Map<string, Buffer>();
   let heartbeat: NodeJS.Timeout | undefined;
+  let syncSoon: NodeJS.Immediate | undefined;
+  /** Journal mode: lists the lines written since the last look, and tells the open pages. */
+  const catchUp = () => {
+    for (const summary of history.sync()) broadcast(summary);
+  };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -103,6 +108,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (method === 'GET' && STATIC[path] && path !== '/') return sendFile(res, path);
     if (!path.startsWith('/api/')) return sendText(res, 404, 'not found\n');
     if (!authorized) return send(res, 401, { error: 'missing or wrong token: open the URL listen printed, or send Authorization: Bearer <token>' });
+    catchUp();
 
     if (method === 'POST') {
       if (!originAllowed(req, hosts)) return send(res, 403, { error: 'refused: a POST from another origin' });
@@ -294,11 +300,23 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     token,
     history,
     add(report) {
-      const seq = history.add(report);
+      // With a journal and no page open, nothing at all: the journal is the history, read when a page asks.
+      if (options.journalPath) {
+        if (clients.size === 0) return;
+        history.add(report);
+        // The line was written before the delivery was answered, so it is in the file by now.
+        syncSoon ??= setImmediate(() => {
+          syncSoon = undefined;
+          catchUp();
+        });
+        return;
+      }
+      const seq = history.add(report)!;
       if (clients.size > 0) broadcast(history.summary(seq)!);
     },
     async close() {
       if (heartbeat) clearInterval(heartbeat);
+      if (syncSoon) clearImmediate(syncSoon);
       for (const client of clients) client.end();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -25,6 +25,12 @@ function api(i: RunningInspector, path: string, init: RequestInit = {}): Promise
   return fetch(`${i.origin}${path}`, { ...init, headers: { authorization: `Bearer ${i.token}`, ...(init.headers as Record<string, string>) } });
 }
 
+/** The body of an API answer, as the test reads it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function json(response: Promise<Response> | Response): Promise<any> {
+  return (await response).json();
+}
+
 async function trigger(url: string, ...args: string[]): Promise<void> {
   const result = await runCli(['trigger', 'task.completed', '--url', `${url}/webhooks`, ...args]);
   expect(result.code, result.stderr).toBe(0);
@@ -128,20 +134,20 @@ describe('inspector API', () => {
     await trigger(i.url, '--set', 'data.name=alpha.pdf');
     const r = await runCli(['trigger', 'file.created', '--url', `${i.url}/webhooks`, '--secret', 'whsec_b3RoZXItYXBwLXNlY3JldC0xMjM0NTY3OA==', '--no-retries']);
     expect(r.code).toBe(1);
-    const all = await (await api(i, '/api/deliveries')).json();
+    const all = await json(api(i, '/api/deliveries'));
     expect(all).toMatchObject({ held: 2, capacity: 1000, lastSeq: 2, more: false });
     expect(all.items.map((s: { eventType: string; status: number; verified: boolean }) => [s.eventType, s.status, s.verified])).toEqual([
       ['file.created', 401, false],
       ['task.completed', 200, true],
     ]);
-    const ids = async (q: string) => (await (await api(i, `/api/deliveries?${q}`)).json()).items.map((s: { seq: number }) => s.seq);
+    const ids = async (q: string) => (await json(api(i, `/api/deliveries?${q}`))).items.map((s: { seq: number }) => s.seq);
     expect(await ids('type=task.completed')).toEqual([1]);
     expect(await ids('status=4xx')).toEqual([2]);
     expect(await ids('verification=verified')).toEqual([1]);
     expect(await ids('q=ALPHA.pdf')).toEqual([1]);
     expect(await ids('limit=1')).toEqual([2]);
     expect(await ids('limit=1&before=2')).toEqual([1]);
-    const info = await (await api(i, '/api/info')).json();
+    const info = await json(api(i, '/api/info'));
     expect(info.history).toEqual({ kind: 'memory', capacity: 1000, loadedFromJournal: 0 });
   });
 
@@ -157,7 +163,7 @@ describe('inspector API', () => {
       body: tampered,
     });
     expect(sent.status).toBe(401);
-    const d = await (await api(i, '/api/deliveries/1')).json();
+    const d = await json(api(i, '/api/deliveries/1'));
     expect(d.diagnosis).toMatchObject({
       reason: 'no-matching-signature',
       signedContent: `msg_tampered1.${timestamp}.${tampered}`,
@@ -172,29 +178,32 @@ describe('inspector API', () => {
     await trigger(i.url);
     const replay = (seq: number, body: object) =>
       api(i, `/api/deliveries/${seq}/replay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const fresh = await (await replay(1, { target: 'listener', signature: 'fresh' })).json();
+    // A second later, so the fresh timestamp (whole seconds) differs from the original's.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const fresh = await json(replay(1, { target: 'listener', signature: 'fresh' }));
     expect(fresh.result).toMatchObject({ status: 200 });
-    const original = await (await replay(1, { target: 'listener', signature: 'original' })).json();
+    const original = await json(replay(1, { target: 'listener', signature: 'original' }));
     expect(original.result).toMatchObject({ status: 200 });
     await i.cli.waitFor(/event_\w+ {2}✓ verified {2}↻ duplicate #3/);
-    const [one, two, three] = await Promise.all([1, 2, 3].map(async (s) => (await api(i, `/api/deliveries/${s}`)).json()));
+    const [one, two, three] = await Promise.all([1, 2, 3].map(async (s) => json(api(i, `/api/deliveries/${s}`))));
     expect(two).toMatchObject({ messageId: one.messageId, attempt: 2, verified: true, repeat: 'duplicate', body: one.body });
+    expect(Number(two.headers['svix-timestamp'])).toBeGreaterThan(Number(one.headers['svix-timestamp']));
     expect(two.headers['svix-signature']).not.toBe(one.headers['svix-signature']);
     expect(three.headers['svix-signature']).toBe(one.headers['svix-signature']);
     expect(three.headers['svix-timestamp']).toBe(one.headers['svix-timestamp']);
     expect(three.timeline.map((a: { seq: number }) => a.seq)).toEqual([1, 2, 3]);
     expect(three.timeline[1].productionOffsetMs).toBe(5_000);
 
-    const renamed = await (await replay(1, { target: 'listener', signature: 'new-id', body: one.body.replace('task.completed', 'task.failed') })).json();
+    const renamed = await json(replay(1, { target: 'listener', signature: 'new-id', body: one.body.replace('task.completed', 'task.failed') }));
     expect(renamed.result.status).toBe(200);
-    const four = await (await api(i, '/api/deliveries/4')).json();
+    const four = await json(api(i, '/api/deliveries/4'));
     expect(four).toMatchObject({ eventType: 'task.failed', verified: true, attempt: 1 });
     expect(four.messageId).not.toBe(one.messageId);
 
     await fetch(`${i.url}/webhooks`, { method: 'POST', headers: { ...two.headers, 'svix-signature': 'v1,bm90IGl0' }, body: one.body });
     const refused = await replay(5, { target: 'listener', signature: 'fresh' });
     expect(refused.status).toBe(400);
-    expect((await refused.json()).error).toContain('failed verification, so it is not re-signed');
+    expect((await json(refused)).error).toContain('failed verification, so it is not re-signed');
   });
 
   it('replays to another URL: the answer is shown and listed as a new entry', async () => {
@@ -206,10 +215,10 @@ describe('inspector API', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ target: 'url', url: `${other.url}/elsewhere`, signature: 'fresh' }),
     });
-    const { result, seq } = await response.json();
+    const { result, seq } = await json(response);
     expect(result).toMatchObject({ status: 200, url: `${other.url}/elsewhere` });
     expect(seq).toBe(2);
-    const listed = await (await api(i, '/api/deliveries/2')).json();
+    const listed = await json(api(i, '/api/deliveries/2'));
     expect(listed).toMatchObject({ source: 'replay', sentTo: `${other.url}/elsewhere`, status: 200 });
     await other.cli.waitFor(/POST \/elsewhere {2}task\.completed .* ✓ verified/);
   });
@@ -217,7 +226,7 @@ describe('inspector API', () => {
   it('gives a freshly signed curl command that the listener accepts', async () => {
     const i = await start();
     await trigger(i.url);
-    const { command } = await (await api(i, '/api/deliveries/1/curl', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"signature":"new-id"}' })).json();
+    const { command } = await json(api(i, '/api/deliveries/1/curl', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"signature":"new-id"}' }));
     expect(command).toMatch(/^curl -X POST 'http:\/\/127\.0\.0\.1:\d+\/webhooks'/);
     if (!existsSync('/usr/bin/curl')) return;
     const answer = await new Promise<string>((resolve, reject) =>
@@ -235,7 +244,7 @@ describe('inspector API', () => {
     const file = join(dir, 'fixture.json');
     writeFileSync(file, Buffer.from(await fixture.arrayBuffer()));
     await runCli(['trigger', '--data', `@${file}`, '--url', `${i.url}/webhooks`]);
-    const two = await (await api(i, '/api/deliveries/2')).json();
+    const two = await json(api(i, '/api/deliveries/2'));
     expect(two.body).toBe(readFileSync(file, 'utf8'));
     expect(two.verified).toBe(true);
 
@@ -245,9 +254,9 @@ describe('inspector API', () => {
     const target = await start();
     const replayed = await runCli(['replay', jsonl, '--url', `${target.url}/webhooks`]);
     expect(replayed.code, replayed.stderr).toBe(0);
-    expect((await (await api(target, '/api/deliveries')).json()).items).toHaveLength(2);
+    expect((await json(api(target, '/api/deliveries'))).items).toHaveLength(2);
 
-    const har = await (await api(i, '/api/export.har?type=task.completed')).json();
+    const har = await json(api(i, '/api/export.har?type=task.completed'));
     expect(har.log.version).toBe('1.2');
     expect(har.log.entries).toHaveLength(2);
     expect(har.log.entries[0].request.postData.text).toContain('fixture.pdf');
@@ -261,21 +270,24 @@ describe('inspector API', () => {
     await first.cli.stop('SIGINT');
     const second = await start(['--record', journal]);
     await trigger(second.url);
-    const page = await (await api(second, '/api/deliveries')).json();
+    const page = await json(api(second, '/api/deliveries'));
     expect(page.items.map((s: { seq: number; source: string }) => [s.seq, s.source])).toEqual([
       [3, 'live'],
       [2, 'journal'],
       [1, 'journal'],
     ]);
-    const past = await (await api(second, '/api/deliveries/1')).json();
+    const past = await json(api(second, '/api/deliveries/1'));
     expect(past.body).toContain('before-restart.pdf');
-    expect((await (await api(second, '/api/deliveries?q=before-restart')).json()).items).toHaveLength(1);
-    const info = await (await api(second, '/api/info')).json();
-    expect(info.history).toEqual({ kind: 'journal', journal, capacity: 100_000, loadedFromJournal: 2 });
+    expect((await json(api(second, '/api/deliveries?q=before-restart'))).items).toHaveLength(1);
+    const info = await json(api(second, '/api/info'));
+    expect(info.history).toEqual({ kind: 'journal', journal, capacity: 10_000, loadedFromJournal: 2 });
   });
 
-  it('streams deliveries as server-sent events and resumes after Last-Event-ID', async () => {
-    const i = await start();
+  it.each([
+    ['in memory', []],
+    ['from the --record journal', ['--record', join(dir, 'stream.jsonl')]],
+  ])('streams deliveries as server-sent events and resumes after Last-Event-ID (history %s)', async (_, args) => {
+    const i = await start(args);
     await trigger(i.url);
     await trigger(i.url);
     const controller = new AbortController();
@@ -291,7 +303,7 @@ describe('inspector API', () => {
     expect(await readUntil(/id: 2\nevent: delivery\ndata: \{"seq":2/)).toBe(true);
     expect(text).not.toContain('id: 1\n');
     await trigger(i.url);
-    expect(await readUntil(/id: 3\nevent: delivery\ndata: \{"seq":3/)).toBe(true);
+    expect(await readUntil(/id: 3\nevent: delivery\ndata: \{"seq":3,"source":"live".*"latencyMs":[\d.]+/)).toBe(true);
     controller.abort();
   });
 });

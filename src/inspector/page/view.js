@@ -131,8 +131,7 @@ export function DiffView({ diff }) {
       ? diff.body.changes.length === 0
         ? html`<p class="sub">The bodies are the same JSON.</p>`
         : html`<ul class="changes">${diff.body.changes.map(
-            (c) => html`<li class=${c.change} data-path=${c.path}><span class="path">${c.path || '(root)'}</span> ${c.change}:
-              ${c.change !== 'added' ? html`<span class="bad">${JSON.stringify(c.a)}</span>` : null}${c.change === 'changed' ? ' → ' : ''}${c.change !== 'removed'
+            (c) => html`<li class=${c.change} data-path=${c.path}><span class="path">${c.path || '(root)'}</span>${` ${c.change}: `}${c.change !== 'added' ? html`<span class="bad">${JSON.stringify(c.a)}</span>` : null}${c.change === 'changed' ? ' → ' : ''}${c.change !== 'removed'
                 ? html`<span class="ok">${JSON.stringify(c.b)}</span>`
                 : null}</li>`,
           )}</ul>`
