@@ -56,6 +56,8 @@ function App() {
   const [tab, setTab] = useState('overview');
   const [detailVersion, setDetailVersion] = useState(0);
   const [replayResult, setReplayResult] = useState(undefined);
+  // The stream starts after the newest delivery the first list had, so nothing falls between the two.
+  const [streamFrom, setStreamFrom] = useState(undefined);
   const state = useRef({});
   state.current = { items, selected, follow, filters };
   const search = useRef(null);
@@ -65,6 +67,7 @@ function App() {
     const page = await api(`/api/deliveries${query(f, { limit: PAGE })}`);
     setItems(page.items);
     setMore(page.more);
+    setStreamFrom((from) => from ?? page.lastSeq);
     if (state.current.follow || state.current.selected === undefined) setSelected(page.items[0]?.seq);
   }, []);
 
@@ -80,8 +83,8 @@ function App() {
 
   // Live updates: a reconnect resumes after the last event seen (EventSource sends Last-Event-ID itself).
   useEffect(() => {
-    if (!info) return undefined;
-    const source = new EventSource(`/api/events?after=${info.lastSeq}`);
+    if (streamFrom === undefined) return undefined;
+    const source = new EventSource(`/api/events?after=${streamFrom}`);
     let refetch;
     source.onopen = () => setConnected(true);
     source.onerror = () => setConnected(false);
@@ -112,7 +115,7 @@ function App() {
       clearTimeout(refetch);
       source.close();
     };
-  }, [info === undefined, load]);
+  }, [streamFrom === undefined, load]);
 
   const loadOlder = useCallback(async () => {
     const { items: loaded, filters: f } = state.current;
