@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { JournalRecord } from '../listener/journal-record.js';
 import type { DeliveryReport } from '../listener/reports.js';
 import { openJournalReader, readJournalRecords, type JournalRef } from './journal-history.js';
@@ -78,7 +79,6 @@ export interface HistoryOptions {
 export class History {
   readonly capacity: number;
   readonly journalPath: string | undefined;
-  readonly loadedFromJournal: number = 0;
   private readonly slots: Array<Slot | undefined>;
   private readonly detailWindow: number;
   private readonly detailBytes: number;
@@ -88,8 +88,9 @@ export class History {
   private heldBytes = 0;
   /** Journal mode: how far the file has been read, where the listener's own lines start, attempts per svix-id. */
   private scanned = 0;
-  /** Lines read after start-up were written by this listener. */
-  private started = false;
+  /** Lines from this offset on were written by this listener; those before it are the journal's past. */
+  private readonly liveFrom: number;
+  private past = 0;
   private readonly seen = new Map<string, { attempts: number; status: number }>();
   private readonly extras = new Map<string, LiveExtra>();
 
@@ -99,11 +100,14 @@ export class History {
     this.detailWindow = options.detailWindow ?? DETAIL_WINDOW;
     this.detailBytes = options.detailBytes ?? DETAIL_BYTES;
     this.slots = new Array(this.capacity);
-    if (this.journalPath) {
-      this.sync();
-      this.started = true;
-      this.loadedFromJournal = this.size;
-    }
+    // Nothing is read yet: the journal's past is listed when a page or a script first asks, so a long journal
+    // does not delay the listener's start.
+    this.liveFrom = this.journalPath ? fileSize(this.journalPath) : 0;
+  }
+
+  /** How many of the journal's past deliveries (written before this listener started) are listed. */
+  get loadedFromJournal(): number {
+    return Math.min(this.past, this.capacity);
   }
 
   /** Newest seq so far (0 when empty). */
@@ -280,13 +284,22 @@ export class History {
       if (this.seen.size > SEEN_IDS) this.seen.delete(this.seen.keys().next().value!);
     }
     const summary = summarizeRecord(seq, record, attempt, repeat);
-    if (this.started) summary.source = 'live';
+    if (ref.offset >= this.liveFrom) summary.source = 'live';
+    else this.past++;
     if (extra) {
       summary.source = 'live';
       summary.latencyMs = extra.latencyMs;
       summary.filtered = extra.filtered;
     }
     return summary;
+  }
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
   }
 }
 

@@ -81,6 +81,8 @@ describe('History', () => {
     const path = join(dir, 'journal.jsonl');
     writeFileSync(path, [record(1, 500), record(2, 200), record(3, 200)].map((r) => JSON.stringify(r)).join('\n') + '\nnot json\n');
     const history = new History({ journalPath: path, detailWindow: 1 });
+    expect(history.lastSeq).toBe(0);
+    history.sync();
     expect(history.loadedFromJournal).toBe(3);
     const listed = history.list({}, 10).items;
     expect(listed.map((s) => [s.seq, s.source, s.attempt, s.repeat])).toEqual([
@@ -96,6 +98,7 @@ describe('History', () => {
     const path = join(dir, 'live.jsonl');
     writeFileSync(path, `${JSON.stringify(record(1))}\n`);
     const history = new History({ journalPath: path, detailWindow: 1 });
+    history.sync();
     const live = [report(10, { latencyMs: 12.5, policy: { source: 'fail-rate', rate: 0.5 } }), report(11)];
     const lines = live.map((r) => ({ ...record(0), receivedAt: r.receivedAt, messageId: r.messageId, body: r.body.toString(), eventId: r.eventId }));
     appendFileSync(path, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
