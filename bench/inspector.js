@@ -5,8 +5,8 @@
 //    inspector against `--no-inspect` in the same run; then the page in headless Chromium: time to the first rows,
 //    rows in the DOM (the list is virtualized), scrolling the whole list (paged from the server), a free-text
 //    search over every body, j pressed 100 times; and the listener's RSS after all that.
-// 2. History in memory: N live deliveries sent to `listen` (no journal); RSS after 1,000 and after N, with the
-//    inspector and with --no-inspect.
+// 2. History in memory: live deliveries sent to `listen` (no journal); RSS after 1,000, after N and after 3N,
+//    with the inspector (which holds the last 1,000) and with --no-inspect.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -178,7 +178,13 @@ for (const mode of ['on', 'off']) {
   await send(s.url, N - 1_000);
   await settle();
   const late = rssBytes(s.child.pid);
-  console.log(`memory history ${mode === 'on' ? 'with the inspector' : '--no-inspect      '}: RSS ${mib(early)} after 1,000 deliveries, ${mib(late)} after ${N.toLocaleString('en')} (ratio ${(late / early).toFixed(2)})`);
+  await send(s.url, 2 * N);
+  await settle();
+  const later = rssBytes(s.child.pid);
+  console.log(
+    `memory history ${mode === 'on' ? 'with the inspector' : '--no-inspect      '}: RSS ${mib(early)} after 1,000 deliveries, ` +
+      `${mib(late)} after ${N.toLocaleString('en')} (${(late / early).toFixed(2)}x), ${mib(later)} after ${(3 * N).toLocaleString('en')} (${(later / early).toFixed(2)}x)`,
+  );
   await stop(s);
 }
 rmSync(work, { recursive: true, force: true });

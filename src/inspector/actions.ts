@@ -63,7 +63,7 @@ export function buildReplay(d: DeliveryDetail, request: ReplayRequest, seams: Re
     for (const [name, value] of originals) headers[name] = value;
     signedAs = 'its original headers, byte for byte (a stale timestamp is refused by a verifying receiver)';
   } else {
-    if (!seams.sign) throw new ActionError(400, 'the listener has no secret that can sign (--skip-verify, or a whpk_ public key): replay with the original signature');
+    if (!seams.sign) throw new ActionError(400, 'the listener has no secret that can sign (it skips verification, or holds a whpk_ public key): replay with the original signature');
     if (d.verified === false && !edited) {
       throw new ActionError(400, 'this delivery failed verification, so it is not re-signed: replay it with its original signature, or edit the body');
     }
@@ -82,7 +82,7 @@ function targetUrl(d: DeliveryDetail, request: ReplayRequest, seams: ReplaySeams
   }
   if (request.target === 'forward') {
     const url = seams.forwardUrl?.(d.eventType);
-    if (!url) throw new ActionError(400, 'the listener forwards nowhere for this type (start it with --forward-to URL)');
+    if (!url) throw new ActionError(400, 'the listener has no forward target for this type: replay to the listener or to a URL');
     return url;
   }
   let url: URL;
@@ -150,7 +150,7 @@ export function toCurl(out: OutgoingRequest): string {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const parts = [`curl -X ${out.method} ${quote(out.url)}`];
   for (const [name, value] of Object.entries(out.headers)) parts.push(`-H ${quote(`${name}: ${value}`)}`);
-  parts.push(`--data-binary ${quote(out.body.toString('utf8'))}`);
+  parts.push(['--data-binary', quote(out.body.toString('utf8'))].join(' '));
   return parts.join(' \\\n  ');
 }
 

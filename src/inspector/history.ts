@@ -3,7 +3,6 @@ import type { JournalRecord } from '../listener/journal-record.js';
 import type { DeliveryReport } from '../listener/reports.js';
 import { openJournalReader, readJournalRecords, type JournalRef } from './journal-history.js';
 import {
-  describePolicy,
   detailOfRecord,
   forwardDetail,
   detailOfReport,
@@ -44,7 +43,7 @@ interface LiveExtra {
   attempt: number;
   repeat: DeliverySummary['repeat'];
   filtered: boolean;
-  detail: Pick<DeliveryDetail, 'policy' | 'policyText' | 'delayMs' | 'senderGone' | 'recordError' | 'forward'>;
+  detail: Pick<DeliveryDetail, 'policy' | 'delayMs' | 'senderGone' | 'recordError' | 'forward'>;
 }
 
 interface Slot {
@@ -61,7 +60,7 @@ interface Slot {
 }
 
 export interface HistoryOptions {
-  /** The listener's `--record` journal, which then is the history: read at start and as it grows. */
+  /** The listener's journal, which then is the history: read at start and as it grows. */
   journalPath?: string;
   capacity?: number;
   detailWindow?: number;
@@ -319,7 +318,6 @@ function extraOf(r: DeliveryReport): LiveExtra {
     filtered: r.filtered,
     detail: {
       policy: r.policy,
-      policyText: r.policy && describePolicy(r.policy),
       delayMs: r.delayMs,
       senderGone: r.senderGone,
       recordError: r.recordError,

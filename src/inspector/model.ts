@@ -21,7 +21,7 @@ export interface DeliverySummary {
   /** 1 the first time a svix-id arrives, then 2, 3… */
   attempt: number;
   repeat?: 'retry' | 'duplicate';
-  /** true verified, false failed, null not checked (--skip-verify, or a request the inspector sent elsewhere). */
+  /** true verified, false failed, null not checked (verification skipped, or a request the inspector sent elsewhere). */
   verified: boolean | null;
   reason?: string;
   status: number;
@@ -44,8 +44,6 @@ export interface DeliveryDetail extends DeliverySummary {
   verification?: VerifyResult;
   problem?: BodyProblem;
   policy?: PolicyReason;
-  /** Which --respond/--fail-rate rule chose the answer, in words. */
-  policyText?: string;
   delayMs?: number;
   senderGone?: boolean;
   recordError?: string;
@@ -102,7 +100,6 @@ export function detailOfReport(summary: DeliverySummary, r: DeliveryReport): Del
     verification: r.verification,
     problem: r.problem,
     policy: r.policy,
-    policyText: r.policy && describePolicy(r.policy),
     delayMs: r.delayMs,
     senderGone: r.senderGone,
     recordError: r.recordError,
@@ -181,9 +178,6 @@ export function bodyBytesOf(d: Pick<DeliveryDetail, 'body' | 'bodyEncoding'>): B
   return Buffer.from(d.body, d.bodyEncoding === 'base64' ? 'base64' : 'utf8');
 }
 
-export function describePolicy(p: PolicyReason): string {
-  return p.source === 'respond' ? `--respond ${p.rule}, step ${p.step} of ${p.steps}` : `--fail-rate ${p.rate}`;
-}
 
 function encode(body: Buffer): { body: string; bodyEncoding: 'utf8' | 'base64' } {
   return isUtf8(body) ? { body: body.toString('utf8'), bodyEncoding: 'utf8' } : { body: body.toString('base64'), bodyEncoding: 'base64' };

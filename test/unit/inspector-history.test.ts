@@ -108,7 +108,7 @@ describe('History', () => {
       [2, 'live', 12.5],
       [3, 'live', undefined],
     ]);
-    expect(history.detail(2)).toMatchObject({ policyText: '--fail-rate 0.5', latencyMs: 12.5 });
+    expect(history.detail(2)).toMatchObject({ policy: { source: 'fail-rate', rate: 0.5 }, latencyMs: 12.5 });
     expect(history.detail(3)?.body).toContain('number 11');
     expect(history.sync()).toEqual([]);
   });

@@ -314,11 +314,16 @@ function Detail({ seq, version, tab, setTab, info, onPick, replay, replayResult 
   </section>`;
 }
 
+/** Which --respond step or --fail-rate chose the status. */
+function policyText(p) {
+  return p.source === 'respond' ? `--respond ${p.rule}, step ${p.step} of ${p.steps}` : `--fail-rate ${p.rate}`;
+}
+
 function Overview({ d }) {
   const f = d.forward;
   const chosenBy = d.source === 'replay'
     ? `the answer of ${d.sentTo}`
-    : d.policyText ?? (d.verified === false ? 'the failed signature' : d.reason ? `the body (${d.reason})` : d.filtered ? 'the --events filter' : f?.status !== undefined ? 'the app it was forwarded to' : 'the default (200)');
+    : d.policy ? policyText(d.policy) : (d.verified === false ? 'the failed signature' : d.reason ? `the body (${d.reason})` : d.filtered ? 'the --events filter' : f?.status !== undefined ? 'the app it was forwarded to' : 'the default (200)');
   return html`
     ${d.diagnosis ? html`<${Diagnosis} diagnosis=${d.diagnosis} />` : null}
     <div class="card"><dl class="kv">
