@@ -116,7 +116,7 @@ for (let round = 0; round < 3; round++) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const onReady = median(readyTimes.on.map((r) => r.ms));
 const offReady = median(readyTimes.off.map((r) => r.ms));
-console.log(`start-up to ready: ${ms(onReady)} with the inspector loading the journal, ${ms(offReady)} with --no-inspect (median of 3)`);
+console.log(`start-up to ready: ${ms(onReady)} with the inspector (it reads the journal when a page first asks), ${ms(offReady)} with --no-inspect (median of 3)`);
 console.log(`RSS at ready: ${mib(median(readyTimes.on.map((r) => r.rss)))} with the inspector, ${mib(median(readyTimes.off.map((r) => r.rss)))} without`);
 
 if (!existsSync(CHROMIUM)) {

@@ -254,11 +254,11 @@ function List({ items, more, selected, onPick, onOlder, scroller }) {
       <span class="time">${clock(s.receivedAt)}</span>
       <span>${s.eventType ?? '(no type)'}</span>
       <span class="id" title=${s.eventId ?? ''}>${s.eventId ?? '–'}</span>
-      <span class="id" title=${s.messageId ?? ''}>${s.messageId ?? '–'}${s.repeat === 'duplicate'
-        ? html`<span class="badge warn" title="duplicate: this svix-id had already been answered 2xx">dup</span>`
+      <span class="id" title=${s.messageId ?? ''}>${s.repeat === 'duplicate'
+        ? html`<span class="badge warn" title="duplicate: this svix-id had already been answered 2xx">dup</span> `
         : s.repeat === 'retry'
-          ? html`<span class="badge" title=${`attempt ${s.attempt} of this svix-id`}>↻${s.attempt}</span>`
-          : null}</span>
+          ? html`<span class="badge" title=${`attempt ${s.attempt} of this svix-id`}>↻${s.attempt}</span> `
+          : null}${s.messageId ?? '–'}</span>
       <${Verification} d=${s} />
       <span class=${`num ${statusClass(s.status)}`}>${s.status || '–'}</span>
       <span class="num">${duration(s.latencyMs)}</span>
