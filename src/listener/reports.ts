@@ -13,7 +13,7 @@ export interface ReadyReport {
   port: number;
 }
 
-export type BodyProblem = { reason: 'empty-body' | 'invalid-utf8' | 'invalid-json'; message: string };
+export type BodyProblem = { reason: 'empty-body' | 'invalid-utf8' | 'invalid-json' | 'not-an-object'; message: string };
 
 /** One request handled as a webhook delivery, reported once its answer has gone out. */
 export interface DeliveryReport {

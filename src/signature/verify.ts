@@ -241,13 +241,17 @@ function versionsOf(entries: SignatureEntry[]): string[] {
   return [...new Set(entries.map((e) => e.version))];
 }
 
-/** Splits `v1,abc v1,def v2,xyz`; entries without a version separator or value are ignored, as Svix does. */
+/**
+ * Splits `v1,abc v1,def v2,xyz`; entries without a version separator or value are ignored, as Svix does. Like the
+ * svix library, an entry's value ends at its second comma: two svix-signature header lines arrive joined as
+ * `v1,abc, v1,def`, and svix reads both signatures from that (issue 11).
+ */
 function parseSignatureHeader(header: string): SignatureEntry[] {
   const entries: SignatureEntry[] = [];
   for (const raw of header.trim().split(/\s+/)) {
-    const comma = raw.indexOf(',');
-    if (comma <= 0 || comma === raw.length - 1) continue;
-    entries.push({ version: raw.slice(0, comma), value: raw.slice(comma + 1), raw });
+    const [version = '', value = ''] = raw.split(',', 2);
+    if (version === '' || value === '') continue;
+    entries.push({ version, value, raw: `${version},${value}` });
   }
   return entries;
 }

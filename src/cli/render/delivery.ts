@@ -7,7 +7,7 @@ import { THROTTLED_MIN_DELAY_MS } from '../../delivery/schedule.js';
 import { formatDuration } from '../../util/duration.js';
 import { createCoalescedOutput } from '../coalesced-output.js';
 import type { Ui } from '../ui.js';
-import { indent, plural } from './text.js';
+import { escapeBlock, escapeControl, indent, plural } from './text.js';
 
 /** How many lines of a response body an attempt line shows without -v, and how wide each may be. */
 const PREVIEW_LINES = 3;
@@ -37,7 +37,8 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
   const record = records && ((value: object) => records.line(JSON.stringify(value)));
 
   const label = (m: MessageRef) =>
-    `${color.bold(m.eventType ?? 'body')} ${m.eventId ?? m.messageId}${m.copy ? color.yellow(` (copy ${m.copy}, same svix-id)`) : ''}`;
+    // A replayed journal's type and id came from whoever posted them: escaped, as is what the endpoint answers.
+    `${color.bold(escapeControl(m.eventType ?? 'body'))} ${escapeControl(m.eventId ?? m.messageId)}${m.copy ? color.yellow(` (copy ${m.copy}, same svix-id)`) : ''}`;
   const refFields = (m: MessageRef) => ({
     messageId: m.messageId,
     eventId: m.eventId ?? null,
@@ -53,7 +54,7 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
           const { request } = report;
           line(color.dim(`  > POST ${request.url}  (attempt ${report.attempt})`));
           for (const [name, value] of Object.entries(request.headers)) line(color.dim(`  > ${name}: ${value}`));
-          line(indent(Buffer.from(request.body).toString('utf8'), '  > '));
+          line(indent(escapeBlock(Buffer.from(request.body).toString('utf8')), '  > '));
         }
         return;
       }
@@ -64,10 +65,10 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
         line(`${mark} ${label(report.message)} · attempt ${attempt}${where} · ${describeResult(result, color)} · ${formatDuration(result.latencyMs)}`);
         if (result.kind === 'response') {
           if (options.verbose) {
-            for (const [name, value] of Object.entries(result.headers)) line(color.dim(`  < ${name}: ${value}`));
-            if (result.body) line(indent(result.body, '  < '));
+            for (const [name, value] of Object.entries(result.headers)) line(color.dim(`  < ${escapeControl(name)}: ${escapeControl(String(value))}`));
+            if (result.body) line(indent(escapeBlock(result.body), '  < '));
           } else {
-            for (const preview of previewLines(result.body)) line(color.dim(`    ${preview}`));
+            for (const preview of previewLines(result.body)) line(color.dim(`    ${escapeControl(preview)}`));
           }
         }
         record?.({
@@ -91,7 +92,7 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
         ].filter(Boolean);
         const text = `attempt ${report.nextAttempt} in ${formatWait(report.waitMs)} (production waits ${formatDuration(report.productionDelayMs)}${why.length ? `: ${why.join(', ')}` : ''})`;
         if (countdown) countdown.wait(report.message, report.waitMs, `${label(report.message)} · ${text}`);
-        else line(color.dim(`  ↻ ${report.message.eventId ?? report.message.messageId} · ${text}`));
+        else line(color.dim(`  ↻ ${escapeControl(report.message.eventId ?? report.message.messageId)} · ${text}`));
         return;
       }
       case 'delivered':

@@ -5,7 +5,8 @@ import type { PolicyReason } from '../../listener/respond-policy.js';
 import { encodeBody } from '../../listener/journal.js';
 import { formatDuration } from '../../util/duration.js';
 import { colorJson } from './json-color.js';
-import { indent, plural } from './text.js';
+import { nestingDepth } from '../../signature/diagnose.js';
+import { escapeBlock, escapeControl as safe, indent, plural } from './text.js';
 
 export interface LineStyle {
   color: ChalkInstance;
@@ -14,6 +15,10 @@ export interface LineStyle {
 
 /** How many characters of the app's answer the one-line view shows. */
 const APP_BODY_PREVIEW = 60;
+/** -v shows a body pretty-printed up to this size and depth, else its start, raw: a stranger's body must not flood the terminal. */
+const VERBOSE_BODY_BYTES = 64 * 1024;
+const VERBOSE_BODY_DEPTH = 32;
+const VERBOSE_RAW_PREVIEW = 4 * 1024;
 
 /** The line (and with -v, the block under it) a report is shown as; undefined when it shows nothing. */
 export function formatReport(report: ListenReport, style: LineStyle): string | undefined {
@@ -27,20 +32,22 @@ export function formatReport(report: ListenReport, style: LineStyle): string | u
     case 'probe':
       return formatProbe(report, style);
     case 'error':
-      return style.color.red(`error: ${report.message}`);
+      return style.color.red(`error: ${safe(report.message)}`);
   }
 }
 
 /** time, method, path, type, event id, verification, answer, latency: one line per delivery. */
 export function formatDelivery(d: DeliveryReport, { color, verbose }: LineStyle): string {
-  const head = `${clock(d.receivedAt)}  ${d.method} ${d.path}  ${(d.eventType ?? '(no type)').padEnd(15)} ${d.eventId ?? '-'}`;
+  // Everything a request carries is escaped: a type or id holding ESC or a newline must not forge a line.
+  const type = d.eventType === undefined ? '(no type)' : safe(d.eventType);
+  const head = `${clock(d.receivedAt)}  ${safe(d.method)} ${safe(d.path)}  ${type.padEnd(15)} ${d.eventId === undefined ? '-' : safe(d.eventId)}`;
   if (d.filtered) return color.dim(`${head}  filtered out by --events  → ${d.status}  ${formatLatency(d.latencyMs)}`);
 
   // Appended to one string rather than joined from an array: this runs for every delivery.
   let line = `${head}  ${verificationText(d, color)}`;
   if (d.repeat) line += `  ${color.magenta(`↻ ${d.repeat} #${d.attempt}`)}`;
-  if (d.problem) line += `  ${color.red(`✗ ${d.problem.reason}: ${d.problem.message}`)}`;
-  if (d.recordError) line += `  ${color.red(`✗ not recorded: ${d.recordError}`)}`;
+  if (d.problem) line += `  ${color.red(`✗ ${d.problem.reason}: ${safe(d.problem.message)}`)}`;
+  if (d.recordError) line += `  ${color.red(`✗ not recorded: ${safe(d.recordError)}`)}`;
   line += `  → ${statusColor(d.status, color)}`;
   if (d.policy) line += color.dim(` (${policyText(d.policy)})`);
   if (d.delayMs > 0) line += color.dim(` after --delay ${formatDuration(d.delayMs)}`);
@@ -51,13 +58,13 @@ export function formatDelivery(d: DeliveryReport, { color, verbose }: LineStyle)
 }
 
 export function formatRejected(r: RejectedReport, { color }: LineStyle): string {
-  const where = r.method ? `${r.method} ${r.path}` : '(no request line)';
+  const where = r.method ? `${safe(r.method)} ${safe(r.path ?? '')}` : '(no request line)';
   const answer = r.status === undefined ? color.dim('nothing answered') : `→ ${statusColor(r.status, color)}`;
-  return `${clock(r.receivedAt)}  ${where}  ${color.red(`✗ ${r.reason}: ${r.message}`)}  ${answer}`;
+  return `${clock(r.receivedAt)}  ${where}  ${color.red(`✗ ${r.reason}: ${safe(r.message)}`)}  ${answer}`;
 }
 
 export function formatProbe(p: ProbeReport, { color }: LineStyle): string {
-  return color.dim(`${clock(p.receivedAt)}  ${p.method} ${p.path}  not a delivery (webhooks are POSTs with svix-* headers)  → ${p.status}`);
+  return color.dim(`${clock(p.receivedAt)}  ${safe(p.method)} ${safe(p.path)}  not a delivery (webhooks are POSTs with svix-* headers)  → ${p.status}`);
 }
 
 export function formatSummary(s: ListenSummary, { color }: LineStyle): string[] {
@@ -68,7 +75,7 @@ export function formatSummary(s: ListenSummary, { color }: LineStyle): string[] 
   const lines = [color.bold(`Stopped. ${plural(s.received, 'delivery', 'deliveries')} received: ${counts.join(', ')}`)];
   if (s.rejected > 0) lines.push(`  ${plural(s.rejected, 'request', 'requests')} rejected before verification (too large, malformed, too slow or aborted)`);
   const byType = Object.entries(s.byType).sort((a, b) => b[1] - a[1]);
-  if (byType.length > 0) lines.push(`  by type    ${byType.map(([t, n]) => `${t} ${n}`).join(' · ')}`);
+  if (byType.length > 0) lines.push(`  by type    ${byType.map(([t, n]) => `${safe(t)} ${n}`).join(' · ')}`);
   const byStatus = Object.entries(s.byStatus).sort((a, b) => Number(a[0]) - Number(b[0]));
   if (byStatus.length > 0) lines.push(`  answered   ${byStatus.map(([status, n]) => `${status} ×${n}`).join(' · ')}`);
   return lines;
@@ -98,38 +105,47 @@ export function reportJson(report: ListenReport): object {
 function verificationText(d: DeliveryReport, color: ChalkInstance): string {
   if (!d.verification) return color.yellow('⚠ unverified (--skip-verify)');
   if (d.verification.ok) return color.green('✓ verified');
-  return color.red(`✗ ${d.verification.reason}: ${d.verification.message}`);
+  return color.red(`✗ ${d.verification.reason}: ${safe(d.verification.message)}`);
 }
 
 function forwardText(d: DeliveryReport, color: ChalkInstance): string {
   const f = d.forward!;
-  if (f.status === undefined) return color.red(`⇢ app ${f.errorKind === 'timeout' ? 'timed out' : 'unreachable'}: ${f.error} (${f.url})`);
+  if (f.status === undefined) return color.red(`⇢ app ${f.errorKind === 'timeout' ? 'timed out' : 'unreachable'}: ${safe(f.error ?? '')} (${safe(f.url)})`);
   const preview = f.body && f.body.length > 0 ? `: ${oneLine(f.body, APP_BODY_PREVIEW)}` : '';
   return `⇢ app ${statusColor(f.status, color)} in ${formatLatency(f.latencyMs)}${color.dim(preview)}`;
 }
 
 function verboseBlock(d: DeliveryReport, color: ChalkInstance): string {
   const lines = [color.dim('    headers')];
-  for (const [name, value] of Object.entries(d.headers)) lines.push(`      ${color.cyan(name)}: ${value}`);
+  for (const [name, value] of Object.entries(d.headers)) lines.push(`      ${color.cyan(safe(name))}: ${safe(String(value))}`);
   lines.push(color.dim(`    body${bodyLabel(d.body)}`), indent(bodyText(d.body, color), '      '));
   const f = d.forward;
   if (f?.body && f.body.length > 0) {
-    lines.push(color.dim(`    app answered ${f.status}${f.contentType ? ` (${f.contentType})` : ''}${bodyLabel(f.body)}`), indent(bodyText(f.body, color), '      '));
+    lines.push(color.dim(`    app answered ${f.status}${f.contentType ? ` (${safe(f.contentType)})` : ''}${bodyLabel(f.body)}`), indent(bodyText(f.body, color), '      '));
   }
   return lines.join('\n');
 }
 
 function bodyLabel(body: Buffer): string {
   if (body.length === 0) return ' (empty)';
-  if (!isUtf8(body)) return ` (not UTF-8, ${body.length} bytes, shown as base64)`;
-  return parseJson(body) === undefined ? ' (not JSON, shown raw)' : '';
+  const cut = body.length > VERBOSE_RAW_PREVIEW ? `, the first ${VERBOSE_RAW_PREVIEW} bytes` : '';
+  if (!isUtf8(body)) return ` (not UTF-8, ${body.length} bytes, shown as base64${cut})`;
+  if (tooBigToPretty(body)) return ` (${body.length} bytes, nested ${nestingDepth(body)} deep: shown raw${cut})`;
+  return parseJson(body) === undefined ? ` (not JSON, shown raw${cut})` : '';
 }
 
+/** The body for -v: pretty JSON when it is small and shallow enough, else raw and cut; escaped either way. */
 function bodyText(body: Buffer, color: ChalkInstance): string {
   if (body.length === 0) return '';
-  if (!isUtf8(body)) return body.toString('base64');
-  const parsed = parseJson(body);
-  return parsed === undefined ? body.toString('utf8') : colorJson(parsed.value, color);
+  if (!isUtf8(body)) return body.subarray(0, VERBOSE_RAW_PREVIEW).toString('base64');
+  const parsed = tooBigToPretty(body) ? undefined : parseJson(body);
+  if (parsed) return colorJson(parsed.value, color);
+  const raw = escapeBlock(body.subarray(0, VERBOSE_RAW_PREVIEW).toString('utf8'));
+  return body.length > VERBOSE_RAW_PREVIEW ? `${raw}…` : raw;
+}
+
+function tooBigToPretty(body: Buffer): boolean {
+  return body.length > VERBOSE_BODY_BYTES || nestingDepth(body) > VERBOSE_BODY_DEPTH;
 }
 
 function parseJson(body: Buffer): { value: unknown } | undefined {
@@ -167,5 +183,5 @@ function clock(iso: string): string {
 
 function oneLine(body: Buffer, max: number): string {
   const text = (isUtf8(body) ? body.toString('utf8') : `<${body.length} bytes, not UTF-8>`).replace(/\s+/g, ' ').trim();
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  return safe(text.length > max ? `${text.slice(0, max - 1)}…` : text);
 }
