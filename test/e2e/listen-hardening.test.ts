@@ -317,6 +317,45 @@ describe('listen --record under unlucky conditions (issue 11)', () => {
   });
 });
 
+describe('listen --record after a crash (issue 11, README "under bad input, and after a crash")', () => {
+  it('kill -9 under load loses no delivery answered 2xx, and replay reads the journal it leaves', async () => {
+    const path = join(dir, 'killed.jsonl');
+    const { cli, url } = await listen(['--record', path]);
+    const acknowledged: string[] = [];
+    let stop = false;
+    const deadline = Date.now() + 5_000;
+    const worker = async () => {
+      for (let i = 0; i < 300 && !stop && Date.now() < deadline; i++) {
+        const body = event();
+        const headers = signed(body);
+        try {
+          if ((await deliver(url, body, headers)).status === 200) acknowledged.push(headers['svix-id']!);
+        } catch {
+          return; // the listener was killed under this request: never acknowledged
+        }
+      }
+    };
+    const workers = Promise.all(Array.from({ length: 6 }, worker));
+    while (acknowledged.length < 100 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    cli.child.kill('SIGKILL');
+    stop = true;
+    await workers;
+    expect(acknowledged.length).toBeGreaterThanOrEqual(100);
+    const recorded = new Set(
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((line) => line.endsWith('}'))
+        .map((line) => (JSON.parse(line) as JournalRecord).messageId),
+    );
+    expect(acknowledged.filter((id) => !recorded.has(id))).toEqual([]);
+    const app = await startServer();
+    servers.push(app);
+    const replay = await runCli(['replay', path, '--url', app.url, '--no-retries', '--concurrency', '20']);
+    expect(replay.code).toBe(0);
+    expect(app.requests.length).toBeGreaterThanOrEqual(acknowledged.length);
+  });
+});
+
 describe('replay of a journal written under attack or cut short (issue 11)', () => {
   it('skips deliveries that failed verification, says so, and sends them only with --include-unverified (defect 4)', async () => {
     const path = join(dir, 'forged.jsonl');
