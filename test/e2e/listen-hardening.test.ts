@@ -13,6 +13,8 @@ import { runCli, startCli, type RunningCli } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 const TEST_SECRET = 'whsec_c2NhbmRvY3MtbG9jYWwtdGVzdC1rZXkh';
+/** -v pretty-prints bodies up to 64 KiB (README "under bad input"). */
+const VERBOSE_LIMIT = 64 * 1024;
 const dir = mkdtempSync(join(tmpdir(), 'scandocs-hardening-'));
 
 const clis: RunningCli[] = [];
@@ -211,8 +213,12 @@ describe('listen under hostile input (issue 11)', () => {
     const body = nested(3000);
     expect((await deliver(url, body, signed(body))).status).toBe(400);
     await cli.waitFor(/nested 3000 deep/);
+    const large = JSON.stringify({ type: 'task.completed', padding: Array.from({ length: 14_000 }, (_, i) => i) });
+    expect(large.length).toBeGreaterThan(VERBOSE_LIMIT);
+    expect((await deliver(url, large, signed(large))).status).toBe(200);
+    await cli.waitFor(/bytes, nested 2 deep: shown raw, the first 4096 bytes/);
     await cli.stop('SIGINT');
-    expect(cli.stdout().length).toBeLessThan(20_000);
+    expect(cli.stdout().length).toBeLessThan(30_000);
     expect(cli.stdout()).not.toContain('could not show');
   });
 });
