@@ -397,9 +397,12 @@ function safeReporter(onReport: (report: ListenReport) => void): (report: Listen
 class HeldDeliveries {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly sleepers = new Set<() => void>();
+  private closing = false;
 
   /** A --delay wait, cut short by wakeAll(). Unref'd: a held delivery alone does not keep the process alive. */
   sleep(ms: number): Promise<void> {
+    // A request that finished arriving while the listener closes is not held at all.
+    if (this.closing) return Promise.resolve();
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
@@ -412,6 +415,7 @@ class HeldDeliveries {
   }
 
   wakeAll(): void {
+    this.closing = true;
     for (const wake of [...this.sleepers]) wake();
   }
 
