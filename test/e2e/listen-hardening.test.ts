@@ -291,7 +291,7 @@ describe('listen --record under unlucky conditions (issue 11)', () => {
     expect(app.requests).toHaveLength(records.length);
   });
 
-  it('Ctrl-C during --delay answers the held delivery, prints its line and the summary, and records it (defect 7)', async () => {
+  it('Ctrl-C (or SIGTERM) during --delay answers the held delivery, prints its line and the summary, and records it, with --json too (defect 7)', async () => {
     for (const json of [false, true]) {
       const path = join(dir, `held${json ? '-json' : ''}.jsonl`);
       const { cli, url } = await listen(['--delay', '6s', '--record', path, ...(json ? ['--json'] : [])]);
@@ -299,7 +299,8 @@ describe('listen --record under unlucky conditions (issue 11)', () => {
       const answer = deliver(url, body, signed(body));
       await new Promise((resolve) => setTimeout(resolve, 500));
       const started = Date.now();
-      expect(await cli.stop('SIGINT')).toBe(0);
+      // Ctrl-C for the human output, SIGTERM with --json: both stop the same way.
+      expect(await cli.stop(json ? 'SIGTERM' : 'SIGINT')).toBe(0);
       expect(Date.now() - started).toBeLessThan(3_000);
       expect((await answer).status).toBe(200);
       const out = cli.stdout() + cli.stderr();
@@ -308,6 +309,23 @@ describe('listen --record under unlucky conditions (issue 11)', () => {
       if (json) expect(cli.stdout()).toMatch(/"type":"summary","received":1/);
       expect(journalLines(path).map((r) => [r.eventId, r.status])).toEqual([['event_held', 200]]);
     }
+  });
+
+  it('Ctrl-C while a delivery waits for the app accounts for it: its line, its journal entry and the summary (defect 7)', async () => {
+    const app = await startServer(() => undefined); // never answers
+    servers.push(app);
+    const path = join(dir, 'held-forward.jsonl');
+    const { cli, url } = await listen(['--forward-to', app.url, '--record', path]);
+    const body = event('task.completed', 'event_heldforward');
+    const answer = deliver(url, body, signed(body)).catch((error: Error) => error);
+    while (app.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = Date.now();
+    expect(await cli.stop('SIGINT')).toBe(0);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    await answer; // answered or dropped, never left hanging
+    expect(cli.stdout()).toMatch(/event_heldforward .*→ 50\d/);
+    expect(cli.stdout()).toContain('Stopped. 1 delivery received: 1 verified, 0 failed verification, 1 forwarded');
+    expect(journalLines(path).map((r) => r.eventId)).toEqual(['event_heldforward']);
   });
 
   it('a retry that arrives while the previous attempt is still held is a retry, not a duplicate (defect 7)', async () => {
