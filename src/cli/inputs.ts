@@ -35,7 +35,12 @@ export interface ResolvedSecrets {
 
 /** `--secret` (repeatable), else SCANDOCS_WEBHOOK_SECRET, else the documented test secret. Each is validated. */
 export function resolveSecrets(given: string[] | string | undefined, env = process.env): ResolvedSecrets {
-  const list = (Array.isArray(given) ? given : given ? [given] : []).filter((s) => s !== undefined);
+  const list = (Array.isArray(given) ? given : given !== undefined ? [given] : []).filter((s) => s !== undefined);
+  // `--secret "$UNSET_VAR"` arrives as an empty string: falling back to the test secret would make a run that
+  // forgot its secret look like it worked.
+  if (list.some((s) => s.trim() === '')) {
+    throw new InputError('invalid-secret', '--secret is empty (an unset variable?): pass the endpoint secret, e.g. --secret whsec_…, or leave --secret out to use the test secret');
+  }
   const resolved: ResolvedSecrets =
     list.length > 0
       ? { secrets: list, source: 'flag' }

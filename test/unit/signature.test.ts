@@ -146,7 +146,7 @@ describe('verify()', () => {
       ['v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=', /looks like a signature/],
       ['sk_live_abcdef', /looks like an API key/],
       ['whsec_not base64!', /not valid base64/],
-      ['whpk_AAAA', /32 bytes/],
+      ['whpk_AAAA', /32 raw bytes or DER\/SPKI/],
     ];
     for (const [bad, message] of cases) {
       const result = verify({ payload: body, headers: signed(), secret: bad, at: now });
