@@ -16,7 +16,7 @@ const commands: Array<[string, string[]]> = [
   ['check', ['check', '--url', 'http://127.0.0.1:9/webhooks']],
   ['replay', ['replay', journal, '--url', 'http://127.0.0.1:9/webhooks']],
   ['verify', ['verify', '--payload', '{}', '--id', 'msg_1']],
-  ['listen', ['listen', '--port', '0', '--no-inspect']],
+  ['listen', ['listen', '--port', '0']],
 ];
 
 describe("--secret '' is an error on every command", () => {
