@@ -11,13 +11,14 @@ export async function readPayload(spec: string, flag = '--payload'): Promise<Buf
   return Buffer.from(spec);
 }
 
-export async function readFileArgument(path: string, flag: string): Promise<Buffer> {
+/** `how` is the hint after the reason: it offers `-` only to the arguments that accept standard input. */
+export async function readFileArgument(path: string, flag: string, how = 'use @path/to/file, or - for standard input'): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : code;
-    throw new InputError('unreadable-file', `cannot read ${flag} file "${path}": ${why} (use @path/to/file, or - for standard input)`);
+    throw new InputError('unreadable-file', `cannot read ${flag} file "${path}": ${why} (${how})`);
   }
 }
 
