@@ -7,7 +7,7 @@ import { formatDuration, parseDuration } from '../../util/duration.js';
 import type { CheckCommandOptions } from '../commands/check.js';
 import { EXIT_FAILED, EXIT_OK } from '../errors.js';
 import { resolveSecrets } from '../inputs.js';
-import { createUi, type Ui } from '../ui.js';
+import { createUi, spinnerOptions, type Ui } from '../ui.js';
 
 const GROUP_TITLES: Record<CheckGroup, string> = {
   'must-accept': 'Must accept',
@@ -36,8 +36,7 @@ export async function runCheck(options: CheckCommandOptions): Promise<number> {
   const from = source === 'default' ? ' (the built-in test secret: configure your app with it, or pass --secret)' : source === 'env' ? ' (from $SCANDOCS_WEBHOOK_SECRET)' : '';
   ui.line(`Checking ${url}, ${formatDuration(timeoutMs)} allowed per delivery`);
   ui.line(ui.color.dim(`signing with ${maskSecret(secret)}${from}`));
-  // discardStdin off: it puts the terminal in raw mode, which stops a background job (`check … &`) with SIGTTOU.
-  const spinner = ui.interactive ? (await import('ora')).default({ stream: ui.stream, discardStdin: false }) : undefined;
+  const spinner = ui.interactive ? (await import('ora')).default(spinnerOptions(ui)) : undefined;
   try {
     const summary = await runChecks({ url, secret, timeoutMs, checks, onReport: createRenderer(ui, spinner) });
     return summary.failed === 0 ? EXIT_OK : EXIT_FAILED;
