@@ -37,7 +37,14 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
     const problem = findCloudflaredProblem(settings.tunnel.config.command);
     if (problem) throw problem;
   }
-  const style: LineStyle = { color: ui.color, verbose: Boolean(options.verbose) };
+  const style: LineStyle = {
+    color: ui.color,
+    verbose: Boolean(options.verbose),
+    // Read at each line, so a resized terminal is followed; off a terminal, lines stay whole.
+    get columns() {
+      return ui.stream.isTTY ? ui.stream.columns : undefined;
+    },
+  };
   const output = batchedOutput(ui);
   const onReport = (report: ListenReport) => {
     if (report.type === 'ready') {
