@@ -18,8 +18,9 @@ interface TerminalRun {
 /** Runs the CLI in a pty of `cols` columns; `env` adds to a colour-off, secret-free environment. */
 function inTerminal(args: string[], { cols = 80, env = {} as Record<string, string> } = {}): TerminalRun {
   const cli = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
-  // `timeout` bounds the CLI itself (killing `script` would not reach it); exec keeps its pid the shell's.
-  const command = `stty cols ${cols} rows 40; exec timeout --foreground -s KILL 20 ${cli}`;
+  // exec: the CLI alone is the terminal's foreground job, so Ctrl-C reaches only it. It is bounded by the kill of
+  // `script` below: the pty closing hangs it up.
+  const command = `stty cols ${cols} rows 40; exec ${cli}`;
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, SCANDOCS_WEBHOOK_SECRET: '', ...env };
   delete childEnv.CI;
   for (const key of Object.keys(childEnv)) if (childEnv[key] === undefined) delete childEnv[key];
