@@ -138,7 +138,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     const { request, messageId, sighting, verification, eventType } = delivery;
     const { status } = outcome;
     if (delivery.counts) recent.answered(messageId!, status);
-    tally(summary, { verification, filtered: outcome.filtered, forwarded: outcome.forward !== undefined, eventType, status });
+    tally(summary, { verification, filtered: outcome.filtered, forward: outcome.forward && (outcome.forward.status === undefined ? 'failed' : 'answered'), eventType, status });
     return {
       status,
       headers: outcome.headers,
@@ -354,19 +354,21 @@ function isSuccess(status: number): boolean {
 }
 
 function emptySummary(): ListenSummary {
-  return { received: 0, verified: 0, failed: 0, unverified: 0, filtered: 0, forwarded: 0, rejected: 0, byType: {}, byStatus: {} };
+  return { received: 0, verified: 0, failed: 0, unverified: 0, filtered: 0, forwarded: 0, forwardFailed: 0, rejected: 0, byType: {}, byStatus: {} };
 }
 
 function tally(
   summary: ListenSummary,
-  d: { verification: VerifyResult | undefined; filtered: boolean; forwarded: boolean; eventType: string | undefined; status: number },
+  d: { verification: VerifyResult | undefined; filtered: boolean; forward: 'answered' | 'failed' | undefined; eventType: string | undefined; status: number },
 ): void {
   summary.received++;
   if (!d.verification) summary.unverified++;
   else if (d.verification.ok) summary.verified++;
   else summary.failed++;
   if (d.filtered) summary.filtered++;
-  if (d.forwarded) summary.forwarded++;
+  // A forward the app never answered is not "forwarded": "2 forwarded" when both failed read as success.
+  if (d.forward === 'answered') summary.forwarded++;
+  else if (d.forward === 'failed') summary.forwardFailed++;
   const type = d.eventType ?? '(no type)';
   summary.byType[type] = (summary.byType[type] ?? 0) + 1;
   summary.byStatus[d.status] = (summary.byStatus[d.status] ?? 0) + 1;

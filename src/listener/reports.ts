@@ -84,7 +84,10 @@ export interface ListenSummary {
   /** Accepted without verification (--skip-verify). */
   unverified: number;
   filtered: number;
+  /** Forwarded and answered by the app (any status). */
   forwarded: number;
+  /** Forwarded but not answered: the app was unreachable or timed out. */
+  forwardFailed: number;
   /** Requests refused before they were deliveries (413, 431, 408, 400, aborted). */
   rejected: number;
   byType: Record<string, number>;

@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { stripVTControlCharacters } from 'node:util';
 import type { ChalkInstance } from 'chalk';
 import type { DeliveryReport, ListenReport, ListenSummary, ProbeReport, RejectedReport } from '../../listener/reports.js';
 import type { PolicyReason } from '../../listener/respond-policy.js';
@@ -11,6 +12,8 @@ import { escapeBlock, escapeControl as safe, indent, plural } from './text.js';
 export interface LineStyle {
   color: ChalkInstance;
   verbose: boolean;
+  /** The terminal's width, on a TTY only: a delivery line wider than this is laid out on several lines. */
+  columns?: number;
 }
 
 /** How many characters of the app's answer the one-line view shows. */
@@ -37,7 +40,7 @@ export function formatReport(report: ListenReport, style: LineStyle): string | u
 }
 
 /** time, method, path, type, event id, verification, answer, latency: one line per delivery. */
-export function formatDelivery(d: DeliveryReport, { color, verbose }: LineStyle): string {
+export function formatDelivery(d: DeliveryReport, { color, verbose, columns }: LineStyle): string {
   // Everything a request carries is escaped: a type or id holding ESC or a newline must not forge a line.
   const type = d.eventType === undefined ? '(no type)' : safe(d.eventType);
   const head = `${clock(d.receivedAt)}  ${safe(d.method)} ${safe(d.path)}  ${type.padEnd(15)} ${d.eventId === undefined ? '-' : safe(d.eventId)}`;
@@ -54,13 +57,15 @@ export function formatDelivery(d: DeliveryReport, { color, verbose }: LineStyle)
   line += `  ${formatLatency(d.latencyMs)}`;
   if (d.senderGone) line += `  ${color.yellow('the sender had hung up')}`;
   if (d.forward) line += `  ${forwardText(d, color)}`;
+  if (columns !== undefined && columns > 0 && stripVTControlCharacters(line).length > columns) line = fitDelivery(d, head, color, columns);
   return verbose ? `${line}\n${verboseBlock(d, color)}` : line;
 }
 
 export function formatRejected(r: RejectedReport, { color }: LineStyle): string {
   const where = r.method ? `${safe(r.method)} ${safe(r.path ?? '')}` : '(no request line)';
-  const answer = r.status === undefined ? color.dim('nothing answered') : `→ ${statusColor(r.status, color)}`;
-  return `${clock(r.receivedAt)}  ${where}  ${color.red(`✗ ${r.reason}: ${safe(r.message)}`)}  ${answer}`;
+  // Some messages already end "nothing was answered": say it once.
+  const answer = r.status !== undefined ? `  → ${statusColor(r.status, color)}` : /nothing was answered$/.test(r.message) ? '' : `  ${color.dim('nothing answered')}`;
+  return `${clock(r.receivedAt)}  ${where}  ${color.red(`✗ ${r.reason}: ${safe(r.message)}`)}${answer}`;
 }
 
 export function formatProbe(p: ProbeReport, { color }: LineStyle): string {
@@ -72,6 +77,7 @@ export function formatSummary(s: ListenSummary, { color }: LineStyle): string[] 
   if (s.unverified > 0) counts.push(`${s.unverified} unverified (--skip-verify)`);
   if (s.filtered > 0) counts.push(`${s.filtered} filtered out`);
   if (s.forwarded > 0) counts.push(`${s.forwarded} forwarded`);
+  if (s.forwardFailed > 0) counts.push(`${plural(s.forwardFailed, 'forward', 'forwards')} unanswered (app unreachable or timed out)`);
   const lines = [color.bold(`Stopped. ${plural(s.received, 'delivery', 'deliveries')} received: ${counts.join(', ')}`)];
   if (s.rejected > 0) lines.push(`  ${plural(s.rejected, 'request', 'requests')} rejected before verification (too large, malformed, too slow or aborted)`);
   const byType = Object.entries(s.byType).sort((a, b) => b[1] - a[1]);
@@ -83,6 +89,11 @@ export function formatSummary(s: ListenSummary, { color }: LineStyle): string[] 
 
 /** The --json object for a report: what the line shows, plus headers and body (base64 when not UTF-8). */
 export function reportJson(report: ListenReport): object {
+  // `type` first in every object, as in the deliveries' (a rejection is built from the server's report, type last).
+  if (report.type === 'rejected') {
+    const { type, ...rest } = report;
+    return { type, ...rest };
+  }
   if (report.type !== 'delivery') return report;
   const { body, forward, verification, ...rest } = report;
   return {
@@ -184,4 +195,49 @@ function clock(iso: string): string {
 function oneLine(body: Buffer, max: number): string {
   const text = (isUtf8(body) ? body.toString('utf8') : `<${body.length} bytes, not UTF-8>`).replace(/\s+/g, ' ').trim();
   return safe(text.length > max ? `${text.slice(0, max - 1)}…` : text);
+}
+
+/** Where continuation lines start: under the method, past the clock. */
+const CONTINUATION = ' '.repeat(10);
+
+/**
+ * A delivery line too wide for the terminal, laid out to fit: the status on the first line (or the next, indented),
+ * then the forward and each diagnosis on its own indented line, wrapped at word boundaries. Off a terminal lines
+ * stay whole, for grep.
+ */
+function fitDelivery(d: DeliveryReport, head: string, color: ChalkInstance, columns: number): string {
+  const verification = !d.verification ? color.yellow('⚠ unverified') : d.verification.ok ? color.green('✓ verified') : color.red(`✗ ${d.verification.reason}`);
+  let status = verification;
+  if (d.repeat) status += `  ${color.magenta(`↻ ${d.repeat} #${d.attempt}`)}`;
+  status += `  → ${statusColor(d.status, color)}`;
+  if (d.policy) status += color.dim(` (${policyText(d.policy)})`);
+  if (d.delayMs > 0) status += color.dim(` after --delay ${formatDuration(d.delayMs)}`);
+  status += `  ${formatLatency(d.latencyMs)}`;
+  if (d.senderGone) status += `  ${color.yellow('the sender had hung up')}`;
+  const width = (text: string) => stripVTControlCharacters(text).length;
+  const lines = width(head) + 2 + width(status) <= columns ? [`${head}  ${status}`] : [head, `${CONTINUATION}${status}`];
+  const notes: string[] = [];
+  // Escaped as on the one-line form: a parse error quotes the body, which came from the sender.
+  if (d.verification && !d.verification.ok) notes.push(safe(d.verification.message));
+  if (d.problem) notes.push(`✗ ${d.problem.reason}: ${safe(d.problem.message)}`);
+  if (d.recordError) notes.push(`✗ not recorded: ${safe(d.recordError)}`);
+  for (const note of notes) for (const part of wrapWords(note, columns - CONTINUATION.length)) lines.push(`${CONTINUATION}${color.red(part)}`);
+  if (d.forward) lines.push(`${CONTINUATION}${forwardText(d, color)}`);
+  return lines.join('\n');
+}
+
+/** Splits `text` into lines of at most `width` characters at spaces (a longer word gets a line of its own). */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    if (current !== '' && current.length + 1 + word.length > width) {
+      lines.push(current);
+      current = word;
+    } else {
+      current = current === '' ? word : `${current} ${word}`;
+    }
+  }
+  if (current !== '') lines.push(current);
+  return lines;
 }

@@ -11,7 +11,7 @@ export async function runReplay(journal: string, options: ReplayCommandOptions):
   const ui = createUi(options);
   const settings = resolveDeliverySettings(options);
   const filter: ReplayFilter = { ids: options.id, types: options.type, sinceMs: parseSince(options.since) };
-  const { records, tornLastLine } = readJournal((await readFileArgument(journal, 'journal')).toString('utf8'), journal);
+  const { records, tornLastLine } = readJournal((await readFileArgument(journal, 'journal', 'pass the path of a file written by listen --record, e.g. events.jsonl')).toString('utf8'), journal);
   const { color } = ui;
   if (tornLastLine !== undefined) {
     ui.line(color.yellow(`warning: ${journal} line ${tornLastLine} is cut off (the listener stopped mid-write; it was never answered 2xx): skipped`));
@@ -51,5 +51,14 @@ export async function runReplay(journal: string, options: ReplayCommandOptions):
 function parseSince(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (/^\d{4}-\d{2}-\d{2}/.test(text.trim()) || /^\d{9,}$/.test(text.trim())) return parseUnixTime(text, '--since') * 1000;
-  return Date.now() - parseDuration(text, '--since duration');
+  if (text.trim().startsWith('-')) {
+    throw new InputError('invalid-duration', `--since "${text}" is negative: give how far back to look, e.g. --since 10m, or an ISO date (2026-11-28T12:00:00Z) or unix seconds`);
+  }
+  if (!/^\d+(\.\d+)?(ms|s|m|h|d)?(\d+(\.\d+)?(ms|s|m|h|d))*$/.test(text.trim())) {
+    throw new InputError(
+      'invalid-duration',
+      `--since "${text}" is neither a duration nor a time: use a duration back from now (10m, 2h, 1d), an ISO date (2026-11-28T12:00:00Z) or unix seconds`,
+    );
+  }
+  return Date.now() - parseDuration(text, '--since');
 }
