@@ -324,7 +324,7 @@ describe('listen --record under unlucky conditions (issue 11)', () => {
     expect(Date.now() - started).toBeLessThan(4_000);
     await answer; // answered or dropped, never left hanging
     expect(cli.stdout()).toMatch(/event_heldforward .*→ 50\d/);
-    expect(cli.stdout()).toContain('Stopped. 1 delivery received: 1 verified, 0 failed verification, 1 forwarded');
+    expect(cli.stdout()).toContain('Stopped. 1 delivery received: 1 verified, 0 failed verification, 1 forward unanswered (app unreachable or timed out)');
     expect(journalLines(path).map((r) => r.eventId)).toEqual(['event_heldforward']);
   });
 
