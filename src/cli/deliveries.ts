@@ -69,8 +69,9 @@ export async function runDeliveries(messages: Iterable<OutgoingMessage>, setting
     import('../delivery/batch.js'),
     import('./render/delivery.js'),
   ]);
-  // A terminal reporting 0 columns (some CI ptys) would make ora's line clearing loop forever: plain lines there.
-  const spinner = ui.interactive && (ui.stream.columns ?? 0) > 0 && settings.schedule.waitsMs.length > 1;
+  // On a terminal the spinner shows each attempt in flight and each retry wait. A terminal reporting 0 columns
+  // (some CI ptys) would make ora's line clearing loop forever: plain lines there.
+  const spinner = ui.interactive && (ui.stream.columns ?? 0) > 0;
   const renderer = await createDeliveryRenderer(ui, { verbose: settings.verbose, spinner });
   const { color } = ui;
   const secretNote = settings.secretSource === 'default' ? ' (the built-in test secret)' : settings.secretSource === 'env' ? ' (from $SCANDOCS_WEBHOOK_SECRET)' : '';

@@ -8,6 +8,8 @@ export interface BuildEventOptions {
   variant?: string;
   /** `path=value` overrides, applied after the id and timestamp so they can replace those too. */
   set?: string[];
+  /** `path=value` additions: like `set`, but the path may be new (applied before `set`). */
+  setNew?: string[];
   /** The event's timestamp (default: now). */
   now?: Date;
   /** The event id (default: a fresh `event_…`). */
@@ -19,5 +21,6 @@ export function buildEvent(type: string, options: BuildEventOptions = {}): ScanD
   const event = copyFixture(type, options.variant);
   event.id = options.id ?? newEventId();
   event.timestamp = (options.now ?? new Date()).toISOString();
-  return options.set && options.set.length > 0 ? applyOverrides(event, options.set) : event;
+  const overrides = (options.set?.length ?? 0) + (options.setNew?.length ?? 0);
+  return overrides > 0 ? applyOverrides(event, options.set ?? [], options.setNew ?? []) : event;
 }

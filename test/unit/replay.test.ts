@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJournal, selectRecords, toOutgoingMessage } from '../../src/delivery/replay.js';
+import { parseJournal, readJournal, selectRecords, toOutgoingMessage } from '../../src/delivery/replay.js';
 import { InputError } from '../../src/errors.js';
 import type { JournalRecord } from '../../src/listener/journal-record.js';
 
@@ -13,9 +13,11 @@ describe('replay journal', () => {
   });
 
   it('parseJournal() names the line of a malformed record', () => {
-    const text = [line({}), line({}), 'not json'].join('\n');
+    const text = [line({}), line({}), 'not json', ''].join('\n');
     expect(() => parseJournal(text, 'j.jsonl')).toThrow(InputError);
     expect(() => parseJournal(text, 'j.jsonl')).toThrow(/^j\.jsonl line 3 is not JSON/);
+    // A torn last line (no newline after it) was never acknowledged: skipped and named (issue 11).
+    expect(readJournal([line({}), '{"type":"deli'].join('\n'), 'j.jsonl')).toMatchObject({ tornLastLine: 2, records: [{ type: 'delivery' }] });
     expect(() => parseJournal('[1,2]', 'j.jsonl')).toThrow(/j\.jsonl line 1 is not a journal record/);
     expect(() => parseJournal(line({ bodyEncoding: 'hex' as never }), 'j.jsonl')).toThrow(/bodyEncoding "hex", not "utf8" or "base64"/);
     expect(() => parseJournal(line({ receivedAt: 'yesterday' }), 'j.jsonl')).toThrow(/no valid "receivedAt" time/);

@@ -1,5 +1,5 @@
 import type { Ora } from 'ora';
-import { BATTERY, CHECK_NAMES, runChecks, selectChecks, type Check, type CheckGroup, type CheckReport, type CheckResult } from '../../check/index.js';
+import { BATTERY, CHECK_NAMES, findCommonFailure, hasCommonAnswer, runChecks, selectChecks, type Check, type CheckGroup, type CheckReport, type CheckResult, type CommonFailure } from '../../check/index.js';
 import { InputError } from '../../errors.js';
 import { parseHttpUrl } from '../../util/url.js';
 import { maskSecret } from '../../signature/index.js';
@@ -7,7 +7,7 @@ import { formatDuration, parseDuration } from '../../util/duration.js';
 import type { CheckCommandOptions } from '../commands/check.js';
 import { EXIT_FAILED, EXIT_OK } from '../errors.js';
 import { resolveSecrets } from '../inputs.js';
-import { createUi, type Ui } from '../ui.js';
+import { createUi, spinnerOptions, type Ui } from '../ui.js';
 
 const GROUP_TITLES: Record<CheckGroup, string> = {
   'must-accept': 'Must accept',
@@ -36,8 +36,7 @@ export async function runCheck(options: CheckCommandOptions): Promise<number> {
   const from = source === 'default' ? ' (the built-in test secret: configure your app with it, or pass --secret)' : source === 'env' ? ' (from $SCANDOCS_WEBHOOK_SECRET)' : '';
   ui.line(`Checking ${url}, ${formatDuration(timeoutMs)} allowed per delivery`);
   ui.line(ui.color.dim(`signing with ${maskSecret(secret)}${from}`));
-  // discardStdin off: it puts the terminal in raw mode, which stops a background job (`check … &`) with SIGTTOU.
-  const spinner = ui.interactive ? (await import('ora')).default({ stream: ui.stream, discardStdin: false }) : undefined;
+  const spinner = ui.interactive ? (await import('ora')).default(spinnerOptions(ui)) : undefined;
   try {
     const summary = await runChecks({ url, secret, timeoutMs, checks, onReport: createRenderer(ui, spinner) });
     return summary.failed === 0 ? EXIT_OK : EXIT_FAILED;
@@ -51,6 +50,30 @@ export async function runCheck(options: CheckCommandOptions): Promise<number> {
 function createRenderer(ui: Ui, spinner: Ora | undefined): (report: CheckReport) => void {
   const { color } = ui;
   let group: CheckGroup | undefined;
+  // The must-accept results wait until their group is over: when they all failed the same way (all 401, all 500,
+  // the same redirect), the card says so once, first, instead of one unrelated hint per check.
+  let accepts: CheckResult[] | undefined = [];
+  let common: CommonFailure | undefined;
+  const show = (result: CheckResult, withNotes: boolean) => {
+    if (result.group !== group) {
+      group = result.group;
+      ui.line();
+      ui.line(color.bold(GROUP_TITLES[group]));
+    }
+    printResult(ui, withNotes ? result : { ...result, hint: undefined, warning: undefined });
+  };
+  const flushAccepts = () => {
+    if (!accepts) return;
+    const held = accepts;
+    accepts = undefined;
+    common = findCommonFailure(held);
+    if (common) {
+      ui.line();
+      ui.line(`${color.red('✗')} ${color.red(common.hint)}`);
+      ui.record({ type: 'common-failure', group: 'must-accept', answer: common.answer, checks: common.checks, hint: common.hint });
+    }
+    for (const result of held) show(result, !common);
+  };
   return (report) => {
     switch (report.type) {
       case 'start':
@@ -60,20 +83,23 @@ function createRenderer(ui: Ui, spinner: Ora | undefined): (report: CheckReport)
         return;
       case 'check-finished':
         spinner?.stop();
-        if (report.result.group !== group) {
-          group = report.result.group;
-          ui.line();
-          ui.line(color.bold(GROUP_TITLES[group]));
-        }
-        printResult(ui, report.result);
         ui.record({ type: 'check', ...jsonResult(report.result) });
+        if (accepts && report.result.group === 'must-accept') {
+          accepts.push(report.result);
+          return;
+        }
+        flushAccepts();
+        // A later check that got the same answer (a refusal's 500 warning, no-redirect) would only repeat the cause.
+        show(report.result, !(common && hasCommonAnswer(report.result, common)));
         return;
       case 'unreachable':
         spinner?.stop();
+        flushAccepts();
         ui.line(`${color.red('✗')} cannot reach ${report.url}: ${report.message}${unreachableAdvice(report.cause)}`);
         ui.record({ type: 'unreachable', url: report.url, cause: report.cause, message: report.message });
         return;
       case 'summary': {
+        flushAccepts();
         const { summary } = report;
         ui.line();
         if (summary.unreachable) {

@@ -33,7 +33,20 @@ interface ListenSettings {
 export async function runListen(options: ListenCommandOptions): Promise<number> {
   const ui = createUi(options);
   const settings = parseSettings(options);
-  const style: LineStyle = { color: ui.color, verbose: Boolean(options.verbose) };
+  // A missing cloudflared must stop the run before the listener reports ready, not after its banner.
+  if (settings.tunnel?.config.provider === 'cloudflared') {
+    const { findCloudflaredProblem } = await import('../../tunnel/cloudflared.js');
+    const problem = findCloudflaredProblem(settings.tunnel.config.command);
+    if (problem) throw problem;
+  }
+  const style: LineStyle = {
+    color: ui.color,
+    verbose: Boolean(options.verbose),
+    // Read at each line, so a resized terminal is followed; off a terminal, lines stay whole.
+    get columns() {
+      return ui.stream.isTTY ? ui.stream.columns : undefined;
+    },
+  };
   const output = batchedOutput(ui);
   // The inspector page: fed the same delivery reports as the terminal; replays sign with the listener's secret.
   let listener: Listener | undefined;
@@ -83,6 +96,8 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
       tunnel = await openTunnel(settings.tunnel, { host: listener.host, port: listener.port, stopped, onReport: onTunnelReport });
     } catch (error) {
       await Promise.all([listener.close(), inspector?.close()]);
+      // A script reading --json saw `ready`: it must also see why the run ends, not only an exit code.
+      if (ui.json) output.record(errorJson(error));
       output.flush();
       exitSoonEvenIfHeld();
       throw error;
@@ -99,6 +114,11 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
   for (const line of formatSummary(summary, style)) ui.line(line);
   if (settings.tunnel) exitSoonEvenIfHeld();
   return EXIT_OK;
+}
+
+function errorJson(error: unknown): object {
+  const code = error instanceof InputError ? error.code : 'unexpected';
+  return { type: 'error', code, message: error instanceof Error ? error.message : String(error) };
 }
 
 function parseSettings(options: ListenCommandOptions): ListenSettings {

@@ -3,6 +3,7 @@ import { buildEvent, EVENT_TYPES } from '../../events/index.js';
 import type { OutgoingMessage } from '../../delivery/deliver.js';
 import { newMessageId } from '../../signature/index.js';
 import type { TriggerCommandOptions } from '../commands/trigger.js';
+import { findUrlArgument } from '../commands/delivery-options.js';
 import { parseCount, resolveDeliverySettings, runDeliveries } from '../deliveries.js';
 import { readPayload } from '../inputs.js';
 import { createUi } from '../ui.js';
@@ -17,8 +18,10 @@ export async function runTrigger(types: string[], options: TriggerCommandOptions
   const { messages, total } = options.data === undefined ? catalogMessages(types, options, count) : await customMessages(types, options, count);
   const { arrangeBatch } = await import('../../delivery/batch.js');
   const batch = arrangeBatch(messages, { duplicate: options.duplicate, shuffle: options.shuffle });
-  const sends = options.duplicate ? total * 2 : total;
-  const what = `sending ${sends} ${sends === 1 ? 'event' : 'events'}${options.duplicate ? ' (each twice, same svix-id)' : ''}${options.shuffle ? ', shuffled' : ''}`;
+  // "sending 40 events (each twice)" for 20 events read as 40 events sent twice: count the events, then the sends.
+  const events = `${total} ${total === 1 ? 'event' : 'events'}`;
+  const twice = options.duplicate ? `, each twice with the same svix-id (${total * 2} deliveries)` : '';
+  const what = `sending ${events}${twice}${options.shuffle ? ', shuffled' : ''}`;
   return runDeliveries(batch, settings, ui, what);
 }
 
@@ -30,12 +33,14 @@ interface PlannedMessages {
 /** `count` rounds of every requested type, each event fresh from the catalog (new event id, now). */
 function catalogMessages(types: string[], options: TriggerCommandOptions, count: number): PlannedMessages {
   if (options.all && types.length > 0) throw new InputError('usage', `pass event types or --all, not both (got --all and ${types.join(' ')})`);
+  const url = findUrlArgument(types);
+  if (url !== undefined) throw new InputError('usage', `"${url}" is not an event type: did you mean --url ${url}? (drop it from the event types)`);
   const selected = options.all ? [...EVENT_TYPES] : types;
   if (selected.length === 0) {
     throw new InputError('usage', `name at least one event type (${EVENT_TYPES.join(', ')}), or --all, or --data @event.json`);
   }
   const build = (type: string): OutgoingMessage => {
-    const event = buildEvent(type, { variant: options.variant, set: options.set });
+    const event = buildEvent(type, { variant: options.variant, set: options.set, setNew: options.setNew });
     return { messageId: newMessageId(), body: Buffer.from(JSON.stringify(event)), eventId: event.id, eventType: event.type };
   };
   // The first round is built now, so an unknown type or variant or a bad --set fails before anything is sent;
@@ -50,8 +55,8 @@ function catalogMessages(types: string[], options: TriggerCommandOptions, count:
 
 /** `--data`: the given bytes, unchanged, `count` times under fresh svix-ids. */
 async function customMessages(types: string[], options: TriggerCommandOptions, count: number): Promise<PlannedMessages> {
-  if (types.length > 0 || options.all || options.variant !== undefined || options.set !== undefined) {
-    throw new InputError('usage', '--data sends its own body as is: drop the event types, --all, --variant and --set (edit the file instead)');
+  if (types.length > 0 || options.all || options.variant !== undefined || options.set !== undefined || options.setNew !== undefined) {
+    throw new InputError('usage', '--data sends its own body as is: drop the event types, --all, --variant, --set and --set-new (edit the file instead)');
   }
   const body = await readPayload(options.data!, '--data');
   const parsed = options.raw ? undefined : parseJsonBody(body, options.data!);
@@ -71,8 +76,8 @@ function parseJsonBody(body: Buffer, spec: string): Record<string, unknown> | un
     const reason = (error as Error).message;
     const position = /at position (\d+)/.exec(reason);
     const where = position ? ` at line ${lineColumn(text, Number(position[1]))}` : '';
-    const source = spec === '-' ? 'standard input' : spec.startsWith('@') ? spec.slice(1) : 'the --data text';
-    throw new InputError('invalid-payload', `--data: ${source} is not valid JSON${where} (${reason}): fix it, or add --raw to send it anyway`);
+    const source = spec === '-' ? '--data - (standard input)' : spec.startsWith('@') ? `--data file ${spec.slice(1)}` : '--data';
+    throw new InputError('invalid-payload', `${source} is not valid JSON${where} (${reason}): fix it, or add --raw to send it anyway`);
   }
 }
 
