@@ -131,7 +131,7 @@ describe('inspector security', () => {
 describe('inspector API', () => {
   it('lists deliveries newest first with the size of its history, and filters them by type, status, verification and body text', async () => {
     const i = await start();
-    await trigger(i.url, '--set', 'data.name=alpha.pdf');
+    await trigger(i.url, '--set', 'data.result.content=alpha.pdf');
     const r = await runCli(['trigger', 'file.created', '--url', `${i.url}/webhooks`, '--secret', 'whsec_b3RoZXItYXBwLXNlY3JldC0xMjM0NTY3OA==', '--no-retries']);
     expect(r.code).toBe(1);
     const all = await json(api(i, '/api/deliveries'));
@@ -238,7 +238,7 @@ describe('inspector API', () => {
 
   it('saves a fixture that trigger --data @file sends, and exports JSONL that replay sends', async () => {
     const i = await start();
-    await trigger(i.url, '--set', 'data.name=fixture.pdf');
+    await trigger(i.url, '--set', 'data.result.content=fixture.pdf');
     const fixture = await api(i, '/api/deliveries/1/fixture');
     expect(fixture.headers.get('content-disposition')).toMatch(/^attachment; filename="task\.completed-event_\w+\.json"$/);
     const file = join(dir, 'fixture.json');
@@ -265,7 +265,7 @@ describe('inspector API', () => {
   it('with --record, shows the journal’s past deliveries after a restart', async () => {
     const journal = join(dir, `history-${Date.now()}.jsonl`);
     const first = await start(['--record', journal]);
-    await trigger(first.url, '--set', 'data.name=before-restart.pdf');
+    await trigger(first.url, '--set', 'data.result.content=before-restart.pdf');
     await trigger(first.url);
     await first.cli.stop('SIGINT');
     const second = await start(['--record', journal]);
