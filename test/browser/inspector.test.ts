@@ -55,6 +55,10 @@ describe.skipIf(!haveChromium)('the inspector page in headless Chromium', () => 
       if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    // Nothing is loaded from any other host.
+    page.on('request', (r) => {
+      if (new URL(r.url()).origin !== new URL(listener!.inspectUrl).origin) problems.push(`request to another host: ${r.url()}`);
+    });
     page.on('requestfailed', (r) => {
       // The event stream is cut when a test ends; anything else failing to load is a problem.
       if (!r.url().includes('/api/events')) problems.push(`request failed: ${r.url()}`);

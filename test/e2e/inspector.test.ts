@@ -6,6 +6,7 @@ import { Webhook } from 'svix';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, startCli, type RunningCli } from '../helpers/cli.js';
 import { listenWithInspector, rawRequest, type RunningInspector } from '../helpers/inspector.js';
+import { startServer } from '../helpers/server.js';
 
 const TEST_SECRET = 'whsec_c2NhbmRvY3MtbG9jYWwtdGVzdC1rZXkh';
 const dir = mkdtempSync(join(tmpdir(), 'scandocs-inspector-'));
@@ -204,6 +205,26 @@ describe('inspector API', () => {
     const refused = await replay(5, { target: 'listener', signature: 'fresh' });
     expect(refused.status).toBe(400);
     expect((await json(refused)).error).toContain('failed verification, so it is not re-signed');
+  });
+
+  it('shows the app’s answer when forwarding and the rule that chose the status, and replays to the forward target', async () => {
+    const app = await startServer((_req, res) => {
+      res.setHeader('x-app', 'yes');
+      res.end('{"received":true}');
+    });
+    const i = await start(['--forward-to', `${app.url}/hooks`, '--respond', '500,200']);
+    await runCli(['trigger', 'task.completed', '--url', `${i.url}/webhooks`, '--no-retries']);
+    const d = await json(api(i, '/api/deliveries/1'));
+    expect(d).toMatchObject({ status: 500, policy: { source: 'respond', rule: '500,200', step: 1, steps: 2 }, forwardStatus: 200, forwardTarget: `${app.url}/hooks` });
+    expect(d.forward).toMatchObject({ url: `${app.url}/hooks`, status: 200, body: '{"received":true}' });
+    expect(d.forward.headers).toContainEqual(['x-app', 'yes']);
+    const replayed = await json(
+      api(i, '/api/deliveries/1/replay', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"target":"forward","signature":"fresh"}' }),
+    );
+    expect(replayed.result).toMatchObject({ status: 200, url: `${app.url}/hooks` });
+    expect(app.requests).toHaveLength(2);
+    expect(app.requests[1]!.body.toString()).toBe(d.body);
+    await app.close();
   });
 
   it('replays to another URL: the answer is shown and listed as a new entry', async () => {
