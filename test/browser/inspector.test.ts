@@ -186,6 +186,7 @@ describe.skipIf(!haveChromium)('the inspector page in headless Chromium', () => 
     await page.keyboard.type('event_k2');
     await expect.poll(() => page.locator('[data-testid=list] .row').count()).toBe(1);
     await page.getByLabel('search bodies').fill('');
+    await expect.poll(() => page.locator('[data-testid=list] .row').count()).toBe(5);
     await page.getByLabel('verification').selectOption('failed');
     await expect.poll(() => page.locator('[data-testid=list] .row').count()).toBe(1);
     expect(await page.locator('[data-testid=list] .row').textContent()).toContain('event_k4');

@@ -63,8 +63,12 @@ function App() {
   const search = useRef(null);
   const scroller = useRef(null);
 
+  const generation = useRef(0);
   const load = useCallback(async (f) => {
+    // Filters change faster than answers come back: only the answer to the latest request is shown.
+    const mine = ++generation.current;
     const page = await api(`/api/deliveries${query(f, { limit: PAGE })}`);
+    if (mine !== generation.current) return;
     setItems(page.items);
     setMore(page.more);
     setStreamFrom((from) => from ?? page.lastSeq);
@@ -120,7 +124,9 @@ function App() {
   const loadOlder = useCallback(async () => {
     const { items: loaded, filters: f } = state.current;
     if (loaded.length === 0) return;
+    const mine = generation.current;
     const page = await api(`/api/deliveries${query(f, { limit: PAGE, before: loaded[loaded.length - 1].seq })}`);
+    if (mine !== generation.current) return;
     setItems((old) => [...old, ...page.items.filter((s) => s.seq < old[old.length - 1].seq)]);
     setMore(page.more);
   }, []);
