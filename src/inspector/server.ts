@@ -72,7 +72,12 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   let syncSoon: NodeJS.Immediate | undefined;
   /** Journal mode: lists the lines written since the last look, and tells the open pages. */
   const catchUp = () => {
-    for (const summary of history.sync()) broadcast(summary);
+    try {
+      for (const summary of history.sync()) broadcast(summary);
+    } catch {
+      // A journal that cannot be read right now (moved, truncated) leaves the list as it is: the page must never
+      // take the listener down.
+    }
   };
 
   const server = createServer((req, res) => {
@@ -82,6 +87,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     });
   });
   const port = await listenOnFreePort(server, options);
+  // Once bound, a server error (out of file descriptors, say) must not crash the listener beside it.
+  server.on('error', () => {});
+  server.on('clientError', (_error, socket) => socket.destroy());
   const hosts = allowedHosts(port);
   const origin = `http://127.0.0.1:${port}`;
 

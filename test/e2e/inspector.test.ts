@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'svix';
@@ -302,6 +302,22 @@ describe('inspector API', () => {
     expect((await json(api(second, '/api/deliveries?q=before-restart'))).items).toHaveLength(1);
     const info = await json(api(second, '/api/info'));
     expect(info.history).toEqual({ kind: 'journal', journal, capacity: 10_000, loadedFromJournal: 2 });
+  });
+
+  it('keeps serving when the journal it reads is swapped for a directory while a page is open', async () => {
+    const journal = join(dir, `swapped-${Date.now()}.jsonl`);
+    const i = await start(['--record', journal]);
+    const controller = new AbortController();
+    const stream = await fetch(`${i.origin}/api/events`, { headers: { authorization: `Bearer ${i.token}` }, signal: controller.signal });
+    expect(stream.status).toBe(200);
+    rmSync(journal);
+    mkdirSync(journal);
+    // The listener still writes to the file it opened; the inspector, reading by path, finds a directory.
+    await trigger(i.url);
+    await trigger(i.url);
+    expect(i.cli.child.exitCode).toBeNull();
+    expect((await api(i, '/api/deliveries')).status).toBe(200);
+    controller.abort();
   });
 
   it.each([
