@@ -39,8 +39,13 @@ s.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ type: 'ready', url: 
 
 const work = mkdtempSync(join(tmpdir(), 'bench-profile-'));
 const what = positionals.length ? positionals : ['listen'];
+const EXIT_ON_SIGINT = fileURLToPath(new URL('./lib/exit-on-sigint.cjs', import.meta.url));
 const target =
-  what[0] === 'bare' ? ['-e', BARE] : what[0] === 'floor' ? [FLOOR, join(work, 'floor.jsonl'), SECRET] : [BIN, ...what, ...(what.includes('--port') ? [] : ['--port', '0'])];
+  what[0] === 'bare'
+    ? ['--require', EXIT_ON_SIGINT, '-e', BARE]
+    : what[0] === 'floor'
+      ? ['--require', EXIT_ON_SIGINT, FLOOR, join(work, 'floor.jsonl'), SECRET]
+      : [BIN, ...what, ...(what.includes('--port') ? [] : ['--port', '0'])];
 // Sampling every 100 µs (node's default is 1 ms) gives enough samples for functions of a few µs per delivery.
 const args = ['--cpu-prof', '--cpu-prof-dir', work, '--cpu-prof-interval', '100', ...target];
 const out = openSync(join(work, 'out'), 'a');
@@ -88,9 +93,9 @@ async function ready() {
 }
 
 /**
- * Self time per function within the measured window, scaled to µs per delivery. Samples are on-CPU time of the
- * main thread only; the process's CPU from /proc (all threads, the kernel's share of syscalls included) is shown
- * beside it for scale.
+ * Self time per function within the measured window, as a share of the samples and as µs per delivery: the share
+ * times the process's CPU per delivery (from /proc). V8 samples on a wall clock, so on a busy machine a sample
+ * can fall while the thread waits for a core; the shares stay right, the sampled µs do not.
  */
 function summarise(profile, startBeforeExit, endBeforeExit, cpu) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -114,6 +119,6 @@ function summarise(profile, startBeforeExit, endBeforeExit, cpu) {
   }
   const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP);
   console.log(`${what.join(' ')}: ${COUNT.toLocaleString('en-US')} deliveries; process CPU ${(cpu / COUNT).toFixed(1)} µs per delivery (/proc, all threads)`);
-  console.log(`main-thread samples in the window: ${(inWindow / COUNT).toFixed(1)} µs per delivery on CPU, ${(idle / COUNT).toFixed(1)} idle`);
-  for (const [key, us] of rows) console.log(`${(us / COUNT).toFixed(2).padStart(7)} µs  ${((100 * us) / inWindow).toFixed(1).padStart(5)} %  ${key}`);
+  console.log(`main-thread samples in the window: ${(inWindow / COUNT).toFixed(1)} µs per delivery busy, ${(idle / COUNT).toFixed(1)} idle (wall clock)`);
+  for (const [key, us] of rows) console.log(`${((us / inWindow) * (cpu / COUNT)).toFixed(2).padStart(7)} µs  ${((100 * us) / inWindow).toFixed(1).padStart(5)} %  ${key}`);
 }
