@@ -3,6 +3,7 @@
 //
 //   node bench/listen.js [--quick] [--rounds 5] [--count 40000] [--warmup 20000] [--connections 20]
 //                        [--client lean|autocannon] [--only bare,floor,listen,record,json] [--floor] [--terminal]
+//                        [--compare other/bin/scandocs-webhooks.js]
 //   node bench/listen.js --memory      RSS after 100,000 deliveries against after 1,000, alone
 //
 // The primary figure is the server's CPU time per delivery (user + system of its process, from /proc), over a
@@ -14,7 +15,7 @@
 // rounds' ratios. The output says when the client used more than 90% of a core: rates from those measurements
 // measure the client.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +44,9 @@ const { values } = parseArgs({
     terminal: { type: 'boolean', default: false },
     // Only the memory run: RSS after 1,000 and after 100,000 deliveries, for listen, --record and --json.
     memory: { type: 'boolean', default: false },
+    // Another build's bin/scandocs-webhooks.js (e.g. a checkout of main) to run as well, so a change is measured
+    // against the code before it in the same run: each listener also runs from there, marked "(compare)".
+    compare: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -75,18 +79,26 @@ const server = require('node:http').createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ type: 'ready', url: 'http://127.0.0.1:' + server.address().port })));
 `;
 
+const listeners = (bin, suffix = '') => ({
+  [`listen${suffix}`]: { label: `listen${suffix && ' (compare)'}`, args: () => [bin, 'listen', '--port', '0'], terminal: true },
+  [`record${suffix}`]: { label: `listen --record${suffix && ' (compare)'}`, args: (journal) => [bin, 'listen', '--port', '0', '--record', journal], journal: true, terminal: true },
+  [`json${suffix}`]: { label: `listen --json${suffix && ' (compare)'}`, args: () => [bin, 'listen', '--port', '0', '--json'], terminal: true },
+});
 const SERVERS = {
   bare: { label: 'bare node:http', args: () => ['-e', BARE_SERVER] },
   floor: { label: 'floor (listen-floor.cjs)', args: (journal) => [FLOOR, journal, SECRET], journal: true, terminal: true },
-  listen: { label: 'listen', args: () => [BIN, 'listen', '--port', '0'], terminal: true },
-  record: { label: 'listen --record', args: (journal) => [BIN, 'listen', '--port', '0', '--record', journal], journal: true, terminal: true },
-  json: { label: 'listen --json', args: () => [BIN, 'listen', '--port', '0', '--json'], terminal: true },
+  ...listeners(BIN),
+  ...(values.compare ? listeners(values.compare, '@compare') : {}),
 };
 // The issue's targets, as CPU per delivery against the floor's, medians of one run.
-const TARGETS = { listen: 1.1, record: 1.1, json: 1.3 };
+const TARGETS = { listen: 1.1, record: 1.1, json: 1.3, 'listen@compare': 1.1, 'record@compare': 1.1, 'json@compare': 1.3 };
 
-const names = values.only ? values.only.split(',') : values.floor ? ['bare', 'floor'] : Object.keys(SERVERS);
-for (const name of names) if (!(name in SERVERS)) fail(`--only takes ${Object.keys(SERVERS).join(',')}; ${name} is not one`);
+let names = values.only ? values.only.split(',') : values.floor ? ['bare', 'floor'] : ['bare', 'floor', 'listen', 'record', 'json'];
+for (const name of names) if (!(name in SERVERS) || name.includes('@')) fail(`--only takes bare,floor,listen,record,json; ${name} is not one`);
+if (values.compare) {
+  if (!existsSync(values.compare)) fail(`--compare takes the path of another build's bin/scandocs-webhooks.js; ${values.compare} does not exist`);
+  names = names.flatMap((name) => (name in TARGETS ? [name, `${name}@compare`] : [name]));
+}
 
 const started = new Set();
 const watchdog = setTimeout(() => {
