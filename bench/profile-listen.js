@@ -2,7 +2,7 @@
 // deliveries, pre-built, keep-alive), stops it, and prints the functions with the most self time, as µs per
 // delivery. Run `npm run build` first, then:
 //
-//   node bench/profile-listen.js [--count 40000] [--warmup 20000] [--top 30] [--keep DIR] -- listen --json
+//   node bench/profile-listen.js [--count 40000] [--warmup 20000] [--top 30] [--keep DIR] [--bin PATH] -- listen --json
 //   node bench/profile-listen.js -- floor        (bench/listen-floor.cjs)       node bench/profile-listen.js -- bare
 //
 // Arguments after `--` are the listen command's (listen, listen --record FILE, listen --json, …), or `floor`, or
@@ -26,13 +26,15 @@ const { values, positionals } = parseArgs({
     top: { type: 'string', default: '30' },
     connections: { type: 'string', default: '20' },
     keep: { type: 'string' },
+    // Another build's bin/scandocs-webhooks.js to profile instead of this one.
+    bin: { type: 'string' },
   },
 });
 const COUNT = Number(values.count);
 const WARMUP = Number(values.warmup);
 const TOP = Number(values.top);
 const CONNECTIONS = Number(values.connections);
-const BIN = fileURLToPath(new URL('../bin/scandocs-webhooks.js', import.meta.url));
+const BIN = values.bin ?? fileURLToPath(new URL('../bin/scandocs-webhooks.js', import.meta.url));
 const FLOOR = fileURLToPath(new URL('./listen-floor.cjs', import.meta.url));
 const BARE = `const s = require('node:http').createServer((q, r) => { const c = []; q.on('data', (x) => c.push(x)); q.on('end', () => { Buffer.concat(c); r.end('ok'); }); });
 s.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ type: 'ready', url: 'http://127.0.0.1:' + s.address().port })));`;
