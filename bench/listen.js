@@ -51,7 +51,7 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 6).join('\n').replaceAll('// ', '').replaceAll('//', ''));
+  console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 8).join('\n').replaceAll('// ', '').replaceAll('//', ''));
   process.exit(0);
 }
 const CONNECTIONS = positive('connections', values.connections);
@@ -67,7 +67,6 @@ const WATCHDOG_MS = 30 * 60_000;
 
 const BIN = fileURLToPath(new URL('../bin/scandocs-webhooks.js', import.meta.url));
 const FLOOR = fileURLToPath(new URL('./listen-floor.cjs', import.meta.url));
-const work = mkdtempSync(join(tmpdir(), 'bench-listen-'));
 
 /** The same minimal server every webhook tutorial starts from: read the body, answer 200. */
 const BARE_SERVER = `
@@ -100,6 +99,7 @@ if (values.compare) {
   names = names.flatMap((name) => (name in TARGETS ? [name, `${name}@compare`] : [name]));
 }
 
+const work = mkdtempSync(join(tmpdir(), 'bench-listen-'));
 const started = new Set();
 const watchdog = setTimeout(() => {
   console.error(`bench/listen.js: still running after ${WATCHDOG_MS / 60_000} minutes; stopping`);
