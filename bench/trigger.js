@@ -4,7 +4,7 @@
 // process, with no event building, signing or output. Target: trigger ≥ 0.9× undici alone's events/s. Run
 // `npm run build` first, then:
 //
-//   node bench/trigger.js [--quick] [--count 50000] [--concurrency 50] [--rounds 3]
+//   node bench/trigger.js [--quick] [--count 50000] [--concurrency 50] [--rounds 3] [--bin other/bin/scandocs-webhooks.js]
 //
 // Both are fresh processes timed from spawn to exit (start-up included: a CLI's events/s is what its user waits
 // for), sending to a bare node:http server in a third process; the rounds alternate which goes first, and the
@@ -28,6 +28,8 @@ const { values } = parseArgs({
     count: { type: 'string' },
     concurrency: { type: 'string', default: '50' },
     rounds: { type: 'string' },
+    // Another build's bin/scandocs-webhooks.js to time instead of this one (its dist/ is not used otherwise).
+    bin: { type: 'string' },
   },
 });
 const EVENTS = positive('count', values.count ?? (values.quick ? '5000' : '50000'));
@@ -36,7 +38,7 @@ const ROUNDS = positive('rounds', values.rounds ?? (values.quick ? '2' : '3'));
 const TARGET = 0.9;
 const TIMEOUT_MS = 300_000; // per child; the run is bounded by ROUNDS × 3 of them
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'bin/scandocs-webhooks.js');
+const bin = values.bin ?? join(root, 'bin/scandocs-webhooks.js');
 const usagePreload = fileURLToPath(new URL('./lib/report-usage.cjs', import.meta.url));
 const body = JSON.stringify(buildEvent('file.created'));
 const headers = { 'content-type': 'application/json', ...sign({ payload: body, secret: DEFAULT_TEST_SECRET }).headers };
