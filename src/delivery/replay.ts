@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import type { JournalRecord } from '../listener/journal-record.js';
+import type { JournalRecord } from '../journal/record.js';
 import { newMessageId } from '../signature/index.js';
 import type { OutgoingMessage } from './deliver.js';
 

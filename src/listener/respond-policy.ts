@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { parseDuration } from '../util/duration.js';
-import { parseHeaderLine } from '../util/header-line.js';
+import { parseHeaderLine } from '../cli/parse/header-line.js';
 import { matchesType, splitTyped, type TypePattern } from './route.js';
 
 /** How the listener answers deliveries that passed verification: the failures to rehearse. */

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { parseHttpUrl } from '../util/url.js';
+import { parseHttpUrl } from '../cli/parse/url.js';
 import { EVENT_TYPES } from '../events/types.js';
 import { closestMatch } from '../util/closest.js';
 

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeBody, openJournal } from '../../src/listener/journal.js';
-import type { JournalRecord } from '../../src/listener/journal-record.js';
+import { encodeBody, openJournal } from '../../src/journal/append.js';
+import type { JournalRecord } from '../../src/journal/record.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scandocs-journal-'));
 

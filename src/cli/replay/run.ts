@@ -2,10 +2,10 @@ import { InputError } from '../../errors.js';
 import { parseJournal, selectRecords, toOutgoingMessage, type ReplayFilter } from '../../delivery/replay.js';
 import { parseDuration } from '../../util/duration.js';
 import { parseUnixTime } from '../../util/time.js';
-import type { ReplayCommandOptions } from '../commands/replay.js';
-import { resolveDeliverySettings, runDeliveries } from '../deliveries.js';
-import { readFileArgument } from '../inputs.js';
-import { createUi } from '../ui.js';
+import type { ReplayCommandOptions } from './flags.js';
+import { resolveDeliverySettings, runDeliveries } from '../delivery/run.js';
+import { readFileArgument } from '../shared/inputs.js';
+import { createUi } from '../shared/ui.js';
 
 export async function runReplay(journal: string, options: ReplayCommandOptions): Promise<number> {
   const ui = createUi(options);

@@ -1,9 +1,9 @@
 import { sign, maskSecret } from '../../signature/index.js';
 import { parseUnixTime } from '../../util/time.js';
-import type { SignCommandOptions } from '../commands/sign.js';
-import { readPayload, resolveSigningSecret } from '../inputs.js';
-import { createUi } from '../ui.js';
-import { EXIT_OK } from '../errors.js';
+import type { SignCommandOptions } from './flags.js';
+import { readPayload, resolveSigningSecret } from '../shared/inputs.js';
+import { createUi } from '../shared/ui.js';
+import { EXIT_OK } from '../shared/errors.js';
 
 export async function runSign(options: SignCommandOptions): Promise<number> {
   const ui = createUi(options);

@@ -1,13 +1,13 @@
 import type { Ora } from 'ora';
 import { BATTERY, CHECK_NAMES, runChecks, selectChecks, type Check, type CheckGroup, type CheckReport, type CheckResult } from '../../check/index.js';
 import { InputError } from '../../errors.js';
-import { parseHttpUrl } from '../../util/url.js';
+import { parseHttpUrl } from '../parse/url.js';
 import { maskSecret } from '../../signature/index.js';
 import { formatDuration, parseDuration } from '../../util/duration.js';
-import type { CheckCommandOptions } from '../commands/check.js';
-import { EXIT_FAILED, EXIT_OK } from '../errors.js';
-import { resolveSecrets } from '../inputs.js';
-import { createUi, type Ui } from '../ui.js';
+import type { CheckCommandOptions } from './flags.js';
+import { EXIT_FAILED, EXIT_OK } from '../shared/errors.js';
+import { resolveSecrets } from '../shared/inputs.js';
+import { createUi, type Ui } from '../shared/ui.js';
 
 const GROUP_TITLES: Record<CheckGroup, string> = {
   'must-accept': 'Must accept',

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 
 /**
  * Parses a `"name: value"` flag (`--header`, `--fail-header`): the name must be a valid HTTP header name and the

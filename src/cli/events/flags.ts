@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { collect } from '../options.js';
+import { collect } from '../shared/collect.js';
 
 export interface EventsCommandOptions {
   variant?: string;
@@ -25,7 +25,7 @@ Examples:
 Exit codes: 0 success, 2 unknown type or variant, or a malformed --set.`,
     )
     .action(async (type: string | undefined, options: EventsCommandOptions) => {
-      const { runEvents } = await import('../run/events.js');
+      const { runEvents } = await import('./run.js');
       process.exitCode = runEvents(type, options);
     });
 }

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { collect } from '../options.js';
+import { collect } from '../shared/collect.js';
 
 export interface VerifyCommandOptions {
   payload: string;
@@ -38,7 +38,7 @@ Examples:
 Exit codes: 0 valid, 1 invalid (the reason is printed), 2 usage error.`,
     )
     .action(async (options: VerifyCommandOptions) => {
-      const { runVerify } = await import('../run/verify.js');
+      const { runVerify } = await import('./run.js');
       process.exitCode = await runVerify(options);
     });
 }

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { InputError } from '../errors.js';
-import type { NgrokSdk, Tunnel, TunnelConfig, TunnelReport } from '../tunnel/index.js';
-import { parseDuration } from '../util/duration.js';
-import type { TunnelCommandOptions } from './commands/tunnel-options.js';
+import { InputError } from '../../errors.js';
+import type { NgrokSdk, Tunnel, TunnelConfig, TunnelReport } from '../../tunnel/index.js';
+import { parseDuration } from '../../util/duration.js';
+import type { TunnelCommandOptions } from './flags.js';
 
 export const NGROK_AUTHTOKEN_ENV = 'NGROK_AUTHTOKEN';
 /**
@@ -99,7 +99,7 @@ export interface OpenTunnelOptions {
 
 /** Opens the tunnel for a ready listener, loading only the provider asked for. */
 export async function openTunnel(settings: TunnelSettings, options: OpenTunnelOptions): Promise<Tunnel | undefined> {
-  const { startTunnel } = await import('../tunnel/index.js');
+  const { startTunnel } = await import('../../tunnel/index.js');
   const abort = new AbortController();
   void options.stopped.then(() => abort.abort(new Error('stopped before the tunnel opened')));
   try {

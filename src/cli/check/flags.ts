@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { collect } from '../options.js';
+import { collect } from '../shared/collect.js';
 
 export interface CheckCommandOptions {
   url?: string;
@@ -32,7 +32,7 @@ Examples:
 Exit codes: 0 every check passed, 1 a check failed or the endpoint is unreachable, 2 usage error.`,
     )
     .action(async (options: CheckCommandOptions) => {
-      const { runCheck } = await import('../run/check.js');
+      const { runCheck } = await import('./run.js');
       process.exitCode = await runCheck(options);
     });
 }

@@ -1,7 +1,7 @@
 import { closeSync, openSync, writevSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { InputError } from '../errors.js';
-import type { JournalRecord } from './journal-record.js';
+import type { JournalRecord } from './record.js';
 
 /** An append-only JSON Lines file of deliveries (`listen --record`). */
 export interface Journal {

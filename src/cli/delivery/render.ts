@@ -5,9 +5,9 @@ import type { BatchSummary } from '../../delivery/batch.js';
 import type { DeliveryReport, MessageRef } from '../../delivery/deliver.js';
 import { THROTTLED_MIN_DELAY_MS } from '../../delivery/schedule.js';
 import { formatDuration } from '../../util/duration.js';
-import { createCoalescedOutput } from '../coalesced-output.js';
-import type { Ui } from '../ui.js';
-import { indent, plural } from './text.js';
+import { createCoalescedOutput } from '../shared/coalesced-output.js';
+import type { Ui } from '../shared/ui.js';
+import { indent, plural } from '../shared/text.js';
 
 /** How many lines of a response body an attempt line shows without -v, and how wide each may be. */
 const PREVIEW_LINES = 3;

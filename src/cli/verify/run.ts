@@ -1,11 +1,11 @@
 import { InputError } from '../../errors.js';
 import { verify, parseHeaderDump, DEFAULT_TEST_SECRET, maskSecret, type VerifyFailureReason } from '../../signature/index.js';
 import { parseUnixTime } from '../../util/time.js';
-import { parseHeaderLine } from '../../util/header-line.js';
-import type { VerifyCommandOptions } from '../commands/verify.js';
-import { readPayload, readFileArgument, resolveSecrets, SECRET_ENV } from '../inputs.js';
-import { createUi } from '../ui.js';
-import { EXIT_FAILED, EXIT_OK } from '../errors.js';
+import { parseHeaderLine } from '../parse/header-line.js';
+import type { VerifyCommandOptions } from './flags.js';
+import { readPayload, readFileArgument, resolveSecrets, SECRET_ENV } from '../shared/inputs.js';
+import { createUi } from '../shared/ui.js';
+import { EXIT_FAILED, EXIT_OK } from '../shared/errors.js';
 
 const USAGE_REASONS = new Set<VerifyFailureReason>(['missing-headers', 'invalid-timestamp', 'invalid-secret']);
 

@@ -1,17 +1,17 @@
 import { createRequire } from 'node:module';
-import { InputError } from '../errors.js';
-import { parseHttpUrl } from '../util/url.js';
-import { parseHeaderLine } from '../util/header-line.js';
-import { parseSchedule, type Schedule } from '../delivery/schedule.js';
-import type { OutgoingMessage } from '../delivery/deliver.js';
-import { maskSecret } from '../signature/index.js';
-import { formatDuration, parseDuration } from '../util/duration.js';
-import type { DeliveryCommandOptions } from './commands/delivery-options.js';
-import { EXIT_FAILED, EXIT_OK } from './errors.js';
-import { resolveSigningSecret, type ResolvedSecrets } from './inputs.js';
-import type { Ui } from './ui.js';
+import { InputError } from '../../errors.js';
+import { parseHttpUrl } from '../parse/url.js';
+import { parseHeaderLine } from '../parse/header-line.js';
+import { parseSchedule, type Schedule } from '../../delivery/schedule.js';
+import type { OutgoingMessage } from '../../delivery/deliver.js';
+import { maskSecret } from '../../signature/index.js';
+import { formatDuration, parseDuration } from '../../util/duration.js';
+import type { DeliveryCommandOptions } from './flags.js';
+import { EXIT_FAILED, EXIT_OK } from '../shared/errors.js';
+import { resolveSigningSecret, type ResolvedSecrets } from '../shared/inputs.js';
+import type { Ui } from '../shared/ui.js';
 
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 /** Svix names itself in `user-agent`; so do we, so an endpoint's logs show where a test delivery came from. */
 export const USER_AGENT = `scandocs-webhooks/${version}`;
 const MAX_CONCURRENCY = 1000;
@@ -65,9 +65,9 @@ export function parseCount(text: string, flag: string, max: number): number {
  */
 export async function runDeliveries(messages: Iterable<OutgoingMessage>, settings: DeliverySettings, ui: Ui, what: string): Promise<number> {
   const [{ createDeliveryAgent }, { deliverBatch }, { createDeliveryRenderer }] = await Promise.all([
-    import('../delivery/attempt.js'),
-    import('../delivery/batch.js'),
-    import('./render/delivery.js'),
+    import('../../delivery/attempt.js'),
+    import('../../delivery/batch.js'),
+    import('./render.js'),
   ]);
   // A terminal reporting 0 columns (some CI ptys) would make ora's line clearing loop forever: plain lines there.
   const spinner = ui.interactive && (ui.stream.columns ?? 0) > 0 && settings.schedule.waitsMs.length > 1;

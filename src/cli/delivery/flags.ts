@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { collect } from '../options.js';
+import { collect } from '../shared/collect.js';
 
 /** The options `trigger` and `replay` share: where to send, how to sign, and how to retry. */
 export interface DeliveryCommandOptions {

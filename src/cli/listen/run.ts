@@ -6,14 +6,14 @@ import { parseForwardRoutes, parseTypePatterns, type ForwardRoute, type TypePatt
 import { DEFAULT_TEST_SECRET, maskSecret } from '../../signature/index.js';
 import { formatDuration, parseDuration } from '../../util/duration.js';
 import { parseSize } from '../../util/size.js';
-import { createCoalescedOutput } from '../coalesced-output.js';
-import type { ListenCommandOptions } from '../commands/listen.js';
-import { EXIT_OK } from '../errors.js';
-import { resolveSecrets, SECRET_ENV, type ResolvedSecrets } from '../inputs.js';
-import { formatReport, formatSummary, reportJson, type LineStyle } from '../render/listen.js';
-import { formatTunnelReport, tunnelJson, type TunnelContext } from '../render/tunnel.js';
-import { exitSoonEvenIfHeld, openTunnel, resolveTunnel, type TunnelSettings } from '../tunnel.js';
-import { createUi, type Ui } from '../ui.js';
+import { createCoalescedOutput } from '../shared/coalesced-output.js';
+import type { ListenCommandOptions } from './flags.js';
+import { EXIT_OK } from '../shared/errors.js';
+import { resolveSecrets, SECRET_ENV, type ResolvedSecrets } from '../shared/inputs.js';
+import { formatReport, formatSummary, reportJson, type LineStyle } from './render.js';
+import { formatTunnelReport, tunnelJson, type TunnelContext } from '../tunnel/render.js';
+import { exitSoonEvenIfHeld, openTunnel, resolveTunnel, type TunnelSettings } from '../tunnel/settings.js';
+import { createUi, type Ui } from '../shared/ui.js';
 import type { Tunnel, TunnelReport } from '../../tunnel/index.js';
 
 interface ListenSettings {

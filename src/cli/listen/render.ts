@@ -2,10 +2,10 @@ import { isUtf8 } from 'node:buffer';
 import type { ChalkInstance } from 'chalk';
 import type { DeliveryReport, ListenReport, ListenSummary, ProbeReport, RejectedReport } from '../../listener/reports.js';
 import type { PolicyReason } from '../../listener/respond-policy.js';
-import { encodeBody } from '../../listener/journal.js';
+import { encodeBody } from '../../journal/append.js';
 import { formatDuration } from '../../util/duration.js';
-import { colorJson } from './json-color.js';
-import { indent, plural } from './text.js';
+import { colorJson } from '../shared/json-color.js';
+import { indent, plural } from '../shared/text.js';
 
 export interface LineStyle {
   color: ChalkInstance;

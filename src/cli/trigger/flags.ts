@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import { collect } from '../options.js';
-import { addDeliveryOptions, type DeliveryCommandOptions } from './delivery-options.js';
+import { collect } from '../shared/collect.js';
+import { addDeliveryOptions, type DeliveryCommandOptions } from '../delivery/flags.js';
 
 export interface TriggerCommandOptions extends DeliveryCommandOptions {
   all?: boolean;
@@ -40,7 +40,7 @@ Retry-After honoured within [delay, 2×delay]; "webhook-delivery: abort-message"
 Exit codes: 0 every event delivered, 1 a delivery finally failed, 2 usage error.`,
     )
     .action(async (types: string[], options: TriggerCommandOptions) => {
-      const { runTrigger } = await import('../run/trigger.js');
+      const { runTrigger } = await import('./run.js');
       process.exitCode = await runTrigger(types, options);
     });
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { collect } from '../options.js';
-import { addDeliveryOptions, type DeliveryCommandOptions } from './delivery-options.js';
+import { collect } from '../shared/collect.js';
+import { addDeliveryOptions, type DeliveryCommandOptions } from '../delivery/flags.js';
 
 export interface ReplayCommandOptions extends DeliveryCommandOptions {
   id?: string[];
@@ -27,7 +27,7 @@ Each delivery keeps its recorded body and svix-id; the timestamp and signature a
 test secret). Exit codes: 0 every delivery delivered, 1 one finally failed, 2 usage error or a malformed journal.`,
     )
     .action(async (journal: string, options: ReplayCommandOptions) => {
-      const { runReplay } = await import('../run/replay.js');
+      const { runReplay } = await import('./run.js');
       process.exitCode = await runReplay(journal, options);
     });
 }

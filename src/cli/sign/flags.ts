@@ -27,7 +27,7 @@ Examples:
   $ scandocs-webhooks sign --payload @event.json --secret whsec_… --curl http://localhost:3000/webhooks | sh`,
     )
     .action(async (options: SignCommandOptions) => {
-      const { runSign } = await import('../run/sign.js');
+      const { runSign } = await import('./run.js');
       process.exitCode = await runSign(options);
     });
 }

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import { collect } from '../options.js';
-import { addTunnelOptions, type TunnelCommandOptions } from './tunnel-options.js';
+import { collect } from '../shared/collect.js';
+import { addTunnelOptions, type TunnelCommandOptions } from '../tunnel/flags.js';
 
 export interface ListenCommandOptions extends TunnelCommandOptions {
   port: string;
@@ -56,7 +56,7 @@ Ctrl-C closes the tunnel, prints a summary and exits 0. Exit 2: bad flag, port i
 unwritable --record, a tunnel that cannot open (no ngrok authtoken, cloudflared not installed, no URL in time).`,
     )
     .action(async (options: ListenCommandOptions) => {
-      const { runListen } = await import('../run/listen.js');
+      const { runListen } = await import('./run.js');
       process.exitCode = await runListen(options);
     });
 }

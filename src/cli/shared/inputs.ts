@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../errors.js';
-import { DEFAULT_TEST_SECRET, parseSecret } from '../signature/secret.js';
+import { InputError } from '../../errors.js';
+import { DEFAULT_TEST_SECRET, parseSecret } from '../../signature/secret.js';
 
 export const SECRET_ENV = 'SCANDOCS_WEBHOOK_SECRET';
 

@@ -1,8 +1,8 @@
 import { InputError } from '../../errors.js';
 import { buildEvent, listFixtures } from '../../events/index.js';
-import type { EventsCommandOptions } from '../commands/events.js';
-import { EXIT_OK } from '../errors.js';
-import { createUi, type Ui } from '../ui.js';
+import type { EventsCommandOptions } from './flags.js';
+import { EXIT_OK } from '../shared/errors.js';
+import { createUi, type Ui } from '../shared/ui.js';
 
 export function runEvents(type: string | undefined, options: EventsCommandOptions): number {
   const ui = createUi(options);

@@ -2,10 +2,10 @@ import { InputError } from '../../errors.js';
 import { buildEvent, EVENT_TYPES } from '../../events/index.js';
 import type { OutgoingMessage } from '../../delivery/deliver.js';
 import { newMessageId } from '../../signature/index.js';
-import type { TriggerCommandOptions } from '../commands/trigger.js';
-import { parseCount, resolveDeliverySettings, runDeliveries } from '../deliveries.js';
-import { readPayload } from '../inputs.js';
-import { createUi } from '../ui.js';
+import type { TriggerCommandOptions } from './flags.js';
+import { parseCount, resolveDeliverySettings, runDeliveries } from '../delivery/run.js';
+import { readPayload } from '../shared/inputs.js';
+import { createUi } from '../shared/ui.js';
 
 /** A bound on --count, so a typo cannot queue millions of deliveries. */
 const MAX_COUNT = 100_000;

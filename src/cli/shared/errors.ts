@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 
 /** Parses the http(s) URL given to `flag`; anything else is bad input, answered with an example of the right form. */
 export function parseHttpUrl(text: string, flag: string, example: string): URL {
