@@ -64,7 +64,7 @@ function redirectHint(group: CheckGroup, status: number, location: string | unde
 /** Generic advice for a must-accept request refused with `status`, by what that status usually means. */
 function refusedHint(label: string, status: number): string {
   if (status === 401 || status === 403) {
-    return `refused a valid signed ${label} (${status}): verify the raw body bytes, before any JSON parsing, with the same secret as the check (--secret), and check the server clock`;
+    return `refused a valid signed ${label} (${status}): verify the raw body bytes, before any JSON parsing, with the same secret as the check signs with, and check the server clock`;
   }
   if (status === 404 || status === 405) return `answered ${status}: nothing handles POST at this URL; check the path and the method`;
   if (status === 413) return `refused the body as too large (413): raise your body parser's size limit`;

@@ -1,9 +1,8 @@
 import { closeSync, openSync, writevSync } from 'node:fs';
-import { isUtf8 } from 'node:buffer';
 import { InputError } from '../errors.js';
 import type { JournalRecord } from './record.js';
 
-/** An append-only JSON Lines file of deliveries (`listen --record`). */
+/** An append-only JSON Lines file of deliveries, written by the listener before it answers each one. */
 export interface Journal {
   readonly path: string;
   /** Resolves once the line has been written to the file, so a caller can acknowledge only what is stored. */
@@ -12,12 +11,7 @@ export interface Journal {
   close(): Promise<void>;
 }
 
-/** The body as the journal stores it: UTF-8 text when it decodes cleanly, else base64, so no byte is lost. */
-export function encodeBody(body: Buffer): { body: string; bodyEncoding: 'utf8' | 'base64' } {
-  return isUtf8(body) ? { body: body.toString('utf8'), bodyEncoding: 'utf8' } : { body: body.toString('base64'), bodyEncoding: 'base64' };
-}
-
-/** Opens (creating or appending to) a journal; an unwritable path is an InputError, so `listen` stops at start. */
+/** Opens (creating or appending to) a journal; an unwritable path is an InputError, so the listener stops at start. */
 export async function openJournal(path: string): Promise<Journal> {
   let fd: number;
   try {
@@ -26,7 +20,7 @@ export async function openJournal(path: string): Promise<Journal> {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : code;
-    throw new InputError('unwritable-file', `cannot write --record file "${path}": ${why} (choose a writable file, e.g. --record ./events.jsonl)`);
+    throw new InputError('unwritable-file', `cannot write the journal "${path}": ${why} (choose a writable file, e.g. ./events.jsonl)`, { kind: 'journal', path, why });
   }
   return new BatchedJournal(path, fd);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseJournal, selectRecords, toOutgoingMessage } from '../../src/delivery/replay.js';
+import { selectRecords, toOutgoingMessage } from '../../src/delivery/replay.js';
+import { parseJournal } from '../../src/journal/parse.js';
 import { InputError } from '../../src/errors.js';
 import type { JournalRecord } from '../../src/journal/record.js';
 

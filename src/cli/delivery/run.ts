@@ -1,51 +1,36 @@
-import { createRequire } from 'node:module';
 import { InputError } from '../../errors.js';
-import { parseHttpUrl } from '../parse/url.js';
-import { parseHeaderLine } from '../parse/header-line.js';
-import { parseSchedule, type Schedule } from '../../delivery/schedule.js';
-import type { OutgoingMessage } from '../../delivery/deliver.js';
+import type { Schedule } from '../../delivery/schedule.js';
+import type { SendOptions, SendReport, SendResult, SendStartReport } from '../../delivery/send.js';
 import { maskSecret } from '../../signature/index.js';
-import { formatDuration, parseDuration } from '../../util/duration.js';
-import type { DeliveryCommandOptions } from './flags.js';
+import { formatDuration } from '../../util/duration.js';
 import { EXIT_FAILED, EXIT_OK } from '../shared/errors.js';
 import { resolveSigningSecret, type ResolvedSecrets } from '../shared/inputs.js';
 import type { Ui } from '../shared/ui.js';
+import { parseDuration } from '../parse/duration.js';
+import { parseHeaderLine } from '../parse/header-line.js';
+import { parseHttpUrl } from '../parse/url.js';
+import type { DeliveryCommandOptions } from './flags.js';
+import { parseSchedule } from './schedule-flags.js';
 
-const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
-/** Svix names itself in `user-agent`; so do we, so an endpoint's logs show where a test delivery came from. */
-export const USER_AGENT = `scandocs-webhooks/${version}`;
 const MAX_CONCURRENCY = 1000;
 
-/** The validated form of the options `trigger` and `replay` share. */
+/** The flags `trigger` and `replay` share, as the options their library functions take. */
 export interface DeliverySettings {
-  url: string;
-  secret: string;
+  send: Omit<SendOptions, 'onReport' | 'signal'> & { url: string; secret: string; timeoutMs: number; concurrency: number; schedule: Schedule };
   secretSource: ResolvedSecrets['source'];
-  headers: Record<string, string>;
-  timeoutMs: number;
-  schedule: Schedule;
-  concurrency: number;
   verbose: boolean;
 }
 
-/** Checks every shared option before anything is sent, so bad input is one line and exit 2, never a half-run. */
+/** Checks every shared flag before anything is sent, so bad input is one line and exit 2, never a half-run. */
 export function resolveDeliverySettings(options: DeliveryCommandOptions): DeliverySettings {
   const url = parseHttpUrl(options.url, '--url', 'http://127.0.0.1:3000/webhooks').href;
   const { secret, source } = resolveSigningSecret(options.secret);
-  // Lower-cased, so `-H "Svix-Signature: …"` overrides the computed header rather than sending it twice.
-  const headers = Object.fromEntries(
-    (options.header ?? []).map((h) => parseHeaderLine(h, '--header', '"svix-signature: v1,bad"')).map(([n, v]) => [n.toLowerCase(), v]),
-  );
+  const headers = Object.fromEntries((options.header ?? []).map((h) => parseHeaderLine(h, '--header', '"svix-signature: v1,bad"')));
   const timeoutMs = parseDuration(options.timeout, '--timeout');
   if (timeoutMs <= 0) throw new InputError('invalid-duration', `--timeout ${options.timeout} must be more than 0, e.g. --timeout 5s`);
   return {
-    url,
-    secret,
+    send: { url, secret, headers, timeoutMs, schedule: parseSchedule(options), concurrency: parseCount(options.concurrency, '--concurrency', MAX_CONCURRENCY) },
     secretSource: source,
-    headers,
-    timeoutMs,
-    schedule: parseSchedule(options),
-    concurrency: parseCount(options.concurrency, '--concurrency', MAX_CONCURRENCY),
     verbose: options.verbose === true,
   };
 }
@@ -60,45 +45,36 @@ export function parseCount(text: string, flag: string, max: number): number {
 }
 
 /**
- * Sends the messages with the shared settings, renders every report, and returns the exit code:
- * 0 when every message was delivered, 1 when any finally failed.
+ * Runs a trigger() or replay(), renders every report, and returns the exit code: 0 when every message was
+ * delivered, 1 when any finally failed. `describe` words the run for its first line.
  */
-export async function runDeliveries(messages: Iterable<OutgoingMessage>, settings: DeliverySettings, ui: Ui, what: string): Promise<number> {
-  const [{ createDeliveryAgent }, { deliverBatch }, { createDeliveryRenderer }] = await Promise.all([
-    import('../../delivery/attempt.js'),
-    import('../../delivery/batch.js'),
-    import('./render.js'),
-  ]);
+export async function runDeliveries(
+  settings: DeliverySettings,
+  ui: Ui,
+  describe: (start: SendStartReport) => string,
+  run: (onReport: (report: SendReport) => void) => Promise<SendResult>,
+): Promise<number> {
+  const { createDeliveryRenderer } = await import('./render.js');
   // A terminal reporting 0 columns (some CI ptys) would make ora's line clearing loop forever: plain lines there.
-  const spinner = ui.interactive && (ui.stream.columns ?? 0) > 0 && settings.schedule.waitsMs.length > 1;
+  const spinner = ui.interactive && (ui.stream.columns ?? 0) > 0 && settings.send.schedule.waitsMs.length > 1;
   const renderer = await createDeliveryRenderer(ui, { verbose: settings.verbose, spinner });
   const { color } = ui;
   const secretNote = settings.secretSource === 'default' ? ' (the built-in test secret)' : settings.secretSource === 'env' ? ' (from $SCANDOCS_WEBHOOK_SECRET)' : '';
-  const parallel = settings.concurrency > 1 ? ` · ${settings.concurrency} at a time` : '';
-  ui.line(
-    color.dim(
-      `→ ${what} to ${displayUrl(settings.url)} · schedule ${settings.schedule.label} · timeout ${formatDuration(settings.timeoutMs)}${parallel} · signed with ${maskSecret(settings.secret)}${secretNote}`,
-    ),
-  );
-  // One keep-alive pool per origin, shared by every message and retry of the run.
-  const agent = createDeliveryAgent();
+  const onReport = (report: SendReport) => {
+    if (report.type !== 'start') return renderer.onReport(report);
+    const parallel = report.concurrency > 1 ? ` · ${report.concurrency} at a time` : '';
+    ui.line(
+      color.dim(
+        `→ ${describe(report)} to ${displayUrl(report.url)} · schedule ${report.schedule.label} · timeout ${formatDuration(report.timeoutMs)}${parallel} · signed with ${maskSecret(settings.send.secret)}${secretNote}`,
+      ),
+    );
+  };
   try {
-    const summary = await deliverBatch(messages, {
-      url: settings.url,
-      secret: settings.secret,
-      timeoutMs: settings.timeoutMs,
-      schedule: settings.schedule,
-      userAgent: USER_AGENT,
-      headers: settings.headers,
-      dispatcher: agent,
-      concurrency: settings.concurrency,
-      onReport: renderer.onReport,
-    });
+    const { deliveries: _results, ...summary } = await run(onReport);
     renderer.summary(summary);
     return summary.failed === 0 ? EXIT_OK : EXIT_FAILED;
   } finally {
     renderer.close();
-    await agent.close();
   }
 }
 

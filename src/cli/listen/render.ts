@@ -1,9 +1,12 @@
 import { isUtf8 } from 'node:buffer';
 import type { ChalkInstance } from 'chalk';
 import type { DeliveryReport, ListenReport, ListenSummary, ProbeReport, RejectedReport } from '../../listener/reports.js';
-import type { PolicyReason } from '../../listener/respond-policy.js';
-import { encodeBody } from '../../journal/append.js';
+import type { PolicyReason, RespondOptions, RespondRuleOptions } from '../../listener/respond-policy.js';
+import { encodeBody } from '../../journal/index.js';
+import { maskSecret } from '../../signature/index.js';
 import { formatDuration } from '../../util/duration.js';
+import { verificationWithFlagWords } from '../shared/flag-words.js';
+import { SECRET_ENV, type ResolvedSecrets } from '../shared/inputs.js';
 import { colorJson } from '../shared/json-color.js';
 import { indent, plural } from '../shared/text.js';
 
@@ -16,7 +19,8 @@ export interface LineStyle {
 const APP_BODY_PREVIEW = 60;
 
 /** The line (and with -v, the block under it) a report is shown as; undefined when it shows nothing. */
-export function formatReport(report: ListenReport, style: LineStyle): string | undefined {
+export function formatReport(given: ListenReport, style: LineStyle): string | undefined {
+  const report = withFlagWords(given);
   switch (report.type) {
     case 'ready':
       return undefined;
@@ -75,7 +79,8 @@ export function formatSummary(s: ListenSummary, { color }: LineStyle): string[] 
 }
 
 /** The --json object for a report: what the line shows, plus headers and body (base64 when not UTF-8). */
-export function reportJson(report: ListenReport): object {
+export function reportJson(given: ListenReport): object {
+  const report = withFlagWords(given);
   if (report.type !== 'delivery') return report;
   const { body, forward, verification, ...rest } = report;
   return {
@@ -93,6 +98,20 @@ export function reportJson(report: ListenReport): object {
     },
     ...encodeBody(body),
   };
+}
+
+/**
+ * The report as the CLI words it, lines and --json alike: a failure the listener explains in its own words also
+ * names the flag that changes it. Returns the report itself when there is nothing to reword (the common case).
+ */
+function withFlagWords(report: ListenReport): ListenReport {
+  if (report.type === 'rejected') return report.reason === 'body-too-large' ? { ...report, message: `${report.message} (raise it with --max-body)` } : report;
+  if (report.type !== 'delivery') return report;
+  const { verification, forward } = report;
+  const worded = verification && verificationWithFlagWords(verification);
+  const timedOut = forward?.errorKind === 'timeout';
+  if (worded === verification && !timedOut) return report;
+  return { ...report, verification: worded, forward: timedOut ? { ...forward!, error: `${forward!.error} (--forward-timeout)` } : forward };
 }
 
 function verificationText(d: DeliveryReport, color: ChalkInstance): string {
@@ -168,4 +187,53 @@ function clock(iso: string): string {
 function oneLine(body: Buffer, max: number): string {
   const text = (isUtf8(body) ? body.toString('utf8') : `<${body.length} bytes, not UTF-8>`).replace(/\s+/g, ' ').trim();
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** What the start-up banner shows: the listener's settings as the flags gave them. */
+export interface ListenBanner {
+  url: string;
+  host: string;
+  /** Absent with --skip-verify. */
+  secrets?: ResolvedSecrets & { printed: boolean };
+  forwardTo: ReadonlyArray<{ types?: readonly string[]; url: URL }>;
+  forwardTimeoutMs: number;
+  respond: Required<RespondOptions>;
+  events?: readonly string[];
+  record?: string;
+}
+
+export function bannerLines(banner: ListenBanner, color: ChalkInstance): string[] {
+  const lines = [color.bold('scandocs-webhooks listen')];
+  const row = (label: string, value: string) => lines.push(`  ${color.dim(label.padEnd(9))} ${value}`);
+  row('url', `${banner.url} ${color.dim('(any path)')}`);
+  if (!banner.secrets) {
+    row('secret', color.yellow('none: --skip-verify accepts every delivery without checking its signature'));
+  } else {
+    const { secrets, source, printed } = banner.secrets;
+    const from = source === 'default' ? 'the built-in test secret' : source === 'env' ? `from $${SECRET_ENV}` : '--secret';
+    const shown = secrets.map((s) => (printed ? s : maskSecret(s))).join(', ');
+    row('secret', `${shown} ${color.dim(`(${from}${printed ? '' : '; --print-secret shows it'})`)}`);
+  }
+  for (const route of banner.forwardTo) {
+    const types = route.types ? `${route.types.join(',')} → ` : '';
+    const timeout = banner.forwardTimeoutMs > 0 ? `timeout ${formatDuration(banner.forwardTimeoutMs)}` : 'no timeout';
+    row('forward', `${types}${route.url.href} ${color.dim(`(${timeout})`)}`);
+  }
+  const policy = describePolicy(banner.respond);
+  if (policy) row('respond', policy);
+  if (banner.events) row('events', banner.events.join(', '));
+  if (banner.record) row('record', banner.record);
+  if (!/^(127\.|::1$|localhost$)/.test(banner.host)) {
+    lines.push(color.yellow(`  warning: bound to ${banner.host}, so other machines on the network can reach this listener`));
+  }
+  lines.push(color.green(`Ready: waiting for deliveries on ${banner.url} (Ctrl-C to stop)`));
+  return lines;
+}
+
+function describePolicy(policy: Required<RespondOptions>): string | undefined {
+  const parts = (policy.respond as RespondRuleOptions[]).map((rule) => `${rule.types ? `${rule.types.join(',')}=` : ''}${rule.statuses.join(',')}`);
+  if (policy.failRate > 0) parts.push(`fail-rate ${policy.failRate}`);
+  if (policy.delayMs > 0) parts.push(`delay ${formatDuration(policy.delayMs)}`);
+  if (policy.failHeaders.length > 0) parts.push(`failures add ${policy.failHeaders.map(([n, v]) => `${n}: ${v}`).join(', ')}`);
+  return parts.length > 0 ? parts.join(' · ') : undefined;
 }

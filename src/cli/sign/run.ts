@@ -1,5 +1,5 @@
 import { sign, maskSecret } from '../../signature/index.js';
-import { parseUnixTime } from '../../util/time.js';
+import { parseUnixTime } from '../parse/time.js';
 import type { SignCommandOptions } from './flags.js';
 import { readPayload, resolveSigningSecret } from '../shared/inputs.js';
 import { createUi } from '../shared/ui.js';

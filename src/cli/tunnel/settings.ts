@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError } from '../../errors.js';
-import type { NgrokSdk, Tunnel, TunnelConfig, TunnelReport } from '../../tunnel/index.js';
-import { parseDuration } from '../../util/duration.js';
+import type { NgrokSdk, TunnelConfig } from '../../tunnel/index.js';
+import { parseDuration } from '../parse/duration.js';
 import type { TunnelCommandOptions } from './flags.js';
 
 export const NGROK_AUTHTOKEN_ENV = 'NGROK_AUTHTOKEN';
@@ -86,38 +86,4 @@ async function importSdk(path: string): Promise<NgrokSdk> {
  */
 export function exitSoonEvenIfHeld(graceMs = 1_000): void {
   setTimeout(() => process.exit(), graceMs).unref();
-}
-
-export interface OpenTunnelOptions {
-  /** Where the listener is bound; the tunnel dials it there (127.0.0.1 when bound to every interface). */
-  host: string;
-  port: number;
-  /** Resolves on Ctrl-C: a start still in progress gives up, and openTunnel resolves undefined. */
-  stopped: Promise<unknown>;
-  onReport: (report: TunnelReport) => void;
-}
-
-/** Opens the tunnel for a ready listener, loading only the provider asked for. */
-export async function openTunnel(settings: TunnelSettings, options: OpenTunnelOptions): Promise<Tunnel | undefined> {
-  const { startTunnel } = await import('../../tunnel/index.js');
-  const abort = new AbortController();
-  void options.stopped.then(() => abort.abort(new Error('stopped before the tunnel opened')));
-  try {
-    return await startTunnel(settings.config, {
-      host: dialHost(options.host),
-      port: options.port,
-      timeoutMs: settings.timeoutMs,
-      onReport: options.onReport,
-      signal: abort.signal,
-    });
-  } catch (error) {
-    if (abort.signal.aborted) return undefined;
-    throw error;
-  }
-}
-
-/** A listener bound to every interface is reached on loopback; an IPv6 address needs brackets in a URL. */
-function dialHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
 }

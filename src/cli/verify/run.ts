@@ -1,10 +1,11 @@
 import { InputError } from '../../errors.js';
 import { verify, parseHeaderDump, DEFAULT_TEST_SECRET, maskSecret, type VerifyFailureReason } from '../../signature/index.js';
-import { parseUnixTime } from '../../util/time.js';
+import { parseUnixTime } from '../parse/time.js';
 import { parseHeaderLine } from '../parse/header-line.js';
 import type { VerifyCommandOptions } from './flags.js';
 import { readPayload, readFileArgument, resolveSecrets, SECRET_ENV } from '../shared/inputs.js';
 import { createUi } from '../shared/ui.js';
+import { verificationWithFlagWords } from '../shared/flag-words.js';
 import { EXIT_FAILED, EXIT_OK } from '../shared/errors.js';
 
 const USAGE_REASONS = new Set<VerifyFailureReason>(['missing-headers', 'invalid-timestamp', 'invalid-secret']);
@@ -23,7 +24,7 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
     ...(process.env[SECRET_ENV] && source === 'flag' ? [{ label: `$${SECRET_ENV}`, secret: process.env[SECRET_ENV] }] : []),
   ].filter((d) => !secrets.includes(d.secret));
 
-  const result = verify({ payload, headers, secret: secrets, tolerance, at, diagnosticSecrets });
+  const result = verificationWithFlagWords(verify({ payload, headers, secret: secrets, tolerance, at, diagnosticSecrets }));
   // Headers the user failed to pass are a usage error (exit 2), not a signature that failed (exit 1).
   if (!result.ok && USAGE_REASONS.has(result.reason)) {
     const how = result.reason === 'missing-headers' ? ': pass them with --header "name: value" or --headers @file' : '';
