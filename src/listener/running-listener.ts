@@ -12,6 +12,11 @@ import { compileRoutes, type ForwardTarget } from './route.js';
 /** Everything a running listener reports: its own reports and, with a tunnel, the tunnel's. */
 export type ListenEvent = ListenReport | TunnelReport;
 
+/** True for the reports the tunnel makes (`tunnel-ready`, `tunnel-closed`…), false for the listener's own. */
+export function isTunnelReport(event: ListenEvent): event is TunnelReport {
+  return event.type.startsWith('tunnel-');
+}
+
 /** How many reports a listener keeps for waitFor() and iterators that start late (bodies included). */
 export const DEFAULT_HISTORY_LIMIT = 1_000;
 

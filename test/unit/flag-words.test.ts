@@ -3,22 +3,14 @@ import { InputError } from '../../src/errors.js';
 import { withFlagWords } from '../../src/cli/shared/flag-words.js';
 import { openJournal } from '../../src/journal/append.js';
 import { probeForwardTarget } from '../../src/listener/forward.js';
+import { inputErrorOf } from '../helpers/input-error.js';
 import { closedPort } from '../helpers/server.js';
 
-async function failure(run: () => Promise<unknown>): Promise<InputError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 // The core says what is wrong with its options; the CLI says the same with its flags (the e2e tests read it).
 describe('withFlagWords(error)', () => {
   it('words an unwritable journal with --record', async () => {
-    const error = await failure(() => openJournal('/nonexistent-folder/events.jsonl'));
+    const error = await inputErrorOf(() => openJournal('/nonexistent-folder/events.jsonl'));
     expect(error.message).not.toMatch(/--/);
     expect(withFlagWords(error).message).toBe(
       'cannot write --record file "/nonexistent-folder/events.jsonl": its folder does not exist (choose a writable file, e.g. --record ./events.jsonl)',
@@ -27,7 +19,7 @@ describe('withFlagWords(error)', () => {
 
   it('words an unreachable forward target with --forward-to', async () => {
     const port = await closedPort();
-    const error = await failure(() => probeForwardTarget(new URL(`http://127.0.0.1:${port}/webhooks`)));
+    const error = await inputErrorOf(() => probeForwardTarget(new URL(`http://127.0.0.1:${port}/webhooks`)));
     expect(error.message).not.toMatch(/--/);
     expect(withFlagWords(error).message).toMatch(new RegExp(`^--forward-to http://127.0.0.1:${port}/webhooks is unreachable: connection refused: .*\\(start your app first, or fix the URL\\)$`));
   });

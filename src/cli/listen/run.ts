@@ -1,5 +1,5 @@
 import { InputError } from '../../errors.js';
-import { listen, type ListenEvent } from '../../listener/running-listener.js';
+import { isTunnelReport, listen, type ListenEvent, type RunningListener } from '../../listener/running-listener.js';
 import type { ListenSummary } from '../../listener/reports.js';
 import { DEFAULT_TEST_SECRET } from '../../signature/index.js';
 import { createCoalescedOutput } from '../shared/coalesced-output.js';
@@ -32,22 +32,20 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
       };
       return;
     }
-    if (report.type.startsWith('tunnel-')) {
-      const tunnelReport = report as Extract<ListenEvent, { type: `tunnel-${string}` }>;
-      if (ui.json) output.record(tunnelJson(tunnelReport));
-      for (const line of formatTunnelReport(tunnelReport, tunnelContext!, ui.color)) output.line(line);
+    if (isTunnelReport(report)) {
+      if (ui.json) output.record(tunnelJson(report));
+      for (const line of formatTunnelReport(report, tunnelContext!, ui.color)) output.line(line);
       return;
     }
-    const listenReport = report as Exclude<ListenEvent, { type: `tunnel-${string}` }>;
-    if (ui.json) output.record(reportJson(listenReport));
-    const line = formatReport(listenReport, style);
+    if (ui.json) output.record(reportJson(report));
+    const line = formatReport(report, style);
     if (line !== undefined) output.line(line);
   };
 
   // Listen for Ctrl-C before starting, so one pressed during start-up still stops cleanly once ready.
   const stop = new AbortController();
   const stopped = stopSignal().then(() => stop.abort(new Error('stopped before the tunnel opened')));
-  let listener;
+  let listener: RunningListener;
   try {
     listener = await listen({
       ...settings.listen,
