@@ -114,6 +114,11 @@ function withFlagWords(report: ListenReport): ListenReport {
   return { ...report, verification: worded, forward: timedOut ? { ...forward!, error: `${forward!.error} (--forward-timeout)` } : forward };
 }
 
+/** The --json object listen ends with. */
+export function summaryJson(summary: ListenSummary): object {
+  return { type: 'summary', ...summary };
+}
+
 function verificationText(d: DeliveryReport, color: ChalkInstance): string {
   if (!d.verification) return color.yellow('⚠ unverified (--skip-verify)');
   if (d.verification.ok) return color.green('✓ verified');

@@ -13,7 +13,7 @@ import { formatTunnelReport, tunnelJson, type TunnelContext } from '../tunnel/re
 import { exitSoonEvenIfHeld, resolveTunnel } from '../tunnel/settings.js';
 import type { ListenCommandOptions } from './flags.js';
 import { parseForwardTargets } from './forward-flags.js';
-import { bannerLines, formatReport, formatSummary, reportJson, type ListenBanner, type LineStyle } from './render.js';
+import { bannerLines, formatReport, formatSummary, reportJson, summaryJson, type ListenBanner, type LineStyle } from './render.js';
 import { parseRespondOptions } from './respond-flags.js';
 
 export async function runListen(options: ListenCommandOptions): Promise<number> {
@@ -63,7 +63,7 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
   await stopped;
   const summary: ListenSummary = await listener.close();
   output.flush();
-  ui.record({ type: 'summary', ...summary });
+  ui.record(summaryJson(summary));
   for (const line of formatSummary(summary, style)) ui.line(line);
   if (settings.listen.tunnel) exitSoonEvenIfHeld();
   return EXIT_OK;
