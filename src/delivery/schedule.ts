@@ -16,7 +16,7 @@ export const THROTTLED_MIN_DELAY_MS = 60_000;
  * waiting (5 s → 0.5 ms, 2 h → 0.72 s, 10 h → 3.6 s), so a whole failing delivery plays out in seconds.
  */
 export const DEFAULT_TIME_SCALE = 10_000;
-/** `--schedule fast`: eight attempts in about 2.4 s, the same shape with no long tail, for tight loops. */
+/** The `fast` schedule: eight attempts in about 2.4 s, the same shape with no long tail, for tight loops. */
 export const FAST_WAITS_MS: readonly number[] = [0, 25, 50, 100, 200, 400, 800, 800];
 /** A `webhook-delivery: abort-message` response header tells Svix to stop retrying the message. */
 export const ABORT_HEADER = 'webhook-delivery';

@@ -104,7 +104,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     const verification: VerifyResult | undefined = verify?.({ payload: request.body, webhookHeaders });
     const { text, eventType, eventId, problem } = inspectBody(request.body);
     const refused = verification !== undefined && !verification.ok;
-    // Every field in the order --json prints them; the answer's fields are filled in as they are decided.
+    // Every field in the order the JSON output shows them; the answer's fields are filled in as they are decided.
     const delivery: DeliveryReport = {
       type: 'delivery',
       receivedAt,

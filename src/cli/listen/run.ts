@@ -71,11 +71,14 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
 
 /** Every flag checked and turned into listen()'s options (and what the banner shows) before anything starts. */
 function parseSettings(options: ListenCommandOptions) {
-  const secrets = options.skipVerify ? undefined : resolveSecrets(options.secret);
+  // In the order the flags were always checked, so the first mistake reported stays the same.
+  const port = parsePort(options.port);
+  const maxBodyBytes = parseSize(options.maxBody, '--max-body');
   const events = options.events && options.events.flatMap((e) => parseTypePatterns(e, '--events'));
   const respond = parseRespondOptions(options);
   const forwardTo = parseForwardTargets(options.forwardTo ?? []);
   const forwardTimeoutMs = parseDuration(options.forwardTimeout, '--forward-timeout');
+  const secrets = options.skipVerify ? undefined : resolveSecrets(options.secret);
   const tunnel = resolveTunnel(options);
   const banner: Omit<ListenBanner, 'url'> = {
     host: options.host,
@@ -91,12 +94,12 @@ function parseSettings(options: ListenCommandOptions) {
     banner,
     listen: {
       host: options.host,
-      port: parsePort(options.port),
+      port,
       secret: secrets?.secrets,
       diagnosticSecrets: secrets && diagnosticSecrets(secrets),
       skipVerify: Boolean(options.skipVerify),
       allowUnverified: Boolean(options.allowUnverified),
-      maxBodyBytes: parseSize(options.maxBody, '--max-body'),
+      maxBodyBytes,
       events: patternTexts(events),
       ...respond,
       forwardTo,
