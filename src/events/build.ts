@@ -1,13 +1,16 @@
 import { copyFixture } from './catalog.js';
 import { newEventId } from './event-id.js';
-import { applyOverrides } from './overrides.js';
+import { applyOverrides, type Overrides } from './overrides.js';
 import type { ScanDocumentsEvent } from './types.js';
 
 export interface BuildEventOptions {
   /** A named variant of the type's data (see listFixtures); the type's default otherwise. */
   variant?: string;
-  /** `path=value` overrides, applied after the id and timestamp so they can replace those too. */
-  set?: string[];
+  /**
+   * Changes, `{ 'data.name': 'report.pdf' }` or `['data.name=report.pdf']`, applied after the id and timestamp so
+   * they can replace those too.
+   */
+  set?: Overrides;
   /** The event's timestamp (default: now). */
   now?: Date;
   /** The event id (default: a fresh `event_…`). */
@@ -19,5 +22,5 @@ export function buildEvent(type: string, options: BuildEventOptions = {}): ScanD
   const event = copyFixture(type, options.variant);
   event.id = options.id ?? newEventId();
   event.timestamp = (options.now ?? new Date()).toISOString();
-  return options.set && options.set.length > 0 ? applyOverrides(event, options.set) : event;
+  return options.set && Object.keys(options.set).length > 0 ? applyOverrides(event, options.set) : event;
 }

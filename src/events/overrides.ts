@@ -1,28 +1,42 @@
 import { InputError } from '../errors.js';
 import type { ScanDocumentsEvent } from './types.js';
 
-const FORM = 'use path=value, e.g. --set data.name=report.pdf or --set data.properties.page_count=3';
+/** The two examples every malformed change is shown; the CLI puts its flag before each. */
+export const OVERRIDE_EXAMPLES = ['data.name=report.pdf', 'data.properties.page_count=3'] as const;
+const FORM = `use path=value, e.g. ${OVERRIDE_EXAMPLES.join(' or ')}`;
 // Path segments that would reach Object.prototype instead of the event's own data.
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
 
-interface Override {
+/** One change to an event: `path=value` (the value is JSON when it parses: 3, true, null, {"a":1}, "7"), or a path and a value. */
+export type Override = string | readonly [path: string, value: unknown];
+
+/** Changes applied in order; an object's keys are paths (`{ 'data.name': 'report.pdf' }`). */
+export type Overrides = readonly Override[] | Readonly<Record<string, unknown>>;
+
+interface ParsedOverride {
   path: string[];
   value: unknown;
 }
 
+/** Why a change cannot be made, naming it as it was given: the CLI says the same after its flag. */
+function invalid(entry: string, reason: string): InputError {
+  return new InputError('invalid-override', `"${entry}"${reason}`, { kind: 'override', entry });
+}
+
 /** Splits `path=value` at the first `=`; the value is JSON when it parses (3, true, null, {"a":1}, "7"), else text. */
-export function parseOverride(entry: string): Override {
+export function parseOverride(entry: string): ParsedOverride {
   const equals = entry.indexOf('=');
-  if (equals < 0) throw new InputError('invalid-override', `--set "${entry}" has no "=": ${FORM}`);
-  const pathText = entry.slice(0, equals).trim();
-  if (pathText === '') throw new InputError('invalid-override', `--set "${entry}" has an empty path: ${FORM}`);
+  if (equals < 0) throw invalid(entry, ` has no "=": ${FORM}`);
+  return { path: parsePath(entry.slice(0, equals).trim(), entry), value: parseValue(entry.slice(equals + 1)) };
+}
+
+function parsePath(pathText: string, entry: string): string[] {
+  if (pathText === '') throw invalid(entry, ` has an empty path: ${FORM}`);
   const path = pathText.split('.');
-  if (path.some((segment) => segment === '')) {
-    throw new InputError('invalid-override', `--set "${entry}" has an empty segment in "${pathText}": ${FORM}`);
-  }
+  if (path.some((segment) => segment === '')) throw invalid(entry, ` has an empty segment in "${pathText}": ${FORM}`);
   const bad = path.find((segment) => FORBIDDEN_SEGMENTS.has(segment));
-  if (bad) throw new InputError('invalid-override', `--set "${entry}": "${bad}" cannot be set; name a field of the event, ${FORM}`);
-  return { path, value: parseValue(entry.slice(equals + 1)) };
+  if (bad) throw invalid(entry, `: "${bad}" cannot be set; name a field of the event, ${FORM}`);
+  return path;
 }
 
 function parseValue(text: string): unknown {
@@ -33,11 +47,13 @@ function parseValue(text: string): unknown {
   }
 }
 
-/** A copy of `event` with each `path=value` applied in order; missing intermediate objects are created. */
-export function applyOverrides(event: ScanDocumentsEvent, set: string[]): ScanDocumentsEvent {
+/** A copy of `event` with each change applied in order; missing intermediate objects are created. */
+export function applyOverrides(event: ScanDocumentsEvent, set: Overrides): ScanDocumentsEvent {
   const copy = structuredClone(event);
-  for (const entry of set) {
-    const { path, value } = parseOverride(entry);
+  const changes: readonly Override[] = Array.isArray(set) ? set : Object.entries(set);
+  for (const change of changes) {
+    const entry = typeof change === 'string' ? change : change[0];
+    const { path, value } = typeof change === 'string' ? parseOverride(change) : { path: parsePath(change[0], entry), value: change[1] };
     setPath(copy as unknown as Record<string, unknown>, path, value, entry);
   }
   return copy;
@@ -51,11 +67,11 @@ function setPath(root: Record<string, unknown>, path: string[], value: unknown, 
     const where = path.slice(0, i).join('.') || 'the event';
     if (Array.isArray(container)) {
       if (!/^\d+$/.test(segment)) {
-        throw new InputError('invalid-override', `--set "${entry}": ${where} is an array, so "${segment}" must be an index (0, 1, …)`);
+        throw invalid(entry, `: ${where} is an array, so "${segment}" must be an index (0, 1, …)`);
       }
       const index = Number(segment);
       if (index > container.length) {
-        throw new InputError('invalid-override', `--set "${entry}": index ${index} is past the end of ${where} (length ${container.length})`);
+        throw invalid(entry, `: index ${index} is past the end of ${where} (length ${container.length})`);
       }
       if (last) container[index] = value;
       else container = descend(container, index);
@@ -63,7 +79,7 @@ function setPath(root: Record<string, unknown>, path: string[], value: unknown, 
       if (last) container[segment] = value;
       else container = descend(container, segment);
     } else {
-      throw new InputError('invalid-override', `--set "${entry}": ${where} is ${describe(container)}, not an object; set ${where} itself instead`);
+      throw invalid(entry, `: ${where} is ${describe(container)}, not an object; set ${where} itself instead`);
     }
   }
 }

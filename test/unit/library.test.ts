@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'svix';
 import { afterEach, describe, expect, it } from 'vitest';
-import { check, listen, readJournal, replay, trigger, type DeliveryReport, type RunningListener, type SendReport } from '../../src/index.js';
+import { check, fixtures, listen, readJournal, replay, trigger, type DeliveryReport, type RunningListener, type SendReport } from '../../src/index.js';
 import { DEFAULT_TEST_SECRET } from '../../src/signature/index.js';
 import { inputErrorOf } from '../helpers/input-error.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -126,6 +126,21 @@ describe('trigger() and replay()', () => {
     expect(sent.headers['svix-id']).toBe(original.messageId);
     expect(() => new Webhook(DEFAULT_TEST_SECRET).verify(sent.body.toString('utf8'), sent.headers as Record<string, string>)).not.toThrow();
     expect(await inputErrorOf(() => replay({ journal, types: ['task.failed'], url: server!.url }))).toMatchObject({ code: 'invalid-journal', details: { kind: 'no-match', recorded: 2 } });
+  });
+});
+
+describe('fixtures.build(type, { set })', () => {
+  it('takes changes as an object of paths and values (values as they are), or as path=value entries', () => {
+    const typed = fixtures.build('file.created', { set: { 'data.name': 'report.pdf', 'data.properties.size': 7, 'data.note': '42' } });
+    expect(typed.data).toMatchObject({ name: 'report.pdf', properties: { size: 7 }, note: '42' });
+    const entries = fixtures.build('file.created', { set: ['data.name=report.pdf', 'data.note=42', ['data.tags', ['a']]] });
+    expect(entries.data).toMatchObject({ name: 'report.pdf', note: 42, tags: ['a'] });
+  });
+
+  it('names a change it cannot make as given, without a flag', async () => {
+    const error = await inputErrorOf(() => fixtures.build('file.created', { set: { 'data.name.first': 'x' } }));
+    expect(error).toMatchObject({ code: 'invalid-override', details: { entry: 'data.name.first' } });
+    expect(error.message).toMatch(/^"data\.name\.first": data\.name is the string ".*", not an object; set data\.name itself instead$/);
   });
 });
 

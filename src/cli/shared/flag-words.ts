@@ -1,4 +1,5 @@
 import { InputError } from '../../errors.js';
+import { OVERRIDE_EXAMPLES } from '../../events/overrides.js';
 import { RECORDED_DELIVERY_HINT, type VerifyResult } from '../../signature/index.js';
 
 /**
@@ -30,6 +31,9 @@ function flagMessage(error: InputError): string | undefined {
       return d.kind === 'none-left' ? 'no check left to run: --skip removes every check that --only selects' : undefined;
     case 'tunnel':
       return tunnelMessage(d);
+    case 'invalid-override':
+      // The core names the change and shows examples; the CLI puts --set before each.
+      return `--set ${error.message.replace(OVERRIDE_EXAMPLES.join(' or '), OVERRIDE_EXAMPLES.map((example) => `--set ${example}`).join(' or '))}`;
     default:
       return undefined;
   }
