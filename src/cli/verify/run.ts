@@ -1,5 +1,5 @@
 import { InputError } from '../../errors.js';
-import { verify, parseHeaderDump, DEFAULT_TEST_SECRET, maskSecret, type VerifyFailureReason } from '../../signature/index.js';
+import { verify, parseHeaderDump, DEFAULT_TEST_SECRET, type VerifyFailureReason } from '../../signature/index.js';
 import { parseUnixTime } from '../parse/time.js';
 import { parseHeaderLine } from '../parse/header-line.js';
 import type { VerifyCommandOptions } from './flags.js';
@@ -7,6 +7,7 @@ import { readPayload, readFileArgument, resolveSecrets, SECRET_ENV } from '../sh
 import { createUi } from '../shared/ui.js';
 import { verificationWithFlagWords } from '../shared/flag-words.js';
 import { EXIT_FAILED, EXIT_OK } from '../shared/errors.js';
+import { renderVerification } from './render.js';
 
 const USAGE_REASONS = new Set<VerifyFailureReason>(['missing-headers', 'invalid-timestamp', 'invalid-secret']);
 
@@ -30,15 +31,7 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
     const how = result.reason === 'missing-headers' ? ': pass them with --header "name: value" or --headers @file' : '';
     throw new InputError('invalid-headers', `${result.message}${how}`);
   }
-  const { color } = ui;
-  if (result.ok) {
-    const which = secrets.length > 1 ? ` with secret ${result.secretIndex + 1} (${maskSecret(secrets[result.secretIndex]!)})` : '';
-    ui.line(`${color.green('✓ valid')}  ${result.signature}${which}`);
-    ui.line(color.dim(`  ${result.family}-id ${result.id} · timestamp ${result.timestamp} (${new Date(result.timestamp * 1000).toISOString()})`));
-  } else {
-    ui.line(`${color.red('✗ invalid')}  ${color.bold(result.reason)}: ${result.message}`);
-  }
-  ui.record({ type: 'verification', ...result });
+  renderVerification(ui, result, secrets);
   return result.ok ? EXIT_OK : EXIT_FAILED;
 }
 
