@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
-import { DEFAULT_TEST_SECRET, parseSecret } from '../signature/index.js';
+import { checkedSecret } from '../signature/signing-secret.js';
+import { httpUrl } from '../util/http-url.js';
 import { BATTERY } from './battery.js';
 import { runChecks } from './run-checks.js';
 import { selectChecks, type CheckSelection } from './select.js';
@@ -26,15 +27,8 @@ export interface CheckCard extends CheckSummary {
 /** Grades a webhook endpoint with the battery (or the checks selected); an unreachable endpoint scores 0. */
 export async function check(options: CheckOptions): Promise<CheckCard> {
   const url = String(options.url);
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-    throw new InputError('invalid-url', `url "${url}" is not an http(s) URL, e.g. http://localhost:3000/webhooks`, { value: url });
-  }
-  const secret = options.secret ?? DEFAULT_TEST_SECRET;
-  const parsed = parseSecret(secret);
-  if (!parsed.ok) throw new InputError('invalid-secret', `invalid secret: ${parsed.message}`);
-  if (secret.startsWith('whpk_')) {
-    throw new InputError('invalid-secret', 'a whpk_ public key can only verify: check signs, so pass the whsec_ secret (or a whsk_ signing key)');
-  }
+  httpUrl(url, 'url', 'http://localhost:3000/webhooks');
+  const secret = checkedSecret(options.secret, 'sign');
   if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) throw new InputError('invalid-duration', `timeoutMs must be more than 0 (got ${options.timeoutMs})`);
   const checks = selectChecks(BATTERY, options);
   const results: CheckResult[] = [];

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { InputError } from '../errors.js';
-import { DEFAULT_TEST_SECRET, parseSecret } from '../signature/index.js';
+import { checkedSecret } from '../signature/signing-secret.js';
+import { httpUrl } from '../util/http-url.js';
 import type { AttemptErrorCause } from './attempt.js';
 import type { BatchSummary } from './batch.js';
 import type { DeliveryReport, MessageRef, OutgoingMessage } from './deliver.js';
@@ -83,14 +84,10 @@ export interface ResolvedSend {
 }
 
 export function resolveSend(options: SendOptions): ResolvedSend {
+  // Checked, then kept as given: results and reports show the URL the caller passed.
   const url = String(options.url);
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-    throw new InputError('invalid-url', `url "${url}" is not an http(s) URL, e.g. http://127.0.0.1:3000/webhooks`, { value: url });
-  }
-  const secret = options.secret ?? DEFAULT_TEST_SECRET;
-  const parsed = parseSecret(secret);
-  if (!parsed.ok) throw new InputError('invalid-secret', `invalid secret: ${parsed.message}`);
-  if (secret.startsWith('whpk_')) throw new InputError('invalid-secret', 'a whpk_ public key can only verify: sign with the whsec_ secret (or a whsk_ signing key)');
+  httpUrl(url, 'url', 'http://127.0.0.1:3000/webhooks');
+  const secret = checkedSecret(options.secret, 'sign');
   const timeoutMs = options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   if (!(timeoutMs > 0)) throw new InputError('invalid-duration', `timeoutMs must be more than 0 (got ${timeoutMs})`);
   const concurrency = options.concurrency ?? 1;

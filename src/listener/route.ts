@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { compileTypePattern, matchesType, type TypePattern } from '../events/type-pattern.js';
+import { httpUrl } from '../util/http-url.js';
 
 /** Where verified deliveries are forwarded: every type, or only the types given (`task.*`). */
 export interface ForwardTarget {
@@ -22,7 +23,7 @@ export function compileRoutes(targets: string | URL | readonly ForwardTarget[] |
   const typed: ForwardRoute[] = [];
   const plain: ForwardRoute[] = [];
   for (const target of list) {
-    const url = httpUrl(target.url);
+    const url = httpUrl(target.url, 'forward target', 'http://localhost:3000/webhooks');
     if (target.types && target.types.length > 0) typed.push({ patterns: target.types.map(compileTypePattern), url });
     else plain.push({ url });
   }
@@ -35,12 +36,4 @@ export function compileRoutes(targets: string | URL | readonly ForwardTarget[] |
 /** The route a delivery of this type goes to, if any. */
 export function pickRoute(routes: readonly ForwardRoute[], type: string | undefined): ForwardRoute | undefined {
   return routes.find((r) => !r.patterns || matchesType(r.patterns, type));
-}
-
-function httpUrl(value: string | URL): URL {
-  const url = URL.canParse(String(value)) ? new URL(String(value)) : undefined;
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new InputError('invalid-url', `forward target "${String(value)}" is not an http(s) URL, e.g. http://localhost:3000/webhooks`, { value: String(value) });
-  }
-  return url;
 }

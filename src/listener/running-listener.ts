@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { compileTypePattern } from '../events/type-pattern.js';
-import { DEFAULT_TEST_SECRET, parseSecret } from '../signature/index.js';
+import { checkedSecret } from '../signature/signing-secret.js';
 import type { TunnelConfig } from '../tunnel/index.js';
 import type { Tunnel, TunnelReport } from '../tunnel/types.js';
 import { createReportStream, type ReportStream } from '../util/report-stream.js';
@@ -76,11 +76,8 @@ export interface RunningListener extends ReportStream<ListenEvent> {
  * unreachable app, a tunnel that cannot open) are InputErrors; once started it serves whatever arrives.
  */
 export async function listen(options: ListenOptions = {}): Promise<RunningListener> {
-  const secrets = options.skipVerify ? [] : typeof options.secret === 'string' ? [options.secret] : [...(options.secret ?? [DEFAULT_TEST_SECRET])];
-  for (const secret of secrets) {
-    const parsed = parseSecret(secret);
-    if (!parsed.ok) throw new InputError('invalid-secret', `invalid secret: ${parsed.message}`);
-  }
+  const given = typeof options.secret === 'string' ? [options.secret] : options.secret && options.secret.length > 0 ? options.secret : [undefined];
+  const secrets = options.skipVerify ? [] : given.map((secret) => checkedSecret(secret, 'verify'));
   if (options.tunnel && options.skipVerify && !options.allowUnverified) {
     throw new InputError('usage', 'skipVerify with a tunnel would accept unsigned requests from anyone on the internet: verify, or pass allowUnverified', {
       kind: 'unverified-tunnel',
