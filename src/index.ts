@@ -29,7 +29,7 @@ export type { TunnelConfig, TunnelReport, NgrokConfig, CloudflaredConfig, Tunnel
 
 // trigger and replay
 export { trigger, type TriggerOptions } from './delivery/trigger.js';
-export { replay, type ReplayOptions, type ReplayFilter } from './delivery/replay.js';
+export { replay, type ReplayOptions, type ReplayFilter, type ReplayResult } from './delivery/replay.js';
 export type { SendOptions, SendReport, SendStartReport, SendResult, DeliveryResult, AttemptOutcome } from './delivery/send.js';
 export type { DeliveryReport as AttemptReport, MessageRef } from './delivery/deliver.js';
 export type { AttemptResult, AttemptErrorCause, AttemptRequest } from './delivery/attempt.js';
@@ -37,7 +37,7 @@ export type { BatchSummary } from './delivery/batch.js';
 export { productionSchedule, customSchedule, FAST_SCHEDULE, NO_RETRIES, PRODUCTION_DELAYS_MS, type Schedule, type ScheduleOptions } from './delivery/schedule.js';
 
 // the journal
-export { readJournal, parseJournal, type JournalRecord } from './journal/index.js';
+export { loadJournal, readJournal, parseJournal, type JournalRecord, type JournalContents } from './journal/index.js';
 
 // check
 export { check, BATTERY, CHECK_NAMES, type CheckOptions, type CheckCard } from './check/index.js';

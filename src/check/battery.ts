@@ -104,6 +104,18 @@ export const BATTERY: readonly Check[] = [
     ],
   },
   {
+    name: 'accepts-exact-bytes',
+    group: 'must-accept',
+    rule: 'a body whose bytes change when re-serialized (spaces, \\u escapes, 1.0) is accepted: the signature covers the raw bytes',
+    build: (context) => [
+      signedBody(context, 'file.created, spaced JSON with \\u escapes and 1.0', unnormalizedBody(), {
+        hint:
+          'refused a validly signed body that is not compact JSON: the code verifies a re-serialized body ' +
+          '(JSON.stringify(JSON.parse(raw)): body-reserialized), not the raw bytes; verify the request body exactly as received',
+      }),
+    ],
+  },
+  {
     name: 'refuses-unsigned',
     group: 'must-refuse',
     rule: 'a delivery without svix-id, svix-timestamp and svix-signature is refused',
@@ -217,6 +229,22 @@ function largeBody(): string {
   const room = LARGE_PAYLOAD_BYTES - Buffer.byteLength(withText(''));
   const line = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt. ';
   return withText(line.repeat(Math.ceil(room / line.length)).slice(0, room));
+}
+
+/**
+ * A file.created event as a sender may well write it: spaced, with \u escapes and a 1.0. JSON.parse then
+ * JSON.stringify changes all three, so an endpoint that verifies the re-serialized body fails, as it would in
+ * production for any sender that is not byte-identical to JSON.stringify.
+ */
+function unnormalizedBody(): string {
+  const event = buildEvent('file.created', { variant: 'pdf' });
+  const { id } = event.data as { id: string };
+  // 1843270.0 parses to the same size as 1843270: the event means the same, only its bytes differ.
+  return (
+    `{"id": "${event.id}", "type": "file.created", "timestamp": "${event.timestamp}", ` +
+    `"data": {"id": "${id}", "name": "r\\u00e9sum\\u00e9.pdf", "type": "application/pdf", ` +
+    `"properties": {"size": 1843270.0, "page_count": 12}, "task_id": null}}`
+  );
 }
 
 /** A valid secret that is not the endpoint's: signatures made with it must be refused. */

@@ -29,7 +29,8 @@ export function gradeAttempt(group: CheckGroup, request: CheckRequest, attempt: 
       }
       return CLEAR_REFUSALS.has(status) ? { ok: true } : { ok: true, warning: `refused with ${status}: 401 (or 400/403) says why more clearly` };
     case 'must-not-redirect':
-      return { ok: true };
+      // Only a 2xx shows the delivery was answered where it was sent: a 4xx or 5xx is no pass either.
+      return accepted ? { ok: true } : { ok: false, hint: `answered ${status}: a valid delivery must get a 2xx at this URL (${refusedHint(request.label, status)})` };
   }
 }
 
@@ -90,4 +91,51 @@ function noAnswerHint(group: CheckGroup, attempt: Extract<AttemptResult, { kind:
     default:
       return `could not deliver (${attempt.cause}): ${attempt.message}`;
   }
+}
+
+/** The one cause behind a whole group of failures, said once instead of one unrelated hint per check. */
+export interface CommonFailure {
+  /** What every request got: a status such as "401", "303 → /login", or an error cause such as "timeout". */
+  answer: string;
+  hint: string;
+  checks: number;
+}
+
+/**
+ * When every must-accept check (two or more) failed with the same answer, that answer is the problem: all 401 is
+ * a secret that differs, all 500 a handler that fails on everything, all the same 3xx a redirect. Pure.
+ */
+export function findCommonFailure(results: readonly CheckResult[]): CommonFailure | undefined {
+  const accepts = results.filter((result) => result.group === 'must-accept');
+  if (accepts.length < 2 || accepts.some((result) => result.passed)) return undefined;
+  const answers = new Set(accepts.map((result) => answerOf(result.responses.at(-1))));
+  if (answers.size !== 1) return undefined;
+  const answer = [...answers][0]!;
+  return { answer, hint: commonHint(answer, accepts.length), checks: accepts.length };
+}
+
+/** Whether `result` got the same answer as a common failure, so its own hint or warning would only repeat it. */
+export function hasCommonAnswer(result: CheckResult, common: CommonFailure): boolean {
+  return answerOf(result.responses.at(-1)) === common.answer;
+}
+
+function answerOf(response: CheckResponse | undefined): string {
+  if (!response) return 'nothing';
+  if (response.status === undefined) return response.error!.cause;
+  return response.location ? `${response.status} → ${response.location}` : String(response.status);
+}
+
+function commonHint(answer: string, count: number): string {
+  const every = `all ${count} must-accept checks got ${answer}`;
+  const status = Number(answer.split(' ')[0]);
+  if (status === 401 || status === 403) {
+    return `${every}: the endpoint verifies with another secret than the one check signs with; configure it with the same secret, or give check the endpoint's (if it is the same, verify the raw body bytes, not re-parsed JSON, and check the server clock)`;
+  }
+  if (status >= 300 && status < 400) {
+    return `${every}: every delivery is redirected and Svix does not follow redirects; configure the final URL (https, exact path, trailing slash) as the endpoint`;
+  }
+  if (status === 404 || status === 405) return `${every}: nothing handles POST at this URL; check the path and the method`;
+  if (status >= 500) return `${every}: the handler fails on every event, whatever it is; your server's log has the error`;
+  if (Number.isNaN(status)) return `${every}: no delivery got an answer; is the handler stuck or crashing on every request? (check the server log)`;
+  return `${every}: the endpoint refuses every valid delivery; only a 2xx counts as delivered`;
 }

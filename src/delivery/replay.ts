@@ -1,6 +1,6 @@
 import { InputError } from '../errors.js';
 import { compileTypePattern, matchesType } from '../events/type-pattern.js';
-import { decodeBody, readJournal, recordedMessageId, type JournalRecord } from '../journal/index.js';
+import { decodeBody, failedVerification, loadJournal, recordedMessageId, type JournalRecord } from '../journal/index.js';
 import { newMessageId } from '../signature/index.js';
 import type { OutgoingMessage } from './deliver.js';
 import { resolveSend, sendMessages, type SendOptions, type SendResult } from './send.js';
@@ -17,32 +17,53 @@ export interface ReplayFilter {
 export interface ReplayOptions extends SendOptions, ReplayFilter {
   /** The journal file a listener recorded. */
   journal: string;
+  /**
+   * Also send the deliveries the listener refused for failing verification. Off by default: such a request may be
+   * anyone's forgery, and re-signing it with the real secret would make the app trust it.
+   */
+  includeUnverified?: boolean;
+}
+
+/** What replay() resolves with: the run's results, and what it left out of the journal. */
+export interface ReplayResult extends SendResult {
+  /** Deliveries the journal holds. */
+  recorded: number;
+  /** Matching deliveries not sent because they had failed verification (see includeUnverified). */
+  skippedUnverified: number;
+  /** The number of a torn last line that was skipped (it was never answered 2xx). */
+  tornLastLine?: number;
 }
 
 /**
  * Sends recorded deliveries again: each keeps its recorded bytes and svix-id, with a fresh timestamp and
  * signature on every attempt. A journal with nothing to replay (empty, or nothing matches) is an InputError.
  */
-export async function replay(options: ReplayOptions): Promise<SendResult> {
+export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const settings = resolveSend(options);
-  const records = await readJournal(options.journal);
-  const selected = selectRecords(records, options);
+  const { journal } = options;
+  const { records, tornLastLine } = await loadJournal(journal);
+  const matching = selectRecords(records, options);
+  const refused = options.includeUnverified ? [] : matching.filter(failedVerification);
+  const selected = refused.length > 0 ? matching.filter((record) => !failedVerification(record)) : matching;
   if (selected.length === 0) {
-    const { journal } = options;
-    throw records.length === 0
-      ? new InputError('invalid-journal', `${journal} holds no recorded deliveries: record some with a listener's journal first`, { kind: 'empty', journal })
-      : new InputError('invalid-journal', `none of the ${records.length} deliveries in ${journal} match the filters: loosen them`, {
-          kind: 'no-match',
-          journal,
-          recorded: records.length,
-        });
+    const details = { journal, recorded: records.length, tornLastLine };
+    throw refused.length > 0
+      ? new InputError('invalid-journal', `all ${refused.length} matching deliveries in ${journal} failed signature verification when received: pass includeUnverified to send them anyway`, {
+          ...details,
+          kind: 'all-unverified',
+          refused: refused.length,
+        })
+      : records.length === 0
+        ? new InputError('invalid-journal', `${journal} holds no recorded deliveries: record some with a listener's journal first`, { ...details, kind: 'empty' })
+        : new InputError('invalid-journal', `none of the ${records.length} deliveries in ${journal} match the filters: loosen them`, { ...details, kind: 'no-match' });
   }
-  return sendMessages(selected.map(toOutgoingMessage), settings, {
+  const run = await sendMessages(selected.map(toOutgoingMessage), settings, {
     onReport: options.onReport,
     signal: options.signal,
     total: selected.length,
-    recorded: records.length,
+    replay: { recorded: records.length, skippedUnverified: refused.length, ...(tornLastLine === undefined ? {} : { tornLastLine }) },
   });
+  return { ...run, recorded: records.length, skippedUnverified: refused.length, ...(tornLastLine === undefined ? {} : { tornLastLine }) };
 }
 
 export function selectRecords(records: readonly JournalRecord[], filter: ReplayFilter): JournalRecord[] {

@@ -39,8 +39,8 @@ export interface SendStartReport {
   schedule: Schedule;
   timeoutMs: number;
   concurrency: number;
-  /** replay(): how many deliveries the journal holds, of which `total` were selected. */
-  recorded?: number;
+  /** replay(): what the journal holds and what was left out of the run. */
+  replay?: { recorded: number; skippedUnverified: number; tornLastLine?: number };
 }
 
 /** Everything trigger() and replay() report, in order. */
@@ -104,12 +104,12 @@ export function resolveSend(options: SendOptions): ResolvedSend {
 export async function sendMessages(
   messages: Iterable<OutgoingMessage>,
   settings: ResolvedSend,
-  options: Pick<SendOptions, 'onReport' | 'signal'> & { total: number; recorded?: number },
+  options: Pick<SendOptions, 'onReport' | 'signal'> & Pick<SendStartReport, 'total' | 'replay'>,
 ): Promise<SendResult> {
   const [{ createDeliveryAgent }, { deliverBatch }] = await Promise.all([import('./attempt.js'), import('./batch.js')]);
   const onReport = options.onReport ?? (() => {});
   const { url, schedule, timeoutMs, concurrency } = settings;
-  onReport({ type: 'start', url, total: options.total, schedule, timeoutMs, concurrency, ...(options.recorded === undefined ? {} : { recorded: options.recorded }) });
+  onReport({ type: 'start', url, total: options.total, schedule, timeoutMs, concurrency, ...(options.replay ? { replay: options.replay } : {}) });
 
   const deliveries: DeliveryResult[] = [];
   const pending = new Map<MessageRef, DeliveryResult>();

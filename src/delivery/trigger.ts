@@ -10,8 +10,10 @@ export interface TriggerOptions extends SendOptions {
   types?: readonly string[] | 'all';
   /** Which sample of each type (see fixtures.list()). */
   variant?: string;
-  /** Changes to each event, as buildEvent() applies them. */
+  /** Changes to fields each event has, as buildEvent() applies them. */
   set?: BuildEventOptions['set'];
+  /** Fields to add to each event. */
+  setNew?: BuildEventOptions['setNew'];
   /** A body to send byte for byte instead of sample events (its `id` and `type` are read when it is JSON). */
   data?: string | Uint8Array;
   /** With `data`: send it even when it is not JSON. */
@@ -49,7 +51,7 @@ function catalogMessages(options: TriggerOptions, count: number): PlannedMessage
     throw new InputError('usage', `name at least one event type (${EVENT_TYPES.join(', ')}), or 'all', or give data to send`, { kind: 'no-types' });
   }
   const build = (type: string): OutgoingMessage => {
-    const event = buildEvent(type, { variant: options.variant, set: options.set });
+    const event = buildEvent(type, { variant: options.variant, set: options.set, setNew: options.setNew });
     return { messageId: newMessageId(), body: Buffer.from(JSON.stringify(event)), eventId: event.id, eventType: event.type };
   };
   // The first round is built now, so an unknown type or variant or a bad change fails before anything is sent;
@@ -64,8 +66,8 @@ function catalogMessages(options: TriggerOptions, count: number): PlannedMessage
 
 /** `data`: the given bytes, unchanged, `count` times under fresh svix-ids. */
 function customMessages(options: TriggerOptions, data: string | Uint8Array, count: number): PlannedMessages {
-  if (options.types !== undefined || options.variant !== undefined || options.set !== undefined) {
-    throw new InputError('usage', 'data is sent as is: drop types, variant and set (edit the data instead)', { kind: 'data-with-types' });
+  if (options.types !== undefined || options.variant !== undefined || options.set !== undefined || options.setNew !== undefined) {
+    throw new InputError('usage', 'data is sent as is: drop types, variant, set and setNew (edit the data instead)', { kind: 'data-with-types' });
   }
   const body = typeof data === 'string' ? Buffer.from(data) : data;
   const parsed = options.raw ? undefined : parseJsonBody(body);

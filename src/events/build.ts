@@ -7,10 +7,12 @@ export interface BuildEventOptions {
   /** A named variant of the type's data (see listFixtures); the type's default otherwise. */
   variant?: string;
   /**
-   * Changes, `{ 'data.name': 'report.pdf' }` or `['data.name=report.pdf']`, applied after the id and timestamp so
-   * they can replace those too.
+   * Changes to fields the sample has, `{ 'data.name': 'report.pdf' }` or `['data.name=report.pdf']`, applied after
+   * the id and timestamp so they can replace those too. A path the sample lacks is an error (see setNew).
    */
   set?: Overrides;
+  /** Like `set`, but the path may be new (applied before `set`). */
+  setNew?: Overrides;
   /** The event's timestamp (default: now). */
   now?: Date;
   /** The event id (default: a fresh `event_…`). */
@@ -22,5 +24,6 @@ export function buildEvent(type: string, options: BuildEventOptions = {}): ScanD
   const event = copyFixture(type, options.variant);
   event.id = options.id ?? newEventId();
   event.timestamp = (options.now ?? new Date()).toISOString();
-  return options.set && Object.keys(options.set).length > 0 ? applyOverrides(event, options.set) : event;
+  const overrides = Object.keys(options.set ?? {}).length + Object.keys(options.setNew ?? {}).length;
+  return overrides > 0 ? applyOverrides(event, options.set ?? [], options.setNew ?? []) : event;
 }

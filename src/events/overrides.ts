@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import type { ScanDocumentsEvent } from './types.js';
+import { closestMatch } from '../util/closest.js';
 
 /** The two examples every malformed change is shown; the CLI puts its flag before each. */
 export const OVERRIDE_EXAMPLES = ['data.name=report.pdf', 'data.properties.page_count=3'] as const;
@@ -18,9 +19,12 @@ interface ParsedOverride {
   value: unknown;
 }
 
-/** Why a change cannot be made, naming it as it was given: the CLI says the same after its flag. */
-function invalid(entry: string, reason: string): InputError {
-  return new InputError('invalid-override', `"${entry}"${reason}`, { kind: 'override', entry });
+/**
+ * Why a change cannot be made, naming it as it was given (`mode` says whether it could add fields); the CLI
+ * says the same after its flag. A hint that points to the other mode says `setNew`, which the CLI words too.
+ */
+function invalid(entry: string, reason: string, mode?: 'set' | 'setNew'): InputError {
+  return new InputError('invalid-override', `"${entry}"${reason}`, { kind: 'override', entry, mode });
 }
 
 /** Splits `path=value` at the first `=`; the value is JSON when it parses (3, true, null, {"a":1}, "7"), else text. */
@@ -39,6 +43,13 @@ function parsePath(pathText: string, entry: string): string[] {
   return path;
 }
 
+function parseChanges(set: Overrides): Array<ParsedOverride & { entry: string }> {
+  const changes: readonly Override[] = Array.isArray(set) ? set : Object.entries(set);
+  return changes.map((change) =>
+    typeof change === 'string' ? { ...parseOverride(change), entry: change } : { path: parsePath(change[0], change[0]), value: change[1], entry: change[0] },
+  );
+}
+
 function parseValue(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -47,41 +58,72 @@ function parseValue(text: string): unknown {
   }
 }
 
-/** A copy of `event` with each change applied in order; missing intermediate objects are created. */
-export function applyOverrides(event: ScanDocumentsEvent, set: Overrides): ScanDocumentsEvent {
-  const copy = structuredClone(event);
-  const changes: readonly Override[] = Array.isArray(set) ? set : Object.entries(set);
-  for (const change of changes) {
-    const entry = typeof change === 'string' ? change : change[0];
-    const { path, value } = typeof change === 'string' ? parseOverride(change) : { path: parsePath(change[0], entry), value: change[1] };
-    setPath(copy as unknown as Record<string, unknown>, path, value, entry);
-  }
-  return copy;
+/**
+ * A copy of `event` with each `path=value` applied in order. A `set` path must already exist in the event, so a
+ * typo (`data.propertes.size`) is an error naming the closest real path instead of a silently added field; a
+ * `setNew` path may add fields (missing objects on the way are created) and is applied first.
+ */
+export function applyOverrides(event: ScanDocumentsEvent, set: Overrides, setNew: Overrides = []): ScanDocumentsEvent {
+  const copy = structuredClone(event) as unknown as Record<string, unknown>;
+  for (const { path, value, entry } of parseChanges(setNew)) setPath(copy, path, value, entry, 'setNew');
+  for (const { path, value, entry } of parseChanges(set)) setPath(copy, path, value, entry, 'set');
+  return copy as unknown as ScanDocumentsEvent;
 }
 
-function setPath(root: Record<string, unknown>, path: string[], value: unknown, entry: string): void {
+function setPath(root: Record<string, unknown>, path: string[], value: unknown, entry: string, mode: 'set' | 'setNew'): void {
   let container: unknown = root;
+  const adds = mode === 'setNew';
   for (let i = 0; i < path.length; i++) {
     const segment = path[i]!;
     const last = i === path.length - 1;
     const where = path.slice(0, i).join('.') || 'the event';
     if (Array.isArray(container)) {
       if (!/^\d+$/.test(segment)) {
-        throw invalid(entry, `: ${where} is an array, so "${segment}" must be an index (0, 1, …)`);
+        throw invalid(entry, `: ${where} is an array, so "${segment}" must be an index (0, 1, …)`, mode);
       }
       const index = Number(segment);
-      if (index > container.length) {
-        throw invalid(entry, `: index ${index} is past the end of ${where} (length ${container.length})`);
+      // setNew may append (index = length); neither may leave a hole.
+      if (index > container.length || (!adds && index === container.length)) {
+        const range = container.length === 0 ? 'it is empty' : `indexes 0 to ${container.length - 1}`;
+        const append = adds || index !== container.length ? '' : `; setNew ${[...path.slice(0, i), index].join('.')}=… appends`;
+        throw invalid(entry, `: index ${index} is past the end of ${where} (length ${container.length}: ${range})${append}`, mode);
       }
       if (last) container[index] = value;
       else container = descend(container, index);
     } else if (isObject(container)) {
+      if (!adds && !Object.hasOwn(container, segment)) throw unknownPath(entry, root, path.slice(0, i + 1), path.join('.'));
       if (last) container[segment] = value;
       else container = descend(container, segment);
     } else {
-      throw invalid(entry, `: ${where} is ${describe(container)}, not an object; set ${where} itself instead`);
+      throw invalid(entry, `: ${where} is ${describe(container)}, not an object; set ${where} itself instead`, mode);
     }
   }
+}
+
+/** A `set` path the event does not have: name the closest path it does have, and how to add a field on purpose. */
+function unknownPath(entry: string, root: Record<string, unknown>, missing: string[], full: string): InputError {
+  const paths = pathsOf(root);
+  const suggestion = closestMatch(full, paths) ?? closestMatch(missing.join('.'), paths);
+  const parent = missing.slice(0, -1).join('.') || 'the event';
+  const hint = suggestion
+    ? `did you mean ${suggestion}?`
+    : `${parent} has ${Object.keys(valueAt(root, missing.slice(0, -1)) as object).join(', ') || 'no fields'}`;
+  return invalid(entry, `: the event has no ${missing.join('.')}: ${hint} (use setNew ${full}=… to add a field)`, 'set');
+}
+
+/** Every path in the event, objects and arrays included: data, data.properties, data.properties.size, … */
+function pathsOf(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const out: string[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    out.push(path, ...pathsOf(child, path));
+  }
+  return out;
+}
+
+function valueAt(root: Record<string, unknown>, path: string[]): unknown {
+  return path.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], root);
 }
 
 /** The child at `key`, created as an empty object when missing so deep paths can be set in one go. */

@@ -1,4 +1,4 @@
-import { closeSync, openSync, writevSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, writevSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { JournalRecord } from './record.js';
 
@@ -15,7 +15,8 @@ export interface Journal {
 export async function openJournal(path: string): Promise<Journal> {
   let fd: number;
   try {
-    fd = openSync(path, 'a');
+    // 0600: a journal holds every body and header received, which may be anyone's data.
+    fd = openSync(path, 'a', 0o600);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
@@ -42,11 +43,16 @@ class BatchedJournal implements Journal {
   /** The pending batch's write: one promise every caller of the batch waits on, rather than one per line. */
   private batch: { written: Promise<void>; resolve(): void; reject(error: Error): void } | undefined;
   private closed = false;
+  /** The file's size after the last whole write: a failed write is cut back to it. */
+  private goodSize: number;
+  private startWithNewline = false;
 
   constructor(
     readonly path: string,
     private readonly fd: number,
-  ) {}
+  ) {
+    this.goodSize = fstatSync(fd).size;
+  }
 
   append(record: JournalRecord): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`the journal ${this.path} is closed`));
@@ -73,17 +79,33 @@ class BatchedJournal implements Journal {
     if (!batch) return;
     this.lines = [];
     this.batch = undefined;
+    if (this.startWithNewline) lines.unshift(Buffer.from('\n'));
     try {
-      writeAll(this.fd, lines);
+      this.goodSize += writeAll(this.fd, lines);
+      this.startWithNewline = false;
       batch.resolve();
     } catch (error) {
+      // A write that failed half-way (a full disk) leaves a fragment the next line would be glued onto, making
+      // an acknowledged delivery unreadable: cut the file back to its last whole line. Its callers answer 500.
+      this.truncateToGoodSize();
       batch.reject(error as Error);
+    }
+  }
+
+  private truncateToGoodSize(): void {
+    try {
+      ftruncateSync(this.fd, this.goodSize);
+    } catch {
+      // Could not cut it back: start the next line on a line of its own, so only the fragment is damaged.
+      this.startWithNewline = true;
     }
   }
 }
 
-/** One writev for the whole batch; a partial write (a full disk, a signal) continues where it stopped. */
-function writeAll(fd: number, lines: Buffer[]): void {
+/** One writev for the whole batch; a partial write (a full disk, a signal) continues where it stopped. Returns the bytes written. */
+function writeAll(fd: number, lines: Buffer[]): number {
+  let total = 0;
+  for (const line of lines) total += line.length;
   let pending = lines;
   for (let attempts = 0; pending.length > 0; attempts++) {
     if (attempts > 1_000) throw new Error('the journal write made no progress');
@@ -93,4 +115,5 @@ function writeAll(fd: number, lines: Buffer[]): void {
     pending = pending.slice(done);
     if (written > 0) pending[0] = pending[0]!.subarray(written);
   }
+  return total;
 }

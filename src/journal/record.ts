@@ -44,6 +44,11 @@ export function recordedMessageId(record: JournalRecord): string | undefined {
   return record.messageId ?? record.headers?.['svix-id'] ?? record.headers?.['webhook-id'];
 }
 
+/** Whether a record was refused by the listener's signature check (not merely recorded without verification). */
+export function failedVerification(record: JournalRecord): boolean {
+  return record.verification !== undefined && record.verification !== null && record.verification.ok === false;
+}
+
 /**
  * The record of a delivery, as it is about to be answered. `text` is the body already decoded when it is UTF-8
  * (the listener decoded it to read the event), so it is not decoded twice.

@@ -64,7 +64,8 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   if (!options.skipVerify && options.secrets.length === 0) throw new TypeError('startListener(): pass secrets, or skipVerify');
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
-  const sleep = options.sleep ?? unrefSleep;
+  const held = new HeldDeliveries();
+  const sleep = options.sleep ?? ((ms: number) => held.sleep(ms));
   const policy = options.policy ?? NO_POLICY;
   const routes = options.forwardTo ?? [];
   const recent = new RecentIds(options.recentIdsLimit);
@@ -100,8 +101,8 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     }
 
     const messageId = webhookHeaders.id;
-    const sighting = messageId === undefined ? { attempt: 1 } : recent.see(messageId);
     const verification: VerifyResult | undefined = verify?.({ payload: request.body, webhookHeaders });
+    const sighting = countsAsAttempt({ messageId, verification }) ? recent.see(messageId!) : { attempt: 1 };
     const { text, eventType, eventId, problem } = inspectBody(request.body);
     const refused = verification !== undefined && !verification.ok;
     // Every field in the order the JSON output shows them; the answer's fields are filled in as they are decided.
@@ -137,7 +138,8 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       delivery.filtered = true;
       answer = { status: 200, body: 'ok\n' };
     } else answer = respond(delivery, request);
-    return answer instanceof Promise ? answer.then((decided) => record(delivery, decided, text)) : record(delivery, answer, text);
+    if (!(answer instanceof Promise)) return record(delivery, answer, text);
+    return held.track(answer.then((decided) => record(delivery, decided, text)));
   }
 
   /** Writes the delivery to the journal, if any, before it is answered: nothing acknowledged is lost. */
@@ -162,7 +164,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
 
   /** Counts the delivery and returns its answer, which reports it once it has gone out. */
   function conclude(delivery: DeliveryReport, answer: Answer): Answer {
-    if (delivery.messageId !== undefined) recent.answered(delivery.messageId, delivery.status);
+    if (countsAsAttempt(delivery)) recent.answered(delivery.messageId!, delivery.status);
     tally(summary, delivery);
     answer.onSent = ({ latencyMs, senderGone }) => {
       delivery.latencyMs = latencyMs;
@@ -221,8 +223,13 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     summary: () => structuredClone(summary),
     close() {
       closing ??= (async () => {
+        // Deliveries held by a delay are answered now, with what was decided for them, rather than dropped.
+        held.wakeAll();
         await running.close(CLOSE_GRACE_MS);
-        await Promise.all([forwarder?.close(true), journal?.close()]);
+        await forwarder?.close(true);
+        // Forwards cut short above still conclude: their line is reported and their journal entry written.
+        await held.settled();
+        await journal?.close();
         return structuredClone(summary);
       })();
       return closing;
@@ -230,10 +237,21 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   };
 }
 
-/** A repeated svix-id is a retry when the previous attempt was refused, a duplicate when it had been delivered. */
+/**
+ * Only a delivery that verified (or every one, without verification) counts as an attempt of its svix-id: a
+ * stranger reusing a real id must not advance its respond sequence or its retry marks (issue 11).
+ */
+function countsAsAttempt(d: Pick<DeliveryReport, 'messageId' | 'verification'>): boolean {
+  return d.messageId !== undefined && (!d.verification || d.verification.ok);
+}
+
+/**
+ * A repeated svix-id is a duplicate when the previous attempt had been delivered (2xx), else a retry: it was
+ * refused, or it is still held (the sender gave up waiting for it and tried again).
+ */
 function repeatKind(sighting: Sighting): 'retry' | 'duplicate' | undefined {
   if (sighting.attempt === 1) return undefined;
-  return sighting.previousStatus !== undefined && !isSuccess(sighting.previousStatus) ? 'retry' : 'duplicate';
+  return sighting.previousStatus !== undefined && isSuccess(sighting.previousStatus) ? 'duplicate' : 'retry';
 }
 
 /** The answer the respond policy decided, else the app's (when the delivery was forwarded), else 200. */
@@ -262,7 +280,10 @@ function inspectBody(body: Buffer): { text?: string; eventType?: string; eventId
   } catch (error) {
     return { text, problem: { reason: 'invalid-json', message: `the body is not JSON (${(error as Error).message})` } };
   }
-  if (event === null || typeof event !== 'object') return { text };
+  if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+    const kind = Array.isArray(event) ? 'array' : event === null ? 'null' : typeof event;
+    return { text, problem: { reason: 'not-an-object', message: `the body is a JSON ${kind}, not an object: a Scan Documents event is a JSON object` } };
+  }
   const { type, id } = event as { type?: unknown; id?: unknown };
   return { text, eventType: typeof type === 'string' ? type : undefined, eventId: typeof id === 'string' ? id : undefined };
 }
@@ -277,7 +298,7 @@ function isSuccess(status: number): boolean {
 }
 
 function emptySummary(): ListenSummary {
-  return { received: 0, verified: 0, failed: 0, unverified: 0, filtered: 0, forwarded: 0, rejected: 0, byType: {}, byStatus: {} };
+  return { received: 0, verified: 0, failed: 0, unverified: 0, filtered: 0, forwarded: 0, forwardFailed: 0, rejected: 0, byType: {}, byStatus: {} };
 }
 
 function tally(summary: ListenSummary, d: DeliveryReport): void {
@@ -286,7 +307,9 @@ function tally(summary: ListenSummary, d: DeliveryReport): void {
   else if (d.verification.ok) summary.verified++;
   else summary.failed++;
   if (d.filtered) summary.filtered++;
-  if (d.forward) summary.forwarded++;
+  // A forward the app never answered is not "forwarded": "2 forwarded" when both failed read as success.
+  if (d.forward?.status !== undefined) summary.forwarded++;
+  else if (d.forward) summary.forwardFailed++;
   const type = d.eventType ?? '(no type)';
   summary.byType[type] = (summary.byType[type] ?? 0) + 1;
   summary.byStatus[d.status] = (summary.byStatus[d.status] ?? 0) + 1;
@@ -310,7 +333,47 @@ function safeReporter(onReport: (report: ListenReport) => void): (report: Listen
   };
 }
 
-function unrefSleep(ms: number): Promise<void> {
-  // Unref'd, so a delivery held by a delay does not keep the process alive after Ctrl-C.
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+/**
+ * The deliveries still being handled (held by a delay, forwarded, being written), so that closing the listener
+ * can answer and account for each of them instead of letting the process run out of work (issue 11).
+ */
+class HeldDeliveries {
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly sleepers = new Set<() => void>();
+  private closing = false;
+
+  /** A delay's wait, cut short by wakeAll(). Unref'd: a held delivery alone does not keep the process alive. */
+  sleep(ms: number): Promise<void> {
+    // A request that finished arriving while the listener closes is not held at all.
+    if (this.closing) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms).unref();
+      this.sleepers.add(wake);
+    });
+  }
+
+  wakeAll(): void {
+    this.closing = true;
+    for (const wake of [...this.sleepers]) wake();
+  }
+
+  track<T>(work: Promise<T>): Promise<T> {
+    this.pending.add(work);
+    const forget = () => this.pending.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  /**
+   * Resolves once every tracked delivery has concluded. Plain deliveries are not tracked: the server's close
+   * already waits for them, as they finish within a turn of the event loop.
+   */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
 }

@@ -13,7 +13,7 @@ export interface ReadyReport {
   port: number;
 }
 
-export type BodyProblem = { reason: 'empty-body' | 'invalid-utf8' | 'invalid-json'; message: string };
+export type BodyProblem = { reason: 'empty-body' | 'invalid-utf8' | 'invalid-json' | 'not-an-object'; message: string };
 
 /** One request handled as a webhook delivery, reported once its answer has gone out. */
 export interface DeliveryReport {
@@ -84,7 +84,10 @@ export interface ListenSummary {
   /** Accepted without verification (skipVerify). */
   unverified: number;
   filtered: number;
+  /** Forwarded and answered by the app (any status). */
   forwarded: number;
+  /** Forwarded but not answered: the app was unreachable or timed out. */
+  forwardFailed: number;
   /** Requests refused before they were deliveries (413, 431, 408, 400, aborted). */
   rejected: number;
   byType: Record<string, number>;

@@ -83,6 +83,12 @@ export async function listen(options: ListenOptions = {}): Promise<RunningListen
       kind: 'unverified-tunnel',
     });
   }
+  // A missing cloudflared must stop the start before the listener reports ready, not after.
+  if (options.tunnel?.provider === 'cloudflared') {
+    const { findCloudflaredProblem } = await import('../tunnel/cloudflared.js');
+    const problem = findCloudflaredProblem(options.tunnel.command);
+    if (problem) throw problem;
+  }
   const stream = createReportStream<ListenEvent>(options.historyLimit ?? DEFAULT_HISTORY_LIMIT, 'the listener');
   const report = (event: ListenEvent) => {
     options.onReport?.(event);

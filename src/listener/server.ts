@@ -166,7 +166,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   function send(res: ServerResponse, answer: Answer, started: number): void {
     const report = (senderGone: boolean) => answer.onSent?.({ latencyMs: Math.round((performance.now() - started) * 10) / 10, senderGone });
-    if (res.destroyed || res.socket === null || res.socket.destroyed) return report(true);
+    // The request's socket, not res.socket: a pipelined response queued behind an earlier one has no socket yet,
+    // though its sender is still there waiting for it (node writes queued responses in order).
+    if (res.destroyed || res.req.socket.destroyed) return report(true);
     const body = answer.body ?? '';
     const raw: string[] = [];
     let typed = false;
@@ -231,7 +233,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (active > 0) {
-        await Promise.race([new Promise<void>((resolve) => (idle = resolve)), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+        // A timer that keeps the process alive: requests in flight are waited for even after Ctrl-C (issue 11).
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([new Promise<void>((resolve) => (idle = resolve)), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+        clearTimeout(timer);
       }
       server.closeAllConnections();
       await closed;

@@ -70,11 +70,18 @@ function pickFamily(get: (name: string) => string | undefined, names: string[]):
   return { family, names, id: get(id), timestamp: get(timestamp), signature: get(signature) };
 }
 
-/** Parses a raw HTTP header dump (as copied from a log or browser devtools) into name/value pairs. */
+/**
+ * Parses a raw HTTP header dump (as copied from a log or browser devtools) into name/value pairs. A `curl -v`
+ * transcript is read too: its request headers are the `> name: value` lines, and its `<` (response) and `*`
+ * (connection) lines are not the delivery's, so they are skipped.
+ */
 export function parseHeaderDump(text: string): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
-  for (const rawLine of text.split(/\r?\n/)) {
-    const line = rawLine.trim();
+  const lines = text.split(/\r?\n/);
+  const curlVerbose = lines.some((line) => /^> \S/.test(line));
+  for (const rawLine of lines) {
+    if (curlVerbose && !rawLine.startsWith('> ')) continue;
+    const line = (curlVerbose ? rawLine.slice(2) : rawLine).trim();
     if (line === '' || /^(POST|GET|PUT|PATCH|DELETE|HTTP\/)/i.test(line)) continue;
     const colon = line.indexOf(':');
     if (colon <= 0) continue;

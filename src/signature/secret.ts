@@ -20,8 +20,8 @@ export type ParsedSecret =
 export type SecretProblem = { ok: false; message: string };
 
 /**
- * Parses `whsec_<base64>` (prefix optional, as every Standard Webhooks library accepts), `whpk_<base64 raw 32-byte
- * ed25519 public key>` or `whsk_<base64 seed32||pub32>`. Returns a sentence saying what is wrong instead of throwing,
+ * Parses `whsec_<base64>` (prefix optional, as every Standard Webhooks library accepts), `whpk_<base64 ed25519 public key, raw 32
+ * bytes or DER/SPKI>` or `whsk_<base64 seed32||pub32, or DER/PKCS#8>`. Returns a sentence saying what is wrong instead of throwing,
  * because a malformed secret is the most common user mistake and deserves a precise answer.
  */
 export function parseSecret(secret: string): ({ ok: true } & ParsedSecret) | SecretProblem {
@@ -35,16 +35,18 @@ export function parseSecret(secret: string): ({ ok: true } & ParsedSecret) | Sec
   }
   if (text.startsWith(PUBLIC_KEY_PREFIX)) {
     const raw = decodeBase64(text.slice(PUBLIC_KEY_PREFIX.length));
-    if (!raw || raw.length !== 32) return problem('the whpk_ public key is not base64 of 32 bytes: copy the whole key');
-    return { ok: true, kind: 'ed25519-public', text, publicKey: ed25519PublicKey(raw) };
+    const publicKey = raw && ed25519PublicKey(raw);
+    if (!publicKey) {
+      return problem('the whpk_ public key is not base64 of an ed25519 key (32 raw bytes or DER/SPKI): copy the whole key');
+    }
+    return { ok: true, kind: 'ed25519-public', text, publicKey };
   }
   if (text.startsWith(SIGNING_KEY_PREFIX)) {
     const raw = decodeBase64(text.slice(SIGNING_KEY_PREFIX.length));
-    if (!raw || raw.length !== 64) return problem('the whsk_ signing key is not base64 of 64 bytes: copy the whole key');
-    const privateKey = createPrivateKey({
-      key: { kty: 'OKP', crv: 'Ed25519', d: base64url(raw.subarray(0, 32)), x: base64url(raw.subarray(32)) },
-      format: 'jwk',
-    });
+    const privateKey = raw && ed25519PrivateKey(raw);
+    if (!privateKey) {
+      return problem('the whsk_ signing key is not base64 of an ed25519 key (64 bytes seed||public, or DER/PKCS#8): copy the whole key');
+    }
     return { ok: true, kind: 'ed25519-private', text, privateKey, publicKey: createPublicKey(privateKey) };
   }
   const body = text.startsWith(HMAC_PREFIX) ? text.slice(HMAC_PREFIX.length) : text;
@@ -79,6 +81,34 @@ function base64url(bytes: Buffer): string {
   return bytes.toString('base64url');
 }
 
-function ed25519PublicKey(raw: Buffer): KeyObject {
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: base64url(raw) }, format: 'jwk' });
+/**
+ * An ed25519 public key from its 32 raw bytes or its DER/SPKI encoding (44 bytes): the Standard Webhooks libraries
+ * publish `whpk_` keys in either form, so both are accepted. Anything else (another curve, RSA, garbage) is refused.
+ */
+function ed25519PublicKey(bytes: Buffer): KeyObject | undefined {
+  try {
+    const key =
+      bytes.length === 32
+        ? createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: base64url(bytes) }, format: 'jwk' })
+        : createPublicKey({ key: bytes, format: 'der', type: 'spki' });
+    return key.asymmetricKeyType === 'ed25519' ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An ed25519 private key from seed(32)||public(32) bytes, or its DER/PKCS#8 encoding. */
+function ed25519PrivateKey(bytes: Buffer): KeyObject | undefined {
+  try {
+    const key =
+      bytes.length === 64
+        ? createPrivateKey({
+            key: { kty: 'OKP', crv: 'Ed25519', d: base64url(bytes.subarray(0, 32)), x: base64url(bytes.subarray(32)) },
+            format: 'jwk',
+          })
+        : createPrivateKey({ key: bytes, format: 'der', type: 'pkcs8' });
+    return key.asymmetricKeyType === 'ed25519' ? key : undefined;
+  } catch {
+    return undefined;
+  }
 }

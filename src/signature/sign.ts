@@ -27,6 +27,10 @@ export interface SignedMessage {
 
 /** Signs a payload the way Svix does: HMAC-SHA256 over `{id}.{timestamp}.{payload}` with the base64-decoded secret. */
 export function sign(options: SignOptions): SignedMessage {
+  if (typeof options?.secret !== 'string') throw new TypeError('sign(): missing secret (whsec_… or whsk_…)');
+  if (typeof options.payload !== 'string' && !(options.payload instanceof Uint8Array)) {
+    throw new TypeError('sign(): missing payload (the raw body, a string or bytes)');
+  }
   const parsed = parseSigningSecret(options.secret);
   const id = options.id ?? newMessageId();
   const timestamp = toUnixSeconds(options.timestamp ?? new Date());

@@ -83,11 +83,28 @@ export type SignedDelivery = Pick<VerifyOptions, 'payload' | 'at'> &
   );
 
 /**
- * Verifies a webhook delivery and, when it fails, says exactly why. Never throws for bad input: a malformed
- * secret, missing headers or a stale timestamp are results, so callers can show the reason.
+ * Verifies a webhook delivery and, when it fails, says exactly why. Never throws for a bad delivery: a malformed
+ * secret, missing headers, a timestamp that is not unix seconds or a stale one are results, so callers can show
+ * the reason. Misuse (no secret, no payload, no headers) throws one TypeError naming what is missing.
  */
 export function verify(options: VerifyOptions): VerifyResult {
+  const missing = [
+    ...missingSecret(options),
+    ...(isPayload(options?.payload) ? [] : ['payload (the raw body, a string or bytes)']),
+    ...(options?.headers && typeof options.headers === 'object' ? [] : ['headers (the request headers)']),
+  ];
+  if (missing.length > 0) throw new TypeError(`verify(): missing ${missing.join(', ')}`);
   return createVerifier(options)(options);
+}
+
+function missingSecret(options: Partial<VerifierOptions> | undefined): string[] {
+  const secret = options?.secret;
+  const given = typeof secret === 'string' || (Array.isArray(secret) && secret.length > 0 && secret.every((s) => typeof s === 'string'));
+  return given ? [] : ['secret (whsec_…, or several during key rotation)'];
+}
+
+function isPayload(payload: unknown): payload is string | Uint8Array {
+  return typeof payload === 'string' || payload instanceof Uint8Array;
 }
 
 /**
@@ -95,8 +112,9 @@ export function verify(options: VerifyOptions): VerifyResult {
  * so decoding secrets is not repeated on every request.
  */
 export function createVerifier(options: VerifierOptions): (delivery: SignedDelivery) => VerifyResult {
+  const missing = missingSecret(options);
+  if (missing.length > 0) throw new TypeError(`createVerifier(): missing ${missing[0]}`);
   const secretTexts = typeof options.secret === 'string' ? [options.secret] : [...options.secret];
-  if (secretTexts.length === 0) throw new TypeError('verify(): at least one secret is required');
   const secrets: ParsedSecret[] = [];
   for (const [index, text] of secretTexts.entries()) {
     const parsed = parseSecret(text);
@@ -246,13 +264,17 @@ function versionsOf(entries: SignatureEntry[]): string[] {
   return [...new Set(entries.map((e) => e.version))];
 }
 
-/** Splits `v1,abc v1,def v2,xyz`; entries without a version separator or value are ignored, as Svix does. */
+/**
+ * Splits `v1,abc v1,def v2,xyz`; entries without a version separator or value are ignored, as Svix does. Like the
+ * svix library, an entry's value ends at its second comma: two svix-signature header lines arrive joined as
+ * `v1,abc, v1,def`, and svix reads both signatures from that (issue 11).
+ */
 function parseSignatureHeader(header: string): SignatureEntry[] {
   const entries: SignatureEntry[] = [];
   for (const raw of header.trim().split(/\s+/)) {
-    const comma = raw.indexOf(',');
-    if (comma <= 0 || comma === raw.length - 1) continue;
-    entries.push({ version: raw.slice(0, comma), value: raw.slice(comma + 1), raw });
+    const [version = '', value = ''] = raw.split(',', 2);
+    if (version === '' || value === '') continue;
+    entries.push({ version, value, raw: `${version},${value}` });
   }
   return entries;
 }

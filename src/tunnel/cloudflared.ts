@@ -1,4 +1,6 @@
 import { spawn as nodeSpawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { InputError } from '../errors.js';
 import { formatDuration } from '../util/duration.js';
@@ -97,6 +99,32 @@ async function terminate(child: ChildProcess, closed: Promise<string>): Promise<
   if (gone) return;
   child.kill('SIGKILL');
   await within(closed, KILL_WAIT_MS, () => new Error('still running')).catch(() => {});
+}
+
+/**
+ * Why `command` cannot be run, checked before anything starts, or undefined when it can: a missing binary must stop
+ * `listen` before it reports ready, not after its banner. A bare name is looked up on `path` as spawn would.
+ */
+export function findCloudflaredProblem(command: string | undefined, path = process.env.PATH ?? ''): InputError | undefined {
+  const given = command !== undefined;
+  const name = command ?? 'cloudflared';
+  const candidates = name.includes('/') ? [name] : path.split(delimiter).filter(Boolean).map((dir) => join(dir, name));
+  let denied: string | undefined;
+  for (const candidate of candidates) {
+    try {
+      if (!statSync(candidate).isFile()) continue;
+    } catch {
+      continue;
+    }
+    try {
+      accessSync(candidate, constants.X_OK);
+      return undefined;
+    } catch {
+      denied ??= candidate;
+    }
+  }
+  const code = denied ? 'EACCES' : 'ENOENT';
+  return spawnError(Object.assign(new Error(code), { code }), denied ?? name, given);
 }
 
 function spawnError(error: NodeJS.ErrnoException, command: string, given: boolean): InputError {

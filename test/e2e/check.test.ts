@@ -1,4 +1,4 @@
-import { closedPort } from '../helpers/server.js';
+import { closedPort, startServer } from '../helpers/server.js';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'svix';
@@ -17,6 +17,7 @@ const ACCEPTS = [
   'accepts-duplicate',
   'accepts-out-of-order',
   'accepts-large-payload',
+  'accepts-exact-bytes',
 ];
 const REFUSES = [
   'refuses-unsigned',
@@ -186,8 +187,59 @@ describe('check against broken endpoints fails exactly the checks it should', ()
     const server = await endpoint({ secret: OTHER_SECRET });
     const { code, failed, checks } = await checkJson(['--url', server.endpoint]);
     expect(code).toBe(1);
-    expect(failed).toEqual(ACCEPTS);
+    expect(failed).toEqual([...ACCEPTS, 'no-redirect']);
     expect(checks[0]!.hint).toMatch(/^refused a valid signed file.created \(401\): verify the raw body bytes, before any JSON parsing, with the same secret/);
+  });
+});
+
+// Issue 12: the battery catches a re-serializing verifier, says a common cause once, and no-redirect wants a 2xx.
+describe('check tells the truth about an endpoint', () => {
+  it('check fails an endpoint that verifies JSON.stringify(JSON.parse(raw)) with the body-reserialized hint', async () => {
+    const server = await endpoint({ flaw: 'reserializes' });
+    const { code, failed, checks, summary } = await checkJson(['--url', server.endpoint]);
+    expect(failed).toEqual(['accepts-exact-bytes']);
+    expect(checks.find((check) => check.name === 'accepts-exact-bytes')!.hint).toMatch(/verifies a re-serialized body \(JSON\.stringify\(JSON\.parse\(raw\)\): body-reserialized\)/);
+    expect(summary).toMatchObject({ ok: false, passed: ALL.length - 1, total: ALL.length });
+    expect(code).toBe(1);
+  });
+
+  it('check against an endpoint with another secret says once, first, that every accept check got 401', async () => {
+    const server = await endpoint({ secret: OTHER_SECRET });
+    const { code, stdout } = await runCli(['check', '--url', server.endpoint], { timeoutMs: 60_000 });
+    const lines = stdout.split('\n');
+    const common = lines.findIndex((line) => line.startsWith(`✗ all ${ACCEPTS.length} must-accept checks got 401: the endpoint verifies with another secret`));
+    expect(common).toBeGreaterThan(0);
+    expect(common).toBeLessThan(lines.indexOf('Must accept'));
+    expect(stdout.match(/another secret than the one check signs with/g)).toHaveLength(1);
+    expect(stdout).not.toContain('refused a valid signed');
+    for (const name of ACCEPTS) expect(stdout).toMatch(new RegExp(`✗ ${escape(name)}\\s+401`));
+    expect(code).toBe(1);
+  });
+
+  it('check against an endpoint answering 500 to everything says so once, first, and --json adds a common-failure object', async () => {
+    const server = await startServer((_req, res) => {
+      res.statusCode = 500;
+      res.end('boom');
+    });
+    running.push(server);
+    const human = await runCli(['check', '--url', server.url], { timeoutMs: 60_000 });
+    expect(human.stdout).toMatch(new RegExp(`^✗ all ${ACCEPTS.length} must-accept checks got 500: the handler fails on every event`, 'm'));
+    expect(human.stdout).not.toContain('your server\'s log has the error; acknowledge');
+    const { lines } = await checkJson(['--url', server.url]);
+    expect(lines.filter((line) => line.type === 'common-failure')).toEqual([
+      { type: 'common-failure', group: 'must-accept', answer: '500', checks: ACCEPTS.length, hint: expect.stringMatching(/^all \d+ must-accept checks got 500/) },
+    ]);
+  });
+
+  it('check no-redirect fails on a non-2xx that is not a redirect', async () => {
+    const server = await startServer((_req, res) => {
+      res.statusCode = 500;
+      res.end();
+    });
+    running.push(server);
+    const { code, checks } = await checkJson(['--url', server.url, '--only', 'no-redirect']);
+    expect(checks[0]).toMatchObject({ name: 'no-redirect', passed: false, status: 500, hint: expect.stringMatching(/^answered 500: a valid delivery must get a 2xx at this URL/) });
+    expect(code).toBe(1);
   });
 });
 

@@ -107,6 +107,26 @@ describe('listen --tunnel cloudflared', () => {
     );
   });
 
+  // Issue 12: the binary is looked for before the listener starts, so nothing says "ready" for a run that cannot be.
+  it('with cloudflared missing, prints no ready line and no banner, and exits 2', async () => {
+    const human = await runCli(['listen', '--port', '0', '--tunnel', 'cloudflared'], { env: { PATH: PATH_WITHOUT_CLOUDFLARED } });
+    expect(human.stdout).toBe('');
+    expect(human.stderr).toMatch(/^error: cloudflared is not installed \(not found on PATH\)[^\n]*\n$/);
+    expect(human.code).toBe(2);
+    const json = await runCli(['listen', '--port', '0', '--tunnel', 'cloudflared', '--json', '--cloudflared-path', '/nonexistent/cloudflared']);
+    expect(json.stdout).toBe('');
+    expect(json.stderr).toMatch(/^error: cloudflared not found at "\/nonexistent\/cloudflared": fix --cloudflared-path/);
+    expect(json.code).toBe(2);
+  });
+
+  it('with --json, a tunnel that fails after ready prints an error object before exiting 2', async () => {
+    const result = await runCli(['listen', '--port', '0', '--tunnel', 'cloudflared', '--json'], { env: fake.env('fail') });
+    const records = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; code?: string; message?: string });
+    expect(records[0]!.type).toBe('ready');
+    expect(records.at(-1)).toEqual({ type: 'error', code: 'tunnel', message: expect.stringMatching(/^cloudflared exited with code 1 before giving a public URL/) });
+    expect(result.code).toBe(2);
+  });
+
   it('exits 2 with cloudflared\'s own reason when it exits before giving a URL', async () => {
     const result = await runCli(['listen', '--port', '0', '--tunnel', 'cloudflared'], { env: fake.env('fail') });
     expect(result.code).toBe(2);

@@ -19,9 +19,9 @@ describe('README quickstart', () => {
     await listener.waitFor(new RegExp(`POST /webhooks\\s+task\\.completed\\s+${eventId}\\s+✓ verified\\s+→ 200`));
   });
 
-  it('check against the listener scores 18/18 and exits 0', async () => {
+  it('check against the listener scores 19/19 and exits 0', async () => {
     const { code, stdout } = await runCli(['check', '--url', url]);
-    expect(stdout).toMatch(/Score: 18\/18 checks passed/);
+    expect(stdout).toMatch(/Score: 19\/19 checks passed/);
     expect(code).toBe(0);
   });
 });

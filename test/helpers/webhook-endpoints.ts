@@ -15,6 +15,8 @@ import { startServer, type ReceivedRequest, type TestServer } from './server.js'
  * - slow: downloads the results of a task.completed before answering (sleeps `slowMs`).
  * - redirects: handles valid deliveries, then answers 303 See Other, as a web form handler does.
  * - crashes-on-bad-signature: refuses invalid signatures, but with an unhandled error (500).
+ * - reserializes: verifies JSON.stringify(JSON.parse(raw)) instead of the raw bytes, as a framework that parses the
+ *   body first makes you do.
  */
 export type EndpointFlaw =
   | 'no-verification'
@@ -24,7 +26,8 @@ export type EndpointFlaw =
   | 'fails-duplicates'
   | 'slow'
   | 'redirects'
-  | 'crashes-on-bad-signature';
+  | 'crashes-on-bad-signature'
+  | 'reserializes';
 
 export interface WebhookEndpointOptions {
   /** The secret the app is configured with (default: the built-in test secret, as `check` uses). */
@@ -93,6 +96,8 @@ function verifyDelivery(webhook: Webhook, req: ReceivedRequest, flaw: EndpointFl
       if (!signature.split(' ').includes(expected)) throw new Error('no matching signature');
       return JSON.parse(body) as Event;
     }
+    case 'reserializes':
+      return webhook.verify(JSON.stringify(JSON.parse(body)), headers) as Event;
     case 'first-signature-only':
       return webhook.verify(body, { ...headers, 'svix-signature': (headers['svix-signature'] ?? '').split(' ')[0]! }) as Event;
     default:

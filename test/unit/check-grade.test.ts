@@ -112,8 +112,14 @@ describe('gradeAttempt() for must-refuse', () => {
 });
 
 describe('gradeAttempt() for must-not-redirect', () => {
-  it.each([200, 401, 404, 500])('gradeAttempt("must-not-redirect", %i) passes: only a redirect fails it', (status) => {
+  it.each([200, 202, 204])('gradeAttempt("must-not-redirect", %i) passes: the delivery was answered where it was sent', (status) => {
     expect(gradeAttempt('must-not-redirect', plain, answer(status), TIMEOUT)).toEqual({ ok: true });
+  });
+
+  // Issue 12: a 4xx or 5xx is not a redirect, but it is no pass either.
+  it.each([401, 404, 500])('gradeAttempt("must-not-redirect", %i) fails: only a 2xx passes', (status) => {
+    const grade = gradeAttempt('must-not-redirect', plain, answer(status), TIMEOUT);
+    expect(grade).toMatchObject({ ok: false, hint: expect.stringMatching(new RegExp(`^answered ${status}: a valid delivery must get a 2xx at this URL`)) });
   });
 
   it.each([301, 302, 303, 307, 308])('gradeAttempt("must-not-redirect", %i) fails with the Location', (status) => {

@@ -199,6 +199,8 @@ describe('applyOverrides(event, set)', () => {
 
   it('sets a string, and parses numbers, booleans, null, objects and quoted strings as JSON', () => {
     const event = applyOverrides(base(), [
+      'data.operation=split',
+    ], [
       'data.name=report.pdf',
       'data.count=3',
       'data.flag=true',
@@ -208,6 +210,7 @@ describe('applyOverrides(event, set)', () => {
       'data.empty=',
       'data.equation=a=b',
     ]) as any;
+    expect(event.data.operation).toBe('split');
     expect(event.data.name).toBe('report.pdf');
     expect(event.data.count).toBe(3);
     expect(event.data.flag).toBe(true);
@@ -218,13 +221,12 @@ describe('applyOverrides(event, set)', () => {
     expect(event.data.equation).toBe('a=b');
   });
 
-  it('follows nested paths and array indexes, and creates missing objects on the way', () => {
-    const event = applyOverrides(base(), [
-      'data.result.generated_files.0.name=x.png',
-      'data.result.generated_files.0.properties.size=7',
-      'data.result.generated_files.1.name=second.png',
-      'data.extra.deep.value=1',
-    ]) as any;
+  it('follows nested paths and array indexes; setNew creates missing objects on the way and may append', () => {
+    const event = applyOverrides(
+      base(),
+      ['data.result.generated_files.0.name=x.png', 'data.result.generated_files.0.properties.size=7'],
+      ['data.result.generated_files.1.name=second.png', 'data.extra.deep.value=1'],
+    ) as any;
     expect(event.data.result.generated_files[0].name).toBe('x.png');
     expect(event.data.result.generated_files[0].properties).toEqual({ size: 7, width: 1536, height: 2048 });
     expect(event.data.result.generated_files[1]).toEqual({ name: 'second.png' });
@@ -246,7 +248,9 @@ describe('applyOverrides(event, set)', () => {
     ['data..name=x', 'has an empty segment'],
     ['data.name.first=x', 'data.name is the string "receipt-2025-04-12.jpg"'],
     ['data.result.generated_files.name=x', 'must be an index'],
-    ['data.result.generated_files.5.name=x', 'index 5 is past the end of data.result.generated_files (length 1)'],
+    ['data.result.generated_files.5.name=x', 'index 5 is past the end of data.result.generated_files (length 1: indexes 0 to 0)'],
+    ['data.result.generated_files.1.name=x', 'index 1 is past the end of data.result.generated_files (length 1: indexes 0 to 0); setNew data.result.generated_files.1=… appends'],
+    ['data.operatoin=split', 'the event has no data.operatoin: did you mean data.operation? (use setNew data.operatoin=… to add a field)'],
     ['data.__proto__.polluted=1', '"__proto__" cannot be set'],
   ])('applyOverrides(event, ["%s"]) throws an InputError saying %s', (entry, expected) => {
     const event = entry.startsWith('data.name.') ? buildEvent('file.created') : base();
@@ -254,7 +258,7 @@ describe('applyOverrides(event, set)', () => {
     expect(error.code).toBe('invalid-override');
     expect(error.message).toContain(expected);
     expect(error.message).not.toContain('\n');
-    if (!entry.includes('generated_files') && !entry.startsWith('data.name.')) expect(error.message).toContain('path=value');
+    if (!/generated_files|^data\.name\.|operatoin/.test(entry)) expect(error.message).toContain('path=value');
     expect(({} as any).polluted).toBeUndefined();
   });
 });

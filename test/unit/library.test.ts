@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'svix';
 import { afterEach, describe, expect, it } from 'vitest';
-import { check, fixtures, listen, readJournal, replay, trigger, type DeliveryReport, type RunningListener, type SendReport } from '../../src/index.js';
+import { check, fixtures, listen, loadJournal, replay, trigger, type DeliveryReport, type RunningListener, type SendReport } from '../../src/index.js';
 import { DEFAULT_TEST_SECRET } from '../../src/signature/index.js';
 import { inputErrorOf } from '../helpers/input-error.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -64,7 +64,7 @@ describe('listen()', () => {
       ]),
     );
     await listener.close();
-    const records = await readJournal(journal);
+    const { records } = await loadJournal(journal);
     expect(records.map((r) => [r.eventType, r.status])).toEqual(expect.arrayContaining([['task.failed', 503], ['task.failed', 200], ['file.deleted', 200]]));
     expect(readFileSync(journal, 'utf8').trimEnd().split('\n')).toHaveLength(3);
   });
@@ -116,7 +116,7 @@ describe('trigger() and replay()', () => {
     listener = await listen({ journal });
     await trigger({ types: ['task.completed', 'file.created'], url: listener.url });
     await listener.close();
-    const recorded = await readJournal(journal);
+    const { records: recorded } = await loadJournal(journal);
     server = await startServer();
     const run = await replay({ journal, types: ['file.*'], url: server.url });
     expect(run.total).toBe(1);
@@ -130,11 +130,13 @@ describe('trigger() and replay()', () => {
 });
 
 describe('fixtures.build(type, { set })', () => {
-  it('takes changes as an object of paths and values (values as they are), or as path=value entries', () => {
-    const typed = fixtures.build('file.created', { set: { 'data.name': 'report.pdf', 'data.properties.size': 7, 'data.note': '42' } });
+  it('takes changes as an object of paths and values (values as they are), or as path=value entries', async () => {
+    const typed = fixtures.build('file.created', { set: { 'data.name': 'report.pdf', 'data.properties.size': 7 }, setNew: { 'data.note': '42' } });
     expect(typed.data).toMatchObject({ name: 'report.pdf', properties: { size: 7 }, note: '42' });
-    const entries = fixtures.build('file.created', { set: ['data.name=report.pdf', 'data.note=42', ['data.tags', ['a']]] });
+    const entries = fixtures.build('file.created', { set: ['data.name=report.pdf'], setNew: ['data.note=42', ['data.tags', ['a']]] });
     expect(entries.data).toMatchObject({ name: 'report.pdf', note: 42, tags: ['a'] });
+    // set changes only what the sample has: a new path is a mistake unless it comes through setNew.
+    expect((await inputErrorOf(() => fixtures.build('file.created', { set: { 'data.note': 1 } }))).message).toMatch(/the event has no data\.note.*\(use setNew data\.note=… to add a field\)/);
   });
 
   it('names a change it cannot make as given, without a flag', async () => {

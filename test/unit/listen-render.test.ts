@@ -52,7 +52,7 @@ describe('listen renderer', () => {
 
   it('formatSummary lists the counts, the types by frequency and the statuses in order', () => {
     const lines = formatSummary(
-      { received: 4, verified: 3, failed: 1, unverified: 0, filtered: 1, forwarded: 2, rejected: 1, byType: { 'file.created': 1, 'task.failed': 3 }, byStatus: { 500: 1, 200: 2, 401: 1 } },
+      { received: 4, verified: 3, failed: 1, unverified: 0, filtered: 1, forwarded: 2, forwardFailed: 0, rejected: 1, byType: { 'file.created': 1, 'task.failed': 3 }, byStatus: { 500: 1, 200: 2, 401: 1 } },
       plain,
     );
     expect(lines).toEqual([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { selectRecords, toOutgoingMessage } from '../../src/delivery/replay.js';
-import { parseJournal } from '../../src/journal/parse.js';
+import { parseJournal, readJournal } from '../../src/journal/parse.js';
 import { InputError } from '../../src/errors.js';
 import type { JournalRecord } from '../../src/journal/record.js';
 
@@ -14,9 +14,11 @@ describe('replay journal', () => {
   });
 
   it('parseJournal() names the line of a malformed record', () => {
-    const text = [line({}), line({}), 'not json'].join('\n');
+    const text = [line({}), line({}), 'not json', ''].join('\n');
     expect(() => parseJournal(text, 'j.jsonl')).toThrow(InputError);
     expect(() => parseJournal(text, 'j.jsonl')).toThrow(/^j\.jsonl line 3 is not JSON/);
+    // A torn last line (no newline after it) was never acknowledged: skipped and named (issue 11).
+    expect(readJournal([line({}), '{"type":"deli'].join('\n'), 'j.jsonl')).toMatchObject({ tornLastLine: 2, records: [{ type: 'delivery' }] });
     expect(() => parseJournal('[1,2]', 'j.jsonl')).toThrow(/j\.jsonl line 1 is not a journal record/);
     expect(() => parseJournal(line({ bodyEncoding: 'hex' as never }), 'j.jsonl')).toThrow(/bodyEncoding "hex", not "utf8" or "base64"/);
     expect(() => parseJournal(line({ receivedAt: 'yesterday' }), 'j.jsonl')).toThrow(/no valid "receivedAt" time/);

@@ -57,6 +57,34 @@ describe('sign()', () => {
     expect(() => sign({ payload: body, secret: 'v1,abc' })).toThrow(TypeError);
   });
 
+  // Issue 12: misuse is one TypeError naming what is missing, not "Cannot read properties of undefined".
+  it('sign() without a secret or payload throws one TypeError saying which is missing', () => {
+    expect(() => sign({ payload: body } as any)).toThrow(new TypeError('sign(): missing secret (whsec_… or whsk_…)'));
+    expect(() => sign({ secret } as any)).toThrow(new TypeError('sign(): missing payload (the raw body, a string or bytes)'));
+  });
+
+  it('verify() without a secret, payload or headers throws one TypeError naming each missing option', () => {
+    const headers = { 'svix-id': 'msg_1', 'svix-timestamp': String(now), 'svix-signature': 'v1,x' };
+    expect(() => verify({ payload: body, headers } as any)).toThrow(new TypeError('verify(): missing secret (whsec_…, or several during key rotation)'));
+    expect(() => verify({ payload: body, headers, secret: [] })).toThrow(/^verify\(\): missing secret/);
+    expect(() => verify({ headers, secret } as any)).toThrow(new TypeError('verify(): missing payload (the raw body, a string or bytes)'));
+    expect(() => verify({ payload: body, secret } as any)).toThrow(new TypeError('verify(): missing headers (the request headers)'));
+    expect(() => verify({} as any)).toThrow(
+      new TypeError('verify(): missing secret (whsec_…, or several during key rotation), payload (the raw body, a string or bytes), headers (the request headers)'),
+    );
+  });
+
+  it('verify() returns a reason, never throws, for every bad delivery', () => {
+    const cases: Array<[Record<string, string>, string]> = [
+      [{}, 'missing-headers'],
+      [{ 'svix-id': 'msg_1', 'svix-timestamp': String(now) }, 'missing-headers'],
+      [{ 'svix-id': 'msg_1', 'svix-timestamp': 'soon', 'svix-signature': 'v1,x' }, 'invalid-timestamp'],
+      [{ 'svix-id': 'msg_1', 'svix-timestamp': String(now), 'svix-signature': 'garbage' }, 'no-signatures'],
+    ];
+    for (const [headers, reason] of cases) expect(verify({ payload: body, headers, secret, at: now })).toMatchObject({ ok: false, reason });
+    expect(verify({ payload: body, headers: {}, secret: 'not base64!' })).toMatchObject({ ok: false, reason: 'invalid-secret' });
+  });
+
   it('sign() signs with the secret of each call when calls alternate between secrets', () => {
     // sign() remembers the last secret it parsed; a stale one would sign with the wrong key.
     for (const key of [secret, otherSecret, secret, otherSecret]) {
@@ -146,7 +174,7 @@ describe('verify()', () => {
       ['v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=', /looks like a signature/],
       ['sk_live_abcdef', /looks like an API key/],
       ['whsec_not base64!', /not valid base64/],
-      ['whpk_AAAA', /32 bytes/],
+      ['whpk_AAAA', /32 raw bytes or DER\/SPKI/],
     ];
     for (const [bad, message] of cases) {
       const result = verify({ payload: body, headers: signed(), secret: bad, at: now });

@@ -13,7 +13,7 @@ export interface CheckCommandOptions {
 
 export function defineCheck(command: Command): void {
   command
-    .option('--url <url>', 'your endpoint, e.g. http://localhost:3000/webhooks (configured with the same secret)')
+    .option('-u, --url <url>', 'your endpoint, e.g. http://localhost:3000/webhooks (configured with the same secret)')
     .option('-s, --secret <whsec_…>', 'the secret your endpoint verifies with (default: $SCANDOCS_WEBHOOK_SECRET, else the test secret)')
     .addOption(new Option('--timeout <duration>', 'how long each delivery may take, as Svix allows').default('5s'))
     .option('--only <checks>', 'run only these checks: names or patterns, comma-separated or repeated (e.g. refuses-*)', collect)

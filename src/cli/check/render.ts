@@ -1,5 +1,5 @@
 import type { Ora } from 'ora';
-import { CHECK_NAMES, type Check, type CheckGroup, type CheckReport, type CheckResult } from '../../check/index.js';
+import { CHECK_NAMES, findCommonFailure, hasCommonAnswer, type Check, type CheckGroup, type CheckReport, type CheckResult, type CommonFailure } from '../../check/index.js';
 import { formatDuration } from '../../util/duration.js';
 import type { Ui } from '../shared/ui.js';
 
@@ -14,6 +14,30 @@ const NAME_WIDTH = Math.max(...CHECK_NAMES.map((name) => name.length));
 export function createRenderer(ui: Ui, spinner: Ora | undefined): (report: CheckReport) => void {
   const { color } = ui;
   let group: CheckGroup | undefined;
+  // The must-accept results wait until their group is over: when they all failed the same way (all 401, all 500,
+  // the same redirect), the card says so once, first, instead of one unrelated hint per check.
+  let accepts: CheckResult[] | undefined = [];
+  let common: CommonFailure | undefined;
+  const show = (result: CheckResult, withNotes: boolean) => {
+    if (result.group !== group) {
+      group = result.group;
+      ui.line();
+      ui.line(color.bold(GROUP_TITLES[group]));
+    }
+    printResult(ui, withNotes ? result : { ...result, hint: undefined, warning: undefined });
+  };
+  const flushAccepts = () => {
+    if (!accepts) return;
+    const held = accepts;
+    accepts = undefined;
+    common = findCommonFailure(held);
+    if (common) {
+      ui.line();
+      ui.line(`${color.red('✗')} ${color.red(common.hint)}`);
+      ui.record({ type: 'common-failure', group: 'must-accept', answer: common.answer, checks: common.checks, hint: common.hint });
+    }
+    for (const result of held) show(result, !common);
+  };
   return (report) => {
     switch (report.type) {
       case 'start':
@@ -23,20 +47,23 @@ export function createRenderer(ui: Ui, spinner: Ora | undefined): (report: Check
         return;
       case 'check-finished':
         spinner?.stop();
-        if (report.result.group !== group) {
-          group = report.result.group;
-          ui.line();
-          ui.line(color.bold(GROUP_TITLES[group]));
-        }
-        printResult(ui, report.result);
         ui.record({ type: 'check', ...jsonResult(report.result) });
+        if (accepts && report.result.group === 'must-accept') {
+          accepts.push(report.result);
+          return;
+        }
+        flushAccepts();
+        // A later check that got the same answer (a refusal's 500 warning, no-redirect) would only repeat the cause.
+        show(report.result, !(common && hasCommonAnswer(report.result, common)));
         return;
       case 'unreachable':
         spinner?.stop();
+        flushAccepts();
         ui.line(`${color.red('✗')} cannot reach ${report.url}: ${report.message}${unreachableAdvice(report.cause)}`);
         ui.record({ type: 'unreachable', url: report.url, cause: report.cause, message: report.message });
         return;
       case 'summary': {
+        flushAccepts();
         const { summary } = report;
         ui.line();
         if (summary.unreachable) {

@@ -7,7 +7,7 @@ import { parseDuration } from '../parse/duration.js';
 import { parseHttpUrl } from '../parse/url.js';
 import { EXIT_FAILED, EXIT_OK } from '../shared/errors.js';
 import { resolveSecrets } from '../shared/inputs.js';
-import { createUi } from '../shared/ui.js';
+import { createUi, spinnerOptions } from '../shared/ui.js';
 import type { CheckCommandOptions } from './flags.js';
 import { createRenderer, printList } from './render.js';
 import { selectChecks } from './select.js';
@@ -33,8 +33,7 @@ export async function runCheck(options: CheckCommandOptions): Promise<number> {
   const from = source === 'default' ? ' (the built-in test secret: configure your app with it, or pass --secret)' : source === 'env' ? ' (from $SCANDOCS_WEBHOOK_SECRET)' : '';
   ui.line(`Checking ${url}, ${formatDuration(timeoutMs)} allowed per delivery`);
   ui.line(ui.color.dim(`signing with ${maskSecret(secret)}${from}`));
-  // discardStdin off: it puts the terminal in raw mode, which stops a background job (`check … &`) with SIGTTOU.
-  const spinner = ui.interactive ? (await import('ora')).default({ stream: ui.stream, discardStdin: false }) : undefined;
+  const spinner = ui.interactive ? (await import('ora')).default(spinnerOptions(ui)) : undefined;
   try {
     const card = await check({ url, secret, timeoutMs, ...selection, onReport: createRenderer(ui, spinner) });
     return card.ok ? EXIT_OK : EXIT_FAILED;

@@ -16,6 +16,7 @@ export interface DeliveryCommandOptions {
 }
 
 export function addDeliveryOptions(command: Command): Command {
+  suggestUrlFlag(command);
   return command
     .requiredOption('-u, --url <url>', 'the endpoint to POST to, e.g. http://127.0.0.1:3000/webhooks')
     .option('-s, --secret <whsec_…>', 'endpoint secret to sign with (default: $SCANDOCS_WEBHOOK_SECRET, else the test secret)')
@@ -27,4 +28,25 @@ export function addDeliveryOptions(command: Command): Command {
     .addOption(new Option('--concurrency <n>', 'deliveries in flight at once').default('1'))
     .option('--json', 'one JSON object per line on stdout for each attempt and each final result; human text on stderr')
     .option('-v, --verbose', 'print every request and response in full');
+}
+
+/** An argument that is an http(s) URL: almost always an endpoint given without its --url. */
+export function findUrlArgument(args: readonly string[]): string | undefined {
+  return args.find((arg) => /^https?:\/\//i.test(arg));
+}
+
+/**
+ * `trigger task.completed http://…` forgets --url: say "did you mean --url …?" instead of commander's
+ * "required option '-u, --url <url>' not specified", which does not mention the URL the user did type.
+ */
+function suggestUrlFlag(command: Command): void {
+  const hooks = command as unknown as { missingMandatoryOptionValue(option: { long?: string }): void };
+  const original = hooks.missingMandatoryOptionValue.bind(command);
+  hooks.missingMandatoryOptionValue = (option) => {
+    const url = option.long === '--url' ? findUrlArgument(command.args) : undefined;
+    if (url === undefined) return original(option);
+    command.error(`error: "${url}" is an argument, but the endpoint goes in --url: did you mean --url ${url}?`, {
+      code: 'commander.missingMandatoryOptionValue',
+    });
+  };
 }

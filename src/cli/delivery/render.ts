@@ -6,8 +6,8 @@ import type { DeliveryReport, MessageRef } from '../../delivery/deliver.js';
 import { THROTTLED_MIN_DELAY_MS } from '../../delivery/schedule.js';
 import { formatDuration } from '../../util/duration.js';
 import { createCoalescedOutput } from '../shared/coalesced-output.js';
-import type { Ui } from '../shared/ui.js';
-import { indent, plural } from '../shared/text.js';
+import { spinnerOptions, type Ui } from '../shared/ui.js';
+import { escapeBlock, escapeControl, indent, plural } from '../shared/text.js';
 
 /** How many lines of a response body an attempt line shows without -v, and how wide each may be. */
 const PREVIEW_LINES = 3;
@@ -36,8 +36,10 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
   // Called as record?.({…}): without --json the object is not even built (one per attempt adds up over thousands).
   const record = records && ((value: object) => records.line(JSON.stringify(value)));
 
+  // A --data body without a "type" is no event: name it by its svix-id, not as an event type called "body".
   const label = (m: MessageRef) =>
-    `${color.bold(m.eventType ?? 'body')} ${m.eventId ?? m.messageId}${m.copy ? color.yellow(` (copy ${m.copy}, same svix-id)`) : ''}`;
+    // A replayed journal's type and id came from whoever posted them: escaped, as is what the endpoint answers.
+    `${m.eventType ? `${color.bold(escapeControl(m.eventType))} ${escapeControl(m.eventId ?? m.messageId)}` : `${color.bold(escapeControl(m.messageId))} ${color.dim('(no event type)')}`}${m.copy ? color.yellow(` (copy ${m.copy}, same svix-id)`) : ''}`;
   const refFields = (m: MessageRef) => ({
     messageId: m.messageId,
     eventId: m.eventId ?? null,
@@ -48,26 +50,27 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
   function onReport(report: DeliveryReport): void {
     switch (report.type) {
       case 'attempt': {
-        countdown?.done(report.message);
+        countdown?.inFlight(report.message, `${label(report.message)} · attempt ${report.attempt} · waiting for the answer`);
         if (options.verbose) {
           const { request } = report;
           line(color.dim(`  > POST ${request.url}  (attempt ${report.attempt})`));
           for (const [name, value] of Object.entries(request.headers)) line(color.dim(`  > ${name}: ${value}`));
-          line(indent(Buffer.from(request.body).toString('utf8'), '  > '));
+          line(indent(escapeBlock(Buffer.from(request.body).toString('utf8')), '  > '));
         }
         return;
       }
       case 'response': {
+        countdown?.done(report.message);
         const { result, attempt } = report;
         const where = attempt > 1 ? ` · would be ${formatOffset(report.productionOffsetMs)} in production · waited ${formatWait(report.waitedMs)}` : '';
         const mark = result.ok ? color.green('✓') : color.red('✗');
         line(`${mark} ${label(report.message)} · attempt ${attempt}${where} · ${describeResult(result, color)} · ${formatDuration(result.latencyMs)}`);
         if (result.kind === 'response') {
           if (options.verbose) {
-            for (const [name, value] of Object.entries(result.headers)) line(color.dim(`  < ${name}: ${value}`));
-            if (result.body) line(indent(result.body, '  < '));
+            for (const [name, value] of Object.entries(result.headers)) line(color.dim(`  < ${escapeControl(name)}: ${escapeControl(String(value))}`));
+            if (result.body) line(indent(escapeBlock(result.body), '  < '));
           } else {
-            for (const preview of previewLines(result.body)) line(color.dim(`    ${preview}`));
+            for (const preview of previewLines(result.body)) line(color.dim(`    ${escapeControl(preview)}`));
           }
         }
         record?.({
@@ -91,7 +94,7 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
         ].filter(Boolean);
         const text = `attempt ${report.nextAttempt} in ${formatWait(report.waitMs)} (production waits ${formatDuration(report.productionDelayMs)}${why.length ? `: ${why.join(', ')}` : ''})`;
         if (countdown) countdown.wait(report.message, report.waitMs, `${label(report.message)} · ${text}`);
-        else line(color.dim(`  ↻ ${report.message.eventId ?? report.message.messageId} · ${text}`));
+        else line(color.dim(`  ↻ ${escapeControl(report.message.eventId ?? report.message.messageId)} · ${text}`));
         return;
       }
       case 'delivered':
@@ -168,20 +171,25 @@ function previewLines(body: string): string[] {
   return lines.length > PREVIEW_LINES ? [...shown, `… ${plural(lines.length - PREVIEW_LINES, 'more line', 'more lines')} (-v shows all)`] : shown;
 }
 
-/** One ora spinner counting down the soonest retry wait; the other waiting messages are counted beside it. */
+/**
+ * One ora spinner for what the run is waiting on: an attempt in flight (how long it has been out), else the soonest
+ * retry wait counting down; the other messages waiting are counted beside it.
+ */
 function createCountdown(ui: Ui, ora: typeof import('ora').default) {
-  const waits = new Map<MessageRef, { until: number; text: string }>();
+  const waits = new Map<MessageRef, { until: number; text: string; inFlightSince?: number }>();
   let spinner: Ora | undefined;
   let ticker: NodeJS.Timeout | undefined;
 
   const refresh = () => {
     if (waits.size === 0) return stop();
-    const soonest = [...waits.values()].reduce((a, b) => (b.until < a.until ? b : a));
-    const left = Math.max(0, soonest.until - performance.now());
+    const now = performance.now();
+    const entries = [...waits.values()];
+    const shown = entries.find((w) => w.inFlightSince !== undefined) ?? entries.reduce((a, b) => (b.until < a.until ? b : a));
     const others = waits.size > 1 ? ui.color.dim(` (+${waits.size - 1} more waiting)`) : '';
-    const text = `${soonest.text} · ${formatDuration(left)} left${others}`;
+    const time = shown.inFlightSince !== undefined ? `${formatDuration(now - shown.inFlightSince)} so far` : `${formatDuration(Math.max(0, shown.until - now))} left`;
+    const text = `${shown.text} · ${time}${others}`;
     if (spinner) spinner.text = text;
-    else spinner = ora({ text, stream: ui.stream, discardStdin: false }).start();
+    else spinner = ora(spinnerOptions(ui, text)).start();
     ticker ??= setInterval(refresh, SPINNER_TICK_MS);
   };
   function stop(): void {
@@ -193,6 +201,10 @@ function createCountdown(ui: Ui, ora: typeof import('ora').default) {
   return {
     wait(message: MessageRef, ms: number, text: string) {
       waits.set(message, { until: performance.now() + ms, text });
+      refresh();
+    },
+    inFlight(message: MessageRef, text: string) {
+      waits.set(message, { until: Infinity, text, inFlightSince: performance.now() });
       refresh();
     },
     done(message: MessageRef) {

@@ -55,8 +55,9 @@ export async function runDeliveries(
   run: (onReport: (report: SendReport) => void) => Promise<SendResult>,
 ): Promise<number> {
   const { createDeliveryRenderer } = await import('./render.js');
-  // A terminal reporting 0 columns (some CI ptys) would make ora's line clearing loop forever: plain lines there.
-  const spinner = ui.interactive && (ui.stream.columns ?? 0) > 0 && settings.send.schedule.waitsMs.length > 1;
+  // On a terminal the spinner shows each attempt in flight and each retry wait. A terminal reporting 0 columns
+  // (some CI ptys) would make ora's line clearing loop forever: plain lines there.
+  const spinner = ui.interactive && (ui.stream.columns ?? 0) > 0;
   const renderer = await createDeliveryRenderer(ui, { verbose: settings.verbose, spinner });
   const { color } = ui;
   const secretNote = settings.secretSource === 'default' ? ' (the built-in test secret)' : settings.secretSource === 'env' ? ' (from $SCANDOCS_WEBHOOK_SECRET)' : '';

@@ -4,6 +4,7 @@ import { collect } from '../shared/collect.js';
 export interface EventsCommandOptions {
   variant?: string;
   set?: string[];
+  setNew?: string[];
   json?: boolean;
 }
 
@@ -11,7 +12,8 @@ export function defineEvents(command: Command): void {
   command
     .argument('[type]', 'an event type, e.g. task.completed: print its sample event as JSON')
     .option('--variant <name>', 'which sample of the type to print (see the list; default: the one marked default)')
-    .option('--set <path=value>', 'change a field of the sample, e.g. --set data.name=report.pdf (repeatable; JSON values parse)', collect)
+    .option('--set <path=value>', 'change a field of the sample, e.g. --set data.name=report.pdf (repeatable; JSON values parse; the path must exist)', collect)
+    .option('--set-new <path=value>', 'add a field the sample does not have, e.g. --set-new data.custom=1 (repeatable)', collect)
     .option('--json', 'one JSON object per line: each catalog entry, or the sample event on one line')
     .addHelpText(
       'after',

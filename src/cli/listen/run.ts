@@ -4,6 +4,7 @@ import type { ListenSummary } from '../../listener/reports.js';
 import { DEFAULT_TEST_SECRET } from '../../signature/index.js';
 import { createCoalescedOutput } from '../shared/coalesced-output.js';
 import { EXIT_OK } from '../shared/errors.js';
+import { withFlagWords } from '../shared/flag-words.js';
 import { resolveSecrets, SECRET_ENV, type ResolvedSecrets } from '../shared/inputs.js';
 import { createUi, type Ui } from '../shared/ui.js';
 import { parseDuration } from '../parse/duration.js';
@@ -19,11 +20,20 @@ import { parseRespondOptions } from './respond-flags.js';
 export async function runListen(options: ListenCommandOptions): Promise<number> {
   const ui = createUi(options);
   const settings = parseSettings(options);
-  const style: LineStyle = { color: ui.color, verbose: Boolean(options.verbose) };
+  const style: LineStyle = {
+    color: ui.color,
+    verbose: Boolean(options.verbose),
+    // Read at each line, so a resized terminal is followed; off a terminal, lines stay whole.
+    get columns() {
+      return ui.stream.isTTY ? ui.stream.columns : undefined;
+    },
+  };
   const output = batchedOutput(ui);
   let tunnelContext: TunnelContext | undefined;
+  let ready = false;
   const onReport = (report: ListenEvent) => {
     if (report.type === 'ready') {
+      ready = true;
       ui.record(reportJson(report));
       for (const line of bannerLines({ ...settings.banner, url: report.url }, ui.color)) ui.line(line);
       tunnelContext = {
@@ -55,6 +65,8 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
       historyLimit: 0,
     });
   } catch (error) {
+    // A script reading --json saw `ready`: it must also see why the run ends, not only an exit code.
+    if (ui.json && ready) output.record(errorJson(error));
     output.flush();
     if (settings.listen.tunnel) exitSoonEvenIfHeld();
     throw error;
@@ -108,6 +120,12 @@ function parseSettings(options: ListenCommandOptions) {
       tunnel: tunnel && { ...tunnel.config, timeoutMs: tunnel.timeoutMs },
     },
   };
+}
+
+function errorJson(error: unknown): object {
+  const code = error instanceof InputError ? error.code : 'unexpected';
+  const message = error instanceof InputError ? withFlagWords(error).message : error instanceof Error ? error.message : String(error);
+  return { type: 'error', code, message };
 }
 
 function parsePort(text: string): number {

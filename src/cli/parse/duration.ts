@@ -8,6 +8,9 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_0
  */
 export function parseDuration(text: string, what = 'duration'): number {
   const trimmed = text.trim();
+  if (trimmed.startsWith('-')) {
+    throw new InputError('invalid-duration', `${what} "${text}" is negative: use a duration of 0 or more, e.g. 500ms, 6s, 5m, 2h, 1m30s`);
+  }
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1_000);
   const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)];
   const consumed = parts.map((p) => p[0]).join('');

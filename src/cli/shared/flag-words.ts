@@ -21,7 +21,7 @@ function flagMessage(error: InputError): string | undefined {
     case 'unwritable-file':
       return d.kind === 'journal' ? `cannot write --record file "${d.path}": ${d.why} (choose a writable file, e.g. --record ./events.jsonl)` : undefined;
     case 'unreadable-file':
-      return d.kind === 'journal' ? `cannot read journal file "${d.path}": ${d.why} (use @path/to/file, or - for standard input)` : undefined;
+      return d.kind === 'journal' ? `cannot read journal file "${d.path}": ${d.why} (pass the path of a file written by listen --record, e.g. events.jsonl)` : undefined;
     case 'unreachable-forward':
       return `--forward-to ${d.url} is unreachable: ${d.failure} (start your app first, or fix the URL)`;
     case 'unknown-check':
@@ -31,9 +31,15 @@ function flagMessage(error: InputError): string | undefined {
       return d.kind === 'none-left' ? 'no check left to run: --skip removes every check that --only selects' : undefined;
     case 'tunnel':
       return tunnelMessage(d);
-    case 'invalid-override':
-      // The core names the change and shows examples; the CLI puts --set before each.
-      return `--set ${error.message.replace(OVERRIDE_EXAMPLES.join(' or '), OVERRIDE_EXAMPLES.map((example) => `--set ${example}`).join(' or '))}`;
+    case 'invalid-override': {
+      // The core names the change as given and shows examples; the CLI puts its flag before each.
+      const flag = d.mode === 'setNew' ? '--set-new' : '--set';
+      const message = error.message
+        .replace(OVERRIDE_EXAMPLES.join(' or '), OVERRIDE_EXAMPLES.map((example) => `--set ${example}`).join(' or '))
+        .replace('; setNew ', '; --set-new ')
+        .replace('(use setNew ', '(use --set-new ');
+      return `${flag} ${message}`;
+    }
     default:
       return undefined;
   }

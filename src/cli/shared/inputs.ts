@@ -11,13 +11,14 @@ export async function readPayload(spec: string, flag = '--payload'): Promise<Buf
   return Buffer.from(spec);
 }
 
-export async function readFileArgument(path: string, flag: string): Promise<Buffer> {
+/** `how` is the hint after the reason: it offers `-` only to the arguments that accept standard input. */
+export async function readFileArgument(path: string, flag: string, how = 'use @path/to/file, or - for standard input'): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : code;
-    throw new InputError('unreadable-file', `cannot read ${flag} file "${path}": ${why} (use @path/to/file, or - for standard input)`);
+    throw new InputError('unreadable-file', `cannot read ${flag} file "${path}": ${why} (${how})`);
   }
 }
 
@@ -35,7 +36,12 @@ export interface ResolvedSecrets {
 
 /** `--secret` (repeatable), else SCANDOCS_WEBHOOK_SECRET, else the documented test secret. Each is validated. */
 export function resolveSecrets(given: string[] | string | undefined, env = process.env): ResolvedSecrets {
-  const list = (Array.isArray(given) ? given : given ? [given] : []).filter((s) => s !== undefined);
+  const list = (Array.isArray(given) ? given : given !== undefined ? [given] : []).filter((s) => s !== undefined);
+  // `--secret "$UNSET_VAR"` arrives as an empty string: falling back to the test secret would make a run that
+  // forgot its secret look like it worked.
+  if (list.some((s) => s.trim() === '')) {
+    throw new InputError('invalid-secret', '--secret is empty (an unset variable?): pass the endpoint secret, e.g. --secret whsec_…, or leave --secret out to use the test secret');
+  }
   const resolved: ResolvedSecrets =
     list.length > 0
       ? { secrets: list, source: 'flag' }

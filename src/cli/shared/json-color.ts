@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { escapeControl } from './text.js';
 
 /** Indented JSON with keys, strings, numbers and literals in distinct colours (plain when colour is off). */
 export function colorJson(value: unknown, color: ChalkInstance, indent = '  '): string {
@@ -7,7 +8,8 @@ export function colorJson(value: unknown, color: ChalkInstance, indent = '  '): 
 
 function render(value: unknown, color: ChalkInstance, indent: string, pad: string): string {
   if (value === null) return color.magenta('null');
-  if (typeof value === 'string') return color.green(JSON.stringify(value));
+  // JSON.stringify escapes C0 controls but not DEL, C1 or bidi overrides, which a body may carry.
+  if (typeof value === 'string') return color.green(escapeControl(JSON.stringify(value)));
   if (typeof value === 'number') return color.yellow(String(value));
   if (typeof value === 'boolean') return color.magenta(String(value));
   const inner = pad + indent;
@@ -17,5 +19,5 @@ function render(value: unknown, color: ChalkInstance, indent: string, pad: strin
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return '{}';
-  return `{\n${entries.map(([k, v]) => `${inner}${color.cyan(JSON.stringify(k))}: ${render(v, color, indent, inner)}`).join(',\n')}\n${pad}}`;
+  return `{\n${entries.map(([k, v]) => `${inner}${color.cyan(escapeControl(JSON.stringify(k)))}: ${render(v, color, indent, inner)}`).join(',\n')}\n${pad}}`;
 }

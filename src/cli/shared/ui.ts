@@ -33,3 +33,11 @@ export function createUi(options: { json?: boolean } = {}): Ui {
     },
   };
 }
+
+/**
+ * ora's options for output through `ui`: ora colours its frame with a chalk that ignores NO_COLOR, so the colour
+ * follows ours; and discardStdin stays off (it puts the terminal in raw mode, which stops a background job).
+ */
+export function spinnerOptions(ui: Ui, text?: string): { text?: string; stream: NodeJS.WriteStream; discardStdin: false; color: 'cyan' | false } {
+  return { ...(text === undefined ? {} : { text }), stream: ui.stream, discardStdin: false, color: ui.color.level > 0 ? 'cyan' : false };
+}

@@ -8,21 +8,30 @@ export function renderSignature(
   signed: SignedMessage,
   context: { payload: Buffer; curl?: string; secret: string; secretSource: ResolvedSecrets['source'] },
 ): void {
-  if (context.curl) {
-    ui.line(curlCommand(context.curl, signed.headers, context.payload));
+  const curl = context.curl === undefined ? undefined : curlCommand(context.curl, signed.headers, context.payload);
+  if (curl) {
+    ui.line(curl);
   } else {
     for (const [name, value] of Object.entries(signed.headers)) ui.line(`${name}: ${value}`);
   }
   if (context.secretSource === 'default' && !ui.json) {
     process.stderr.write(ui.color.dim(`# signed with the built-in test secret ${maskSecret(context.secret)}; pass --secret to use yours\n`));
   }
-  ui.record({ type: 'signature', id: signed.id, timestamp: signed.timestamp, signature: signed.signature, headers: signed.headers });
+  ui.record({
+    type: 'signature',
+    id: signed.id,
+    timestamp: signed.timestamp,
+    signature: signed.signature,
+    headers: signed.headers,
+    ...(curl ? { curl } : {}),
+  });
 }
 
 /** A POSIX-shell curl command that sends the exact bytes that were signed. */
 function curlCommand(url: string, headers: Record<string, string>, payload: Buffer): string {
   const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-  const lines = [`curl -sS -X POST ${quote(url)}`, `-H ${quote('content-type: application/json')}`];
+  // -w prints the status it got on its own line: a 204 (or any empty answer) would otherwise print nothing at all.
+  const lines = [`curl -sS -X POST ${quote(url)}`, `-w ${quote('\\nHTTP %{http_code}\\n')}`, `-H ${quote('content-type: application/json')}`];
   for (const [name, value] of Object.entries(headers)) lines.push(`-H ${quote(`${name}: ${value}`)}`);
   lines.push(`--data-binary ${quote(payload.toString('utf8'))}`);
   return lines.join(' \\\n  ');

@@ -6,6 +6,7 @@ export interface TriggerCommandOptions extends DeliveryCommandOptions {
   all?: boolean;
   variant?: string;
   set?: string[];
+  setNew?: string[];
   data?: string;
   raw?: boolean;
   count: string;
@@ -18,7 +19,8 @@ export function defineTrigger(command: Command): void {
     .argument('[types...]', 'event types to send, e.g. task.completed file.created (see `scandocs-webhooks events`)')
     .option('--all', 'send one event of every type')
     .option('--variant <name>', 'which sample of the type to send (see `scandocs-webhooks events`)')
-    .option('--set <path=value>', 'change a field of the event, e.g. --set data.name=report.pdf (repeatable; JSON values parse)', collect)
+    .option('--set <path=value>', 'change a field of the event, e.g. --set data.name=report.pdf (repeatable; JSON values parse; the path must exist)', collect)
+    .option('--set-new <path=value>', 'add a field the sample event does not have, e.g. --set-new data.custom=1 (repeatable)', collect)
     .option('-d, --data <json|@file|->', 'send this body byte for byte instead of a sample event: literal text, @file, or - for stdin')
     .option('--raw', 'with --data: send the body even when it is not JSON')
     .addOption(new Option('--count <n>', 'send n events of each type (fresh ids)').default('1'))

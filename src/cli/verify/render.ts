@@ -10,6 +10,7 @@ export function renderVerification(ui: Ui, result: VerifyResult, secrets: readon
     ui.line(color.dim(`  ${result.family}-id ${result.id} · timestamp ${result.timestamp} (${new Date(result.timestamp * 1000).toISOString()})`));
   } else {
     ui.line(`${color.red('✗ invalid')}  ${color.bold(result.reason)}: ${result.message}`);
+    if (result.reason === 'missing-headers') ui.line(color.dim('  pass each with --header "name: value", --id/--timestamp/--signature, or --headers @file'));
   }
   ui.record({ type: 'verification', ...result });
 }
