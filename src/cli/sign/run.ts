@@ -1,6 +1,7 @@
 import { InputError } from '../../errors.js';
 import { sign } from '../../signature/index.js';
 import { parseUnixTime } from '../parse/time.js';
+import { isHttpUrl } from '../parse/url.js';
 import type { SignCommandOptions } from './flags.js';
 import { readPayload, resolveSigningSecret } from '../shared/inputs.js';
 import { createUi } from '../shared/ui.js';
@@ -23,13 +24,7 @@ export async function runSign(options: SignCommandOptions): Promise<number> {
 }
 
 function checkCurlUrl(text: string): void {
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+  if (!isHttpUrl(text)) {
     throw new InputError('usage', `--curl "${text}" is not an http(s) URL: pass the endpoint, e.g. --curl http://localhost:3000/webhooks`);
   }
 }
