@@ -113,8 +113,9 @@ export async function listen(options: ListenOptions = {}): Promise<RunningListen
   let tunnel: Tunnel | undefined;
   if (options.tunnel) {
     const { openTunnel } = await import('../tunnel/open.js');
+    const { timeoutMs, ...config } = options.tunnel;
     try {
-      tunnel = await openTunnel(options.tunnel, { host: listener.host, port: listener.port, timeoutMs: options.tunnel.timeoutMs, onReport: report, signal: options.signal });
+      tunnel = await openTunnel(config, { host: listener.host, port: listener.port, timeoutMs, onReport: report, signal: options.signal });
     } catch (error) {
       await listener.close();
       stream.end();
