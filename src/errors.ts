@@ -17,8 +17,15 @@ export type InputErrorCode =
   | 'invalid-override'
   | 'invalid-journal'
   | 'port-in-use'
+  | 'port-not-allowed'
   | 'unreachable-forward'
   | 'tunnel';
+
+/**
+ * What the CLI needs to say the same thing in its own words (with its flag names): the core's message speaks of
+ * options and values, never of flags. `kind` tells apart the failures that share a code.
+ */
+export type InputErrorDetails = Readonly<Record<string, string | number | undefined>> & { readonly kind?: string };
 
 /** Bad input from the user: the CLI prints the message on one line and exits 2. */
 export class InputError extends Error {
@@ -26,6 +33,7 @@ export class InputError extends Error {
   constructor(
     readonly code: InputErrorCode,
     message: string,
+    readonly details: InputErrorDetails = {},
   ) {
     super(message);
   }

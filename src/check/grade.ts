@@ -65,7 +65,7 @@ function redirectHint(group: CheckGroup, status: number, location: string | unde
 /** Generic advice for a must-accept request refused with `status`, by what that status usually means. */
 function refusedHint(label: string, status: number): string {
   if (status === 401 || status === 403) {
-    return `refused a valid signed ${label} (${status}): verify the raw body bytes, before any JSON parsing, with the same secret as the check (--secret), and check the server clock`;
+    return `refused a valid signed ${label} (${status}): verify the raw body bytes, before any JSON parsing, with the same secret as the check signs with, and check the server clock`;
   }
   if (status === 404 || status === 405) return `answered ${status}: nothing handles POST at this URL; check the path and the method`;
   if (status === 413) return `refused the body as too large (413): raise your body parser's size limit`;
@@ -129,7 +129,7 @@ function commonHint(answer: string, count: number): string {
   const every = `all ${count} must-accept checks got ${answer}`;
   const status = Number(answer.split(' ')[0]);
   if (status === 401 || status === 403) {
-    return `${every}: the endpoint verifies with another secret than the one check signs with; configure it with the same secret, or pass the endpoint's with --secret (if it is the same, verify the raw body bytes, not re-parsed JSON, and check the server clock)`;
+    return `${every}: the endpoint verifies with another secret than the one check signs with; configure it with the same secret, or give check the endpoint's (if it is the same, verify the raw body bytes, not re-parsed JSON, and check the server clock)`;
   }
   if (status >= 300 && status < 400) {
     return `${every}: every delivery is redirected and Svix does not follow redirects; configure the final URL (https, exact path, trailing slash) as the endpoint`;

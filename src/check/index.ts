@@ -7,3 +7,4 @@ export { selectChecks, type CheckSelection } from './select.js';
 export { gradeAttempt, gradeCheck, describeAttempt, findCommonFailure, hasCommonAnswer, SLOW_ANSWER_MS, type CommonFailure, type RequestGrade } from './grade.js';
 export { runChecks, DEFAULT_CHECK_TIMEOUT_MS, type RunChecksOptions } from './run-checks.js';
 export type { Check, CheckContext, CheckGroup, CheckReport, CheckRequest, CheckResponse, CheckResult, CheckSummary } from './types.js';
+export { check, type CheckOptions, type CheckCard } from './check.js';

@@ -25,7 +25,7 @@ export interface CheckRequest {
 
 /** A named check of the battery: the rule it tests and how to build the requests that test it. */
 export interface Check {
-  /** Stable kebab-case id, usable with --only/--skip. */
+  /** Stable kebab-case id, usable in a selection (only/skip). */
   name: string;
   group: CheckGroup;
   /** The rule, one sentence. */

@@ -13,31 +13,31 @@ const { Command, CommanderError } = require('commander') as typeof Commander;
 const COMMANDS: Record<string, { summary: string; load: () => Promise<(command: Commander.Command) => void> }> = {
   listen: {
     summary: 'receive webhooks locally: verify each delivery, rehearse failures, forward to your app, record them',
-    load: async () => (await import('./commands/listen.js')).defineListen,
+    load: async () => (await import('./listen/flags.js')).defineListen,
   },
   trigger: {
     summary: 'send signed Scan Documents events to your endpoint, retried exactly as production retries them',
-    load: async () => (await import('./commands/trigger.js')).defineTrigger,
+    load: async () => (await import('./trigger/flags.js')).defineTrigger,
   },
   replay: {
     summary: 'resend deliveries recorded by `listen --record`, byte for byte, re-signed with a fresh timestamp',
-    load: async () => (await import('./commands/replay.js')).defineReplay,
+    load: async () => (await import('./replay/flags.js')).defineReplay,
   },
   check: {
     summary: 'grade your webhook endpoint: send a battery of deliveries it must accept, refuse, or not redirect',
-    load: async () => (await import('./commands/check.js')).defineCheck,
+    load: async () => (await import('./check/flags.js')).defineCheck,
   },
   events: {
     summary: 'list the event types and their variants, or print a sample event',
-    load: async () => (await import('./commands/events.js')).defineEvents,
+    load: async () => (await import('./events/flags.js')).defineEvents,
   },
   verify: {
     summary: 'check a webhook signature and say exactly why it fails',
-    load: async () => (await import('./commands/verify.js')).defineVerify,
+    load: async () => (await import('./verify/flags.js')).defineVerify,
   },
   sign: {
     summary: 'sign a payload and print the headers (or a ready-to-run curl command)',
-    load: async () => (await import('./commands/sign.js')).defineSign,
+    load: async () => (await import('./sign/flags.js')).defineSign,
   },
 };
 
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
       // Commander has already printed its one-line message (or the help/version text).
       process.exitCode = error.exitCode === 0 ? 0 : 2;
     } else {
-      const { reportError } = await import('./errors.js');
+      const { reportError } = await import('./shared/errors.js');
       process.exitCode = reportError(error, program.opts().debug === true);
     }
   }

@@ -12,8 +12,8 @@ export interface BatchSummary {
 /**
  * Delivers messages with at most `concurrency` in flight, in the order given: each message runs its own retry
  * loop, so a slow or failing one does not hold the others back (as with Svix, there is no ordering guarantee).
- * Messages are pulled from the iterable as workers free up, so a large --count is built while earlier events are
- * in flight instead of all up front.
+ * Messages are pulled from the iterable as workers free up, so a large count is built while earlier events are
+ * in flight instead of all up front. An aborted signal stops pulling, and the batch rejects with its reason.
  */
 export async function deliverBatch(
   messages: Iterable<OutgoingMessage>,
@@ -24,7 +24,7 @@ export async function deliverBatch(
   const summary: BatchSummary = { total: 0, delivered: 0, failed: 0, attempts: 0, durationMs: 0 };
   const queue = messages[Symbol.iterator]();
   const worker = async () => {
-    for (let next = queue.next(); !next.done; next = queue.next()) {
+    for (let next = queue.next(); !next.done && !options.signal?.aborted; next = queue.next()) {
       summary.total++;
       const outcome = await deliverMessage(next.value, options);
       summary.attempts += outcome.attempts;
@@ -32,7 +32,10 @@ export async function deliverBatch(
       else summary.failed++;
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  // Every worker ends before the batch settles, so an abort leaves nothing in flight behind it.
+  const ended = await Promise.allSettled(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  options.signal?.throwIfAborted();
+  for (const end of ended) if (end.status === 'rejected') throw end.reason;
   summary.durationMs = Math.round(clock() - started);
   return summary;
 }

@@ -6,7 +6,7 @@ import { planRetry, type Schedule } from './schedule.js';
 
 /** One message to deliver: the raw body is sent byte for byte, under the same svix-id on every attempt. */
 export interface OutgoingMessage {
-  /** The svix-id; kept across retries, and shared by the two copies of a `--duplicate`. */
+  /** The svix-id; kept across retries, and shared by the two copies of a duplicated message. */
   messageId: string;
   body: Uint8Array;
   /** The event's `id` and `type`, for reports, when the body is an event. */
@@ -31,7 +31,9 @@ export interface DeliveryOptions {
   onReport: (report: DeliveryReport) => void;
   /** Seams for tests. */
   attempt?: (request: AttemptRequest, dispatcher?: Dispatcher) => Promise<AttemptResult>;
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Stops the retry loop: a wait in progress ends at once, and the loop rejects with the signal's reason. */
+  signal?: AbortSignal;
   /** The clock in ms (timestamps, Retry-After dates). */
   now?: () => number;
   random?: () => number;
@@ -77,7 +79,8 @@ export interface DeliveryOutcome {
  */
 export async function deliverMessage(message: OutgoingMessage, options: DeliveryOptions): Promise<DeliveryOutcome> {
   const attempt = options.attempt ?? attemptDelivery;
-  const sleep = options.sleep ?? ((ms: number) => delay(ms));
+  const sleep = options.sleep ?? ((ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }));
+  const { signal } = options;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const { body, ...ref } = message;
@@ -86,6 +89,7 @@ export async function deliverMessage(message: OutgoingMessage, options: Delivery
   let productionOffsetMs = 0;
   let waitedMs = 0;
   for (let number = 1; number <= options.schedule.waitsMs.length; number++) {
+    signal?.throwIfAborted();
     const signed = sign({ payload: body, secret: options.secret, id: message.messageId, timestamp: new Date(now()) });
     const request: AttemptRequest = {
       url: options.url,
@@ -109,7 +113,7 @@ export async function deliverMessage(message: OutgoingMessage, options: Delivery
     waitedMs = decision.waitMs;
     const { retry: _retry, ...plan } = decision;
     options.onReport({ type: 'retry-scheduled', message: ref, ...plan, productionOffsetMs });
-    if (decision.waitMs > 0) await sleep(decision.waitMs);
+    if (decision.waitMs > 0) await sleep(decision.waitMs, signal);
   }
   // planRetry reports 'exhausted' at the end of the schedule, so the loop always returns above.
   throw new Error('deliverMessage(): the schedule ended without a decision');

@@ -1,107 +1,85 @@
 import { InputError } from '../errors.js';
-import type { JournalRecord } from '../listener/journal-record.js';
+import { compileTypePattern, matchesType } from '../events/type-pattern.js';
+import { decodeBody, failedVerification, loadJournal, recordedMessageId, type JournalRecord } from '../journal/index.js';
 import { newMessageId } from '../signature/index.js';
 import type { OutgoingMessage } from './deliver.js';
-
-/**
- * Reads a `listen --record` journal (JSON Lines). A line that is not JSON, or a delivery without its body, stops
- * the replay with the line number: resending part of a damaged journal would silently skip deliveries. Records of
- * other `type`s are skipped, so journals written by newer versions still replay.
- */
-export function parseJournal(text: string, name: string): JournalRecord[] {
-  return readJournal(text, name).records;
-}
-
-export interface JournalContents {
-  records: JournalRecord[];
-  /**
-   * The number of a last line that was cut off (no final newline, not JSON), skipped: the listener writes a line
-   * whole before answering, so a torn last line was never acknowledged (a crash or a full disk mid-write).
-   */
-  tornLastLine?: number;
-}
-
-/** parseJournal, and whether a torn last line was skipped. */
-export function readJournal(text: string, name: string): JournalContents {
-  const records: JournalRecord[] = [];
-  const lines = text.split('\n');
-  let tornLastLine: number | undefined;
-  for (const [index, raw] of lines.entries()) {
-    const line = raw.trim();
-    if (line === '') continue;
-    const where = `${name} line ${index + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      // Only the very last line, with no newline after it, can be torn: a damaged line anywhere else still stops.
-      if (index === lines.length - 1) {
-        tornLastLine = index + 1;
-        continue;
-      }
-      throw new InputError('invalid-journal', `${where} is not JSON (${(error as Error).message}): fix or delete that line, then replay again`);
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw new InputError('invalid-journal', `${where} is not a journal record (expected one JSON object per line, as listen --record writes)`);
-    }
-    const record = value as Partial<JournalRecord>;
-    if (record.type !== 'delivery') continue;
-    const problem =
-      typeof record.body !== 'string'
-        ? 'has no "body" string'
-        : record.bodyEncoding !== 'utf8' && record.bodyEncoding !== 'base64'
-          ? `has bodyEncoding ${JSON.stringify(record.bodyEncoding)}, not "utf8" or "base64"`
-          : typeof record.receivedAt !== 'string' || !Number.isFinite(Date.parse(record.receivedAt))
-            ? 'has no valid "receivedAt" time'
-            : undefined;
-    if (problem) throw new InputError('invalid-journal', `${where}: the delivery record ${problem}: fix or delete that line, then replay again`);
-    records.push(record as JournalRecord);
-  }
-  return { records, tornLastLine };
-}
-
-/** Whether a record was refused by the listener's signature check (not merely recorded with --skip-verify). */
-export function failedVerification(record: JournalRecord): boolean {
-  return record.verification !== undefined && record.verification !== null && record.verification.ok === false;
-}
+import { resolveSend, sendMessages, type SendOptions, type SendResult } from './send.js';
 
 export interface ReplayFilter {
   /** Keep records whose svix-id or event id is one of these. */
-  ids?: string[];
-  /** Keep records whose event type matches one of these; `*` matches any run of characters. */
-  types?: string[];
-  /** Keep records received at or after this time (ms). */
+  ids?: readonly string[];
+  /** Keep records whose event type matches one of these globs (`task.*`). */
+  types?: readonly string[];
+  /** Keep records received at or after this time (epoch ms). */
   sinceMs?: number;
 }
 
+export interface ReplayOptions extends SendOptions, ReplayFilter {
+  /** The journal file a listener recorded. */
+  journal: string;
+  /**
+   * Also send the deliveries the listener refused for failing verification. Off by default: such a request may be
+   * anyone's forgery, and re-signing it with the real secret would make the app trust it.
+   */
+  includeUnverified?: boolean;
+}
+
+/** What replay() resolves with: the run's results, and what it left out of the journal. */
+export interface ReplayResult extends SendResult {
+  /** Deliveries the journal holds. */
+  recorded: number;
+  /** Matching deliveries not sent because they had failed verification (see includeUnverified). */
+  skippedUnverified: number;
+  /** The number of a torn last line that was skipped (it was never answered 2xx). */
+  tornLastLine?: number;
+}
+
+/**
+ * Sends recorded deliveries again: each keeps its recorded bytes and svix-id, with a fresh timestamp and
+ * signature on every attempt. A journal with nothing to replay (empty, or nothing matches) is an InputError.
+ */
+export async function replay(options: ReplayOptions): Promise<ReplayResult> {
+  const settings = resolveSend(options);
+  const { journal } = options;
+  const { records, tornLastLine } = await loadJournal(journal);
+  const matching = selectRecords(records, options);
+  const refused = options.includeUnverified ? [] : matching.filter(failedVerification);
+  const selected = refused.length > 0 ? matching.filter((record) => !failedVerification(record)) : matching;
+  if (selected.length === 0) {
+    const details = { journal, recorded: records.length, tornLastLine };
+    throw refused.length > 0
+      ? new InputError('invalid-journal', `all ${refused.length} matching deliveries in ${journal} failed signature verification when received: pass includeUnverified to send them anyway`, {
+          ...details,
+          kind: 'all-unverified',
+          refused: refused.length,
+        })
+      : records.length === 0
+        ? new InputError('invalid-journal', `${journal} holds no recorded deliveries: record some with a listener's journal first`, { ...details, kind: 'empty' })
+        : new InputError('invalid-journal', `none of the ${records.length} deliveries in ${journal} match the filters: loosen them`, { ...details, kind: 'no-match' });
+  }
+  const run = await sendMessages(selected.map(toOutgoingMessage), settings, {
+    onReport: options.onReport,
+    signal: options.signal,
+    total: selected.length,
+    replay: { recorded: records.length, skippedUnverified: refused.length, ...(tornLastLine === undefined ? {} : { tornLastLine }) },
+  });
+  return { ...run, recorded: records.length, skippedUnverified: refused.length, ...(tornLastLine === undefined ? {} : { tornLastLine }) };
+}
+
 export function selectRecords(records: readonly JournalRecord[], filter: ReplayFilter): JournalRecord[] {
-  const typePatterns = filter.types?.map(globToRegExp);
+  const typePatterns = filter.types?.map(compileTypePattern);
   return records.filter(
     (record) =>
-      (!filter.ids?.length || filter.ids.includes(messageIdOf(record) ?? '') || filter.ids.includes(record.eventId ?? '')) &&
-      (!typePatterns?.length || typePatterns.some((pattern) => pattern.test(record.eventType ?? ''))) &&
+      (!filter.ids?.length || filter.ids.includes(recordedMessageId(record) ?? '') || filter.ids.includes(record.eventId ?? '')) &&
+      (!typePatterns?.length || matchesType(typePatterns, record.eventType ?? '')) &&
       (filter.sinceMs === undefined || Date.parse(record.receivedAt) >= filter.sinceMs),
   );
 }
 
 /**
  * The message to send again: the recorded bytes, exactly, under the recorded svix-id (a fresh one only when the
- * request had none, e.g. recorded with --skip-verify). Timestamp and signature are made afresh at each attempt.
+ * request had none, e.g. recorded without verification). Timestamp and signature are made afresh at each attempt.
  */
 export function toOutgoingMessage(record: JournalRecord): OutgoingMessage {
-  return {
-    messageId: messageIdOf(record) ?? newMessageId(),
-    body: Buffer.from(record.body, record.bodyEncoding === 'base64' ? 'base64' : 'utf8'),
-    eventId: record.eventId,
-    eventType: record.eventType,
-  };
-}
-
-function messageIdOf(record: JournalRecord): string | undefined {
-  return record.messageId ?? record.headers?.['svix-id'] ?? record.headers?.['webhook-id'];
-}
-
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`);
+  return { messageId: recordedMessageId(record) ?? newMessageId(), body: decodeBody(record), eventId: record.eventId, eventType: record.eventType };
 }

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { formatDuration, parseDuration } from '../util/duration.js';
+import { formatDuration } from '../util/duration.js';
 import type { AttemptResult } from './attempt.js';
 
 /**
@@ -16,7 +16,7 @@ export const THROTTLED_MIN_DELAY_MS = 60_000;
  * waiting (5 s → 0.5 ms, 2 h → 0.72 s, 10 h → 3.6 s), so a whole failing delivery plays out in seconds.
  */
 export const DEFAULT_TIME_SCALE = 10_000;
-/** `--schedule fast`: eight attempts in about 2.4 s, the same shape with no long tail, for tight loops. */
+/** The `fast` schedule: eight attempts in about 2.4 s, the same shape with no long tail, for tight loops. */
 export const FAST_WAITS_MS: readonly number[] = [0, 25, 50, 100, 200, 400, 800, 800];
 /** A `webhook-delivery: abort-message` response header tells Svix to stop retrying the message. */
 export const ABORT_HEADER = 'webhook-delivery';
@@ -43,46 +43,39 @@ export function productionSchedule(timeScale = DEFAULT_TIME_SCALE): Schedule {
 
 export const NO_RETRIES: Schedule = { label: 'no retries', waitsMs: [0] };
 
+/** The `fast` schedule: eight attempts in about 2.4 s. */
+export const FAST_SCHEDULE: Schedule = { label: 'fast', waitsMs: FAST_WAITS_MS };
+
 /**
- * Parses `--schedule production|fast|<list>` with `--time-scale` and `--no-retries`. A list such as
- * `0,50ms,100ms` gives the local wait before each attempt (the first is immediate), at most one per production
- * attempt, so each still stands for a real production offset.
+ * A schedule of local waits such as `[0, 50, 100]` (ms before each attempt; the first is immediate), at most one
+ * per production attempt, so each still stands for a real production offset.
  */
-export function parseSchedule(options: { schedule?: string; timeScale?: string; retries?: boolean }): Schedule {
-  const text = (options.schedule ?? 'production').trim();
-  const timeScale = options.timeScale === undefined ? undefined : parseTimeScale(options.timeScale);
-  if (timeScale !== undefined && text !== 'production') {
-    throw new InputError('usage', `--time-scale compresses the production schedule; --schedule ${text} already sets the waits: drop one of them`);
+export function customSchedule(waitsMs: readonly number[]): Schedule {
+  if (waitsMs[0] !== 0 || waitsMs.some((ms) => !(ms >= 0))) {
+    throw new InputError('usage', `schedule [${waitsMs.join(', ')}] must start with 0 (the first attempt is immediate) and hold no negative wait`, { kind: 'first-not-zero' });
   }
-  if (options.retries === false) {
-    if (options.schedule !== undefined || timeScale !== undefined) {
-      throw new InputError('usage', '--no-retries makes a single attempt: drop --schedule and --time-scale');
-    }
-    return NO_RETRIES;
-  }
-  if (text === 'production') return productionSchedule(timeScale);
-  if (text === 'fast') return { label: 'fast', waitsMs: FAST_WAITS_MS };
-  const example = 'e.g. --schedule 0,1s,2s,4s, or production, or fast';
-  const waitsMs = text.split(',').map((item) => {
-    if (item.trim() === '') throw new InputError('usage', `--schedule "${text}" has an empty entry: ${example}`);
-    return parseDuration(item, `--schedule entry`);
-  });
-  if (waitsMs[0] !== 0) throw new InputError('usage', `--schedule "${text}": the first attempt is immediate, so the list starts with 0 (${example})`);
   if (waitsMs.length > PRODUCTION_DELAYS_MS.length) {
-    throw new InputError(
-      'usage',
-      `--schedule "${text}" has ${waitsMs.length} attempts; production makes at most ${PRODUCTION_DELAYS_MS.length}: give ${PRODUCTION_DELAYS_MS.length} entries or fewer`,
-    );
+    throw new InputError('usage', `schedule has ${waitsMs.length} attempts; production makes at most ${PRODUCTION_DELAYS_MS.length}`, { kind: 'too-many' });
   }
   return { label: waitsMs.map((ms) => formatDuration(ms)).join(','), waitsMs };
 }
 
-function parseTimeScale(text: string): number {
-  const value = Number(text.trim());
-  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(value >= 1)) {
-    throw new InputError('usage', `--time-scale "${text}" is not a number ≥ 1: it divides production delays, e.g. --time-scale 10000 (1 is real time)`);
-  }
-  return value;
+/** How trigger() and replay() take a schedule: a name, local waits in ms, or a Schedule; `retries: false` makes one attempt. */
+export interface ScheduleOptions {
+  schedule?: 'production' | 'fast' | readonly number[] | Schedule;
+  /** Divides production's delays (default 10,000; 1 is real time). Only with the production schedule. */
+  timeScale?: number;
+  /** false: a single attempt per message. */
+  retries?: boolean;
+}
+
+export function resolveSchedule(options: ScheduleOptions): Schedule {
+  if (options.retries === false) return NO_RETRIES;
+  const { schedule = 'production', timeScale } = options;
+  if (timeScale !== undefined && !(timeScale >= 1)) throw new InputError('usage', `timeScale ${timeScale} must be a number ≥ 1 (1 is real time)`, { kind: 'time-scale' });
+  if (schedule === 'production') return productionSchedule(timeScale);
+  if (schedule === 'fast') return FAST_SCHEDULE;
+  return Array.isArray(schedule) ? customSchedule(schedule as readonly number[]) : (schedule as Schedule);
 }
 
 /** What happens after attempt `attempt` failed. */

@@ -1,15 +1,18 @@
 import { copyFixture } from './catalog.js';
 import { newEventId } from './event-id.js';
-import { applyOverrides } from './overrides.js';
+import { applyOverrides, type Overrides } from './overrides.js';
 import type { ScanDocumentsEvent } from './types.js';
 
 export interface BuildEventOptions {
   /** A named variant of the type's data (see listFixtures); the type's default otherwise. */
   variant?: string;
-  /** `path=value` overrides, applied after the id and timestamp so they can replace those too. */
-  set?: string[];
-  /** `path=value` additions: like `set`, but the path may be new (applied before `set`). */
-  setNew?: string[];
+  /**
+   * Changes to fields the sample has, `{ 'data.name': 'report.pdf' }` or `['data.name=report.pdf']`, applied after
+   * the id and timestamp so they can replace those too. A path the sample lacks is an error (see setNew).
+   */
+  set?: Overrides;
+  /** Like `set`, but the path may be new (applied before `set`). */
+  setNew?: Overrides;
   /** The event's timestamp (default: now). */
   now?: Date;
   /** The event id (default: a fresh `event_…`). */
@@ -21,6 +24,6 @@ export function buildEvent(type: string, options: BuildEventOptions = {}): ScanD
   const event = copyFixture(type, options.variant);
   event.id = options.id ?? newEventId();
   event.timestamp = (options.now ?? new Date()).toISOString();
-  const overrides = (options.set?.length ?? 0) + (options.setNew?.length ?? 0);
+  const overrides = Object.keys(options.set ?? {}).length + Object.keys(options.setNew ?? {}).length;
   return overrides > 0 ? applyOverrides(event, options.set ?? [], options.setNew ?? []) : event;
 }

@@ -9,7 +9,7 @@ import { EVENT_TYPES, type EventType } from './types.js';
 export { EVENT_TYPES, type EventType, type ScanDocumentsEvent, type FixtureInfo } from './types.js';
 export { listFixtures } from './catalog.js';
 export { buildEvent, type BuildEventOptions } from './build.js';
-export { applyOverrides } from './overrides.js';
+export { applyOverrides, type Override, type Overrides } from './overrides.js';
 export { newEventId } from './event-id.js';
 
 /** The catalog as one object, for `import { fixtures } from 'scandocs-webhooks'`. */

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import type { JournalRecord } from '../listener/journal-record.js';
+import { recordedMessageId, type JournalRecord } from '../journal/index.js';
 import type { DeliveryReport } from '../listener/reports.js';
 import { openJournalReader, readJournalRecords, type JournalRef } from './journal-history.js';
 import {
@@ -147,8 +147,9 @@ export class History {
     const added: DeliverySummary[] = [];
     this.scanned = readJournalRecords(this.journalPath, this.scanned, (record, ref) => {
       const seq = ++this.last;
-      const extra = this.extras.get(keyOf(record.receivedAt, record.messageId));
-      if (extra) this.extras.delete(keyOf(record.receivedAt, record.messageId));
+      const key = keyOf(record.receivedAt, record.messageId);
+      const extra = this.extras.get(key);
+      if (extra) this.extras.delete(key);
       const summary = this.summarizeLine(seq, record, ref, extra);
       this.put({ seq, summary, ref, extra, bytes: extra?.detail.forward?.body?.length ?? 0 });
       added.push(summary);
@@ -273,7 +274,7 @@ export class History {
 
   /** A journal line as a row; attempts are counted per svix-id in the order the lines were written. */
   private summarizeLine(seq: number, record: JournalRecord, ref: JournalRef, extra: LiveExtra | undefined): DeliverySummary {
-    const id = record.messageId;
+    const id = recordedMessageId(record);
     const previous = id === undefined ? undefined : this.seen.get(id);
     const attempt = extra?.attempt ?? (previous ? previous.attempts + 1 : 1);
     const repeat = extra ? extra.repeat : attempt === 1 || !previous ? undefined : previous.status < 200 || previous.status > 299 ? 'retry' : 'duplicate';

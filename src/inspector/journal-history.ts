@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
-import type { JournalRecord } from '../listener/journal-record.js';
+import { parseJournal, type JournalRecord } from '../journal/index.js';
 
 /** Where one journal line sits in the file, so its details can be read back without holding them. */
 export interface JournalRef {
@@ -10,10 +10,10 @@ export interface JournalRef {
 const CHUNK_BYTES = 1024 * 1024;
 
 /**
- * Calls `onRecord` for each delivery line of a `listen --record` journal from byte `from`, in order, with its place
- * in the file; returns where it stopped (the end of the last whole line). The one place the inspector reads the
- * journal's format: lines that are not delivery records (damaged, or of newer types) are skipped, since the
- * page shows history and must not refuse to start over one bad line. A missing file has no history.
+ * Calls `onRecord` for each delivery line of the listener's journal from byte `from`, in order, with its place in
+ * the file; returns where it stopped (the end of the last whole line). Each line is read by the journal module;
+ * lines that are not delivery records (damaged, or of newer types) are skipped, since the page shows history and
+ * must not refuse to start over one bad line. A missing file has no history.
  */
 export function readJournalRecords(path: string, from: number, onRecord: (record: JournalRecord, ref: JournalRef) => void): number {
   let fd: number;
@@ -76,12 +76,10 @@ export function openJournalReader(path: string): { read(ref: JournalRef): Journa
   };
 }
 
+/** One line, read by the journal module (the one owner of the format); a damaged line is skipped, not thrown. */
 function parseLine(line: Buffer): JournalRecord | undefined {
   try {
-    const value = JSON.parse(line.toString('utf8')) as Partial<JournalRecord> | null;
-    if (!value || value.type !== 'delivery' || typeof value.body !== 'string' || typeof value.receivedAt !== 'string') return undefined;
-    if (value.bodyEncoding !== 'utf8' && value.bodyEncoding !== 'base64') return undefined;
-    return value as JournalRecord;
+    return parseJournal(line.toString('utf8'), 'the journal')[0];
   } catch {
     return undefined;
   }

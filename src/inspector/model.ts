@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { ForwardResult } from '../listener/forward.js';
-import type { JournalRecord } from '../listener/journal-record.js';
+import { decodeBody, recordedMessageId, type JournalRecord } from '../journal/index.js';
 import type { BodyProblem, DeliveryReport } from '../listener/reports.js';
 import type { PolicyReason } from '../listener/respond-policy.js';
 import type { VerifyResult } from '../signature/index.js';
@@ -131,7 +131,7 @@ export function summarizeRecord(seq: number, record: JournalRecord, attempt: num
     path: record.path,
     eventType: record.eventType,
     eventId: record.eventId,
-    messageId: record.messageId,
+    messageId: recordedMessageId(record),
     attempt,
     repeat,
     verified: v ? v.ok : null,
@@ -175,7 +175,7 @@ export function toJournalRecord(d: DeliveryDetail): JournalRecord {
 }
 
 export function bodyBytesOf(d: Pick<DeliveryDetail, 'body' | 'bodyEncoding'>): Buffer {
-  return Buffer.from(d.body, d.bodyEncoding === 'base64' ? 'base64' : 'utf8');
+  return decodeBody(d);
 }
 
 

@@ -390,7 +390,10 @@ async function listenOnFreePort(server: Server, options: InspectorOptions): Prom
   const avoid = new Set(options.avoidPorts ?? []);
   const candidates = options.port === 0 ? [0] : options.nextFreePort ? [...Array(NEXT_PORTS).keys()].map((i) => options.port + i).filter((p) => p <= 65_535 && !avoid.has(p)).concat(0) : [options.port];
   if (!options.nextFreePort && avoid.has(options.port)) {
-    throw new InputError('usage', `the inspector cannot share port ${options.port} with the webhook endpoint: a tunnel to it would publish the page; choose another port`);
+    throw new InputError('usage', `the inspector cannot share port ${options.port} with the webhook endpoint: a tunnel to it would publish the page; choose another port`, {
+      kind: 'inspector-on-webhook-port',
+      port: options.port,
+    });
   }
   for (const port of candidates) {
     try {
@@ -405,7 +408,9 @@ async function listenOnFreePort(server: Server, options: InspectorOptions): Prom
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'EADDRINUSE' || !options.nextFreePort) {
-        if (code === 'EADDRINUSE') throw new InputError('port-in-use', `inspector port ${port} is in use: choose another port, 0 for any free one, or turn the inspector off`);
+        if (code === 'EADDRINUSE') {
+          throw new InputError('port-in-use', `inspector port ${port} is in use: choose another port, 0 for any free one, or turn the inspector off`, { kind: 'inspector', port });
+        }
         throw error;
       }
     }

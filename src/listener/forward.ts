@@ -44,7 +44,7 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
 
 /** `timeoutMs` 0 waits for the app forever (for stepping through a handler in a debugger). */
 export async function createForwarder(options: { timeoutMs: number }): Promise<Forwarder> {
-  // undici loads only when --forward-to is used.
+  // undici loads only when deliveries are forwarded.
   const { Agent, request } = await import('undici');
   const agent: Agent = new Agent({ headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 10_000 } });
   return {
@@ -67,7 +67,7 @@ export async function createForwarder(options: { timeoutMs: number }): Promise<F
         return { url: url.href, status: response.statusCode, latencyMs: elapsed(), body, contentType, headers };
       } catch (error) {
         if (controller.signal.aborted) {
-          return { url: url.href, latencyMs: elapsed(), errorKind: 'timeout', error: `no answer within ${formatDuration(options.timeoutMs)} (--forward-timeout)` };
+          return { url: url.href, latencyMs: elapsed(), errorKind: 'timeout', error: `no answer within ${formatDuration(options.timeoutMs)}` };
         }
         return { url: url.href, latencyMs: elapsed(), ...describeFailure(error, url) };
       } finally {
@@ -98,7 +98,7 @@ export async function probeForwardTarget(url: URL, timeoutMs = 3_000): Promise<v
     socket.once('error', (error: NodeJS.ErrnoException) => done(describeFailure(error, url).error));
   });
   if (failure) {
-    throw new InputError('unreachable-forward', `--forward-to ${url.href} is unreachable: ${failure} (start your app first, or fix the URL)`);
+    throw new InputError('unreachable-forward', `the forward target ${url.href} is unreachable: ${failure} (start your app first, or fix the URL)`, { url: url.href, failure });
   }
 }
 

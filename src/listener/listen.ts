@@ -2,22 +2,23 @@ import { isUtf8 } from 'node:buffer';
 import { createVerifier, readLowerCaseWebhookHeaders, type VerifyResult } from '../signature/index.js';
 import { isoTime } from '../util/time.js';
 import { createForwarder, probeForwardTarget, type Forwarder, type ForwardResult } from './forward.js';
-import { encodeBody, openJournal } from './journal.js';
-import type { JournalRecord } from './journal-record.js';
+import { journalRecord, openJournal } from '../journal/index.js';
 import { RecentIds, type Sighting } from './recent-ids.js';
-import type { BodyProblem, ListenReport, ListenSummary } from './reports.js';
+import type { BodyProblem, DeliveryReport, ListenReport, ListenSummary } from './reports.js';
 import { decideResponse, NO_POLICY, type PolicyReason, type RespondPolicy, type ResponseDecision } from './respond-policy.js';
-import { matchesType, pickRoute, type ForwardRoute, type TypePattern } from './route.js';
+import { matchesType, type TypePattern } from '../events/type-pattern.js';
+import { pickRoute, type ForwardRoute } from './route.js';
 import { startHttpServer, type Answer, type ReceivedRequest, type RunningServer } from './server.js';
 
-export const DEFAULT_PORT = 4000;
+/** Any free port, so two listeners (two test files) never collide; the CLI's own default is 4000. */
+export const DEFAULT_PORT = 0;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_FORWARD_TIMEOUT_MS = 30_000;
 /** How long Ctrl-C waits for deliveries in flight before dropping their connections. */
 const CLOSE_GRACE_MS = 1_000;
 
-export interface ListenOptions {
+export interface ListenerOptions {
   host?: string;
   /** 0 picks any free port. */
   port?: number;
@@ -33,8 +34,8 @@ export interface ListenOptions {
   forwardTo?: readonly ForwardRoute[];
   /** 0 waits for the app forever. */
   forwardTimeoutMs?: number;
-  /** Append every delivery to this JSON Lines file before answering it. */
-  recordPath?: string;
+  /** Append every delivery to this journal (JSON Lines) before answering it. */
+  journalPath?: string;
   onReport(report: ListenReport): void;
   /** Seams for tests. */
   now?(): number;
@@ -59,7 +60,7 @@ export interface Listener {
  * the app it is forwarded to, recorded, and reported. Start-up problems (port in use, unwritable journal,
  * unreachable app) are InputErrors; once ready it keeps serving whatever arrives.
  */
-export async function startListener(options: ListenOptions): Promise<Listener> {
+export async function startListener(options: ListenerOptions): Promise<Listener> {
   if (!options.skipVerify && options.secrets.length === 0) throw new TypeError('startListener(): pass secrets, or skipVerify');
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
@@ -74,7 +75,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
 
   // Each distinct target once, however many types route to it.
   for (const url of new Map(routes.map((r) => [r.url.href, r.url])).values()) await probeForwardTarget(url);
-  const journal = options.recordPath === undefined ? undefined : await openJournal(options.recordPath);
+  const journal = options.journalPath === undefined ? undefined : await openJournal(options.journalPath);
   let forwarder: Forwarder | undefined;
   try {
     forwarder = routes.length > 0 ? await createForwarder({ timeoutMs: options.forwardTimeoutMs ?? DEFAULT_FORWARD_TIMEOUT_MS }) : undefined;
@@ -84,8 +85,9 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
   }
 
   /**
-   * Verifies, decides, records and answers one request. Plain deliveries (no --forward-to, no --delay) take no
-   * detour through the promise queue but the journal's write: this runs for every request (bench/listen.js).
+   * Verifies, decides, records and answers one request. The delivery's report is built here once and completed as
+   * the request goes (decision, journal, answer). Plain deliveries (no forwarding, no delay) take no detour
+   * through the promise queue but the journal's write: this runs for every request (bench/listen.js).
    */
   function handle(request: ReceivedRequest): Answer | Promise<Answer> {
     const receivedAt = isoTime(request.receivedAt);
@@ -100,91 +102,93 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
 
     const messageId = webhookHeaders.id;
     const verification: VerifyResult | undefined = verify?.({ payload: request.body, webhookHeaders });
-    // Only a delivery that verified (or all, with --skip-verify) counts as an attempt of its svix-id: a stranger
-    // reusing a real id must not advance its --respond sequence or its retry marks (issue 11).
-    const counts = messageId !== undefined && (!verification || verification.ok);
-    const sighting = counts ? recent.see(messageId) : { attempt: 1 };
+    const sighting = countsAsAttempt({ messageId, verification }) ? recent.see(messageId!) : { attempt: 1 };
     const { text, eventType, eventId, problem } = inspectBody(request.body);
-    const delivery: Received = { request, receivedAt, messageId, counts, sighting, verification, text, eventType, eventId, problem };
+    const refused = verification !== undefined && !verification.ok;
+    // Every field in the order the JSON output shows them; the answer's fields are filled in as they are decided.
+    const delivery: DeliveryReport = {
+      type: 'delivery',
+      receivedAt,
+      method: request.method,
+      path: request.path,
+      messageId,
+      attempt: sighting.attempt,
+      repeat: repeatKind(sighting),
+      eventType,
+      eventId,
+      verification,
+      problem: refused ? undefined : problem,
+      filtered: false,
+      status: 0,
+      policy: undefined,
+      delayMs: 0,
+      forward: undefined,
+      recorded: undefined,
+      recordError: undefined,
+      latencyMs: 0,
+      senderGone: false,
+      headers: request.headers,
+      body: request.body,
+    };
 
-    const outcome =
-      verification && !verification.ok
-        ? answer(401, `invalid signature: ${verification.reason}: ${verification.message}\n`)
-        : problem
-          ? answer(400, `${problem.message}\n`)
-          : options.events && !matchesType(options.events, eventType)
-            ? { ...answer(200, 'ok\n'), filtered: true }
-            : respond(request, eventType, sighting.attempt);
-    if (!(outcome instanceof Promise)) return record(delivery, outcome);
-    return held.track(outcome.then((decided) => record(delivery, decided)));
+    let answer: Answer | Promise<Answer>;
+    if (refused) answer = { status: 401, body: `invalid signature: ${verification.reason}: ${verification.message}\n` };
+    else if (problem) answer = { status: 400, body: `${problem.message}\n` };
+    else if (options.events && !matchesType(options.events, eventType)) {
+      delivery.filtered = true;
+      answer = { status: 200, body: 'ok\n' };
+    } else answer = respond(delivery, request);
+    if (!(answer instanceof Promise)) return record(delivery, answer, text);
+    return held.track(answer.then((decided) => record(delivery, decided, text)));
   }
 
   /** Writes the delivery to the journal, if any, before it is answered: nothing acknowledged is lost. */
-  function record(delivery: Received, outcome: Outcome): Answer | Promise<Answer> {
-    if (!journal) return conclude(delivery, outcome);
-    const { request, text, receivedAt, messageId, eventType, eventId, verification } = delivery;
-    return journal.append(journalRecord(request, text, receivedAt, messageId, eventType, eventId, verification, outcome.status, outcome.forward)).then(
-      () => conclude(delivery, outcome),
+  function record(delivery: DeliveryReport, answer: Answer, text: string | undefined): Answer | Promise<Answer> {
+    delivery.status = answer.status;
+    if (!journal) return conclude(delivery, answer);
+    return journal.append(journalRecord(delivery, text)).then(
+      () => {
+        delivery.recorded = true;
+        return conclude(delivery, answer);
+      },
       (error: Error) => {
         // Never acknowledge what is not stored: a 500 makes the sender retry it.
-        const body = `the listener could not record this delivery: ${error.message}\n`;
-        return conclude(delivery, { ...outcome, status: 500, body, headers: [], policy: undefined, recordError: error.message });
+        delivery.recorded = false;
+        delivery.recordError = error.message;
+        delivery.status = 500;
+        delivery.policy = undefined;
+        return conclude(delivery, { status: 500, body: `the listener could not record this delivery: ${error.message}\n` });
       },
     );
   }
 
   /** Counts the delivery and returns its answer, which reports it once it has gone out. */
-  function conclude(delivery: Received, outcome: Outcome): Answer {
-    const { request, messageId, sighting, verification, eventType } = delivery;
-    const { status } = outcome;
-    if (delivery.counts) recent.answered(messageId!, status);
-    tally(summary, { verification, filtered: outcome.filtered, forward: outcome.forward && (outcome.forward.status === undefined ? 'failed' : 'answered'), eventType, status });
-    return {
-      status,
-      headers: outcome.headers,
-      body: outcome.body,
-      onSent: ({ latencyMs, senderGone }) =>
-        report({
-          type: 'delivery',
-          receivedAt: delivery.receivedAt,
-          method: request.method,
-          path: request.path,
-          messageId,
-          attempt: sighting.attempt,
-          repeat: repeatKind(sighting),
-          eventType,
-          eventId: delivery.eventId,
-          verification,
-          problem: verification && !verification.ok ? undefined : delivery.problem,
-          filtered: outcome.filtered,
-          status,
-          policy: outcome.policy,
-          delayMs: outcome.delayMs,
-          forward: outcome.forward,
-          recorded: journal ? outcome.recordError === undefined : undefined,
-          recordError: outcome.recordError,
-          latencyMs,
-          senderGone,
-          headers: request.headers,
-          body: request.body,
-        }),
+  function conclude(delivery: DeliveryReport, answer: Answer): Answer {
+    if (countsAsAttempt(delivery)) recent.answered(delivery.messageId!, delivery.status);
+    tally(summary, delivery);
+    answer.onSent = ({ latencyMs, senderGone }) => {
+      delivery.latencyMs = latencyMs;
+      delivery.senderGone = senderGone;
+      report(delivery);
     };
+    return answer;
   }
 
   /**
    * The answer to a verified delivery that is shown: the respond policy decides it, else the app it is forwarded
    * to, else 200. The app receives the delivery even when the policy overrides its answer.
    */
-  function respond(request: ReceivedRequest, eventType: string | undefined, attempt: number): Outcome | Promise<Outcome> {
-    const decision = decideResponse(policy, { eventType, attempt }, random);
+  function respond(delivery: DeliveryReport, request: ReceivedRequest): Answer | Promise<Answer> {
+    const decision = decideResponse(policy, { eventType: delivery.eventType, attempt: delivery.attempt }, random);
+    delivery.delayMs = decision.delayMs;
     const app = forwarder;
-    const route = app && pickRoute(routes, eventType);
-    if (!route && decision.delayMs === 0) return outcomeOf(decision, undefined);
+    const route = app && pickRoute(routes, delivery.eventType);
+    if (!route && decision.delayMs === 0) return answerOf(delivery, decision, undefined);
     return (async () => {
       const forward = app && route ? await app.forward(route.url, { method: request.method, rawHeaders: request.rawHeaders, body: request.body }) : undefined;
       const wait = decision.delayMs - (now() - request.receivedAt);
       if (wait > 0) await sleep(wait);
-      return outcomeOf(decision, forward);
+      return answerOf(delivery, decision, forward);
     })();
   }
 
@@ -219,7 +223,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     summary: () => structuredClone(summary),
     close() {
       closing ??= (async () => {
-        // Deliveries held by --delay are answered now, with what was decided for them, rather than dropped.
+        // Deliveries held by a delay are answered now, with what was decided for them, rather than dropped.
         held.wakeAll();
         await running.close(CLOSE_GRACE_MS);
         await forwarder?.close(true);
@@ -233,20 +237,12 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
   };
 }
 
-/** What handle() learned of a request before deciding its answer. */
-interface Received {
-  request: ReceivedRequest;
-  receivedAt: string;
-  messageId: string | undefined;
-  /** Whether this request counts as an attempt of its svix-id (it has one and it verified, or --skip-verify). */
-  counts: boolean;
-  sighting: Sighting;
-  verification: VerifyResult | undefined;
-  /** The body already decoded, when it is UTF-8. */
-  text: string | undefined;
-  eventType: string | undefined;
-  eventId: string | undefined;
-  problem: BodyProblem | undefined;
+/**
+ * Only a delivery that verified (or every one, without verification) counts as an attempt of its svix-id: a
+ * stranger reusing a real id must not advance its respond sequence or its retry marks (issue 11).
+ */
+function countsAsAttempt(d: Pick<DeliveryReport, 'messageId' | 'verification'>): boolean {
+  return d.messageId !== undefined && (!d.verification || d.verification.ok);
 }
 
 /**
@@ -259,38 +255,16 @@ function repeatKind(sighting: Sighting): 'retry' | 'duplicate' | undefined {
 }
 
 /** The answer the respond policy decided, else the app's (when the delivery was forwarded), else 200. */
-function outcomeOf(decision: ResponseDecision, forward: ForwardResult | undefined): Outcome {
-  const outcome: Outcome = { status: 200, body: 'ok\n', headers: [], filtered: false, delayMs: decision.delayMs, forward };
+function answerOf(delivery: DeliveryReport, decision: ResponseDecision, forward: ForwardResult | undefined): Answer {
+  delivery.forward = forward;
   if (decision.status !== undefined) {
-    outcome.status = decision.status;
-    outcome.policy = decision.reason;
-    outcome.headers = decision.headers;
-    if (!isSuccess(decision.status)) outcome.body = `simulated failure (${describePolicy(decision.reason)})\n`;
-  } else if (forward?.status !== undefined) {
-    outcome.status = forward.status;
-    outcome.body = forward.body ?? '';
-    outcome.headers = forward.headers ?? [];
-  } else if (forward) {
-    outcome.status = forward.errorKind === 'timeout' ? 504 : 502;
-    outcome.body = `forwarding to ${forward.url} failed: ${forward.error}\n`;
+    delivery.policy = decision.reason;
+    const body = isSuccess(decision.status) ? 'ok\n' : `simulated failure (${describePolicy(decision.reason)})\n`;
+    return { status: decision.status, body, headers: decision.headers };
   }
-  return outcome;
-}
-
-/** How a delivery is answered, and what led there. */
-interface Outcome {
-  status: number;
-  body: string | Buffer;
-  headers: ReadonlyArray<readonly [string, string]>;
-  filtered: boolean;
-  policy?: PolicyReason;
-  delayMs: number;
-  forward?: ForwardResult;
-  recordError?: string;
-}
-
-function answer(status: number, body: string | Buffer): Outcome {
-  return { status, body, headers: [], filtered: false, delayMs: 0 };
+  if (forward?.status !== undefined) return { status: forward.status, body: forward.body ?? '', headers: forward.headers ?? [] };
+  if (forward) return { status: forward.errorKind === 'timeout' ? 504 : 502, body: `forwarding to ${forward.url} failed: ${forward.error}\n` };
+  return { status: 200, body: 'ok\n' };
 }
 
 /** The body as text (when it is UTF-8), the event's type and id for the line, or why the body is not an event. */
@@ -314,39 +288,9 @@ function inspectBody(body: Buffer): { text?: string; eventType?: string; eventId
   return { text, eventType: typeof type === 'string' ? type : undefined, eventId: typeof id === 'string' ? id : undefined };
 }
 
-function journalRecord(
-  request: ReceivedRequest,
-  /** The body already decoded, when it is UTF-8 (see encodeBody for the rule). */
-  text: string | undefined,
-  receivedAt: string,
-  messageId: string | undefined,
-  eventType: string | undefined,
-  eventId: string | undefined,
-  verification: VerifyResult | undefined,
-  status: number,
-  forward: ForwardResult | undefined,
-): JournalRecord {
-  const { body, bodyEncoding } = text === undefined ? encodeBody(request.body) : { body: text, bodyEncoding: 'utf8' as const };
-  return {
-    type: 'delivery',
-    receivedAt,
-    method: request.method,
-    path: request.path,
-    headers: request.headers,
-    body,
-    bodyEncoding,
-    messageId,
-    eventType,
-    eventId,
-    verification,
-    status,
-    forward: forward && { url: forward.url, status: forward.status, latencyMs: forward.latencyMs, error: forward.error },
-  };
-}
-
 function describePolicy(reason: PolicyReason | undefined): string {
   if (!reason) return 'respond policy';
-  return reason.source === 'respond' ? `--respond ${reason.rule}, step ${reason.step} of ${reason.steps}` : `--fail-rate ${reason.rate}`;
+  return reason.source === 'respond' ? `respond ${reason.rule}, step ${reason.step} of ${reason.steps}` : `fail rate ${reason.rate}`;
 }
 
 function isSuccess(status: number): boolean {
@@ -357,18 +301,15 @@ function emptySummary(): ListenSummary {
   return { received: 0, verified: 0, failed: 0, unverified: 0, filtered: 0, forwarded: 0, forwardFailed: 0, rejected: 0, byType: {}, byStatus: {} };
 }
 
-function tally(
-  summary: ListenSummary,
-  d: { verification: VerifyResult | undefined; filtered: boolean; forward: 'answered' | 'failed' | undefined; eventType: string | undefined; status: number },
-): void {
+function tally(summary: ListenSummary, d: DeliveryReport): void {
   summary.received++;
   if (!d.verification) summary.unverified++;
   else if (d.verification.ok) summary.verified++;
   else summary.failed++;
   if (d.filtered) summary.filtered++;
   // A forward the app never answered is not "forwarded": "2 forwarded" when both failed read as success.
-  if (d.forward === 'answered') summary.forwarded++;
-  else if (d.forward === 'failed') summary.forwardFailed++;
+  if (d.forward?.status !== undefined) summary.forwarded++;
+  else if (d.forward) summary.forwardFailed++;
   const type = d.eventType ?? '(no type)';
   summary.byType[type] = (summary.byType[type] ?? 0) + 1;
   summary.byStatus[d.status] = (summary.byStatus[d.status] ?? 0) + 1;
@@ -393,7 +334,7 @@ function safeReporter(onReport: (report: ListenReport) => void): (report: Listen
 }
 
 /**
- * The deliveries still being handled (held by --delay, forwarded, being written), so that closing the listener
+ * The deliveries still being handled (held by a delay, forwarded, being written), so that closing the listener
  * can answer and account for each of them instead of letting the process run out of work (issue 11).
  */
 class HeldDeliveries {
@@ -401,7 +342,7 @@ class HeldDeliveries {
   private readonly sleepers = new Set<() => void>();
   private closing = false;
 
-  /** A --delay wait, cut short by wakeAll(). Unref'd: a held delivery alone does not keep the process alive. */
+  /** A delay's wait, cut short by wakeAll(). Unref'd: a held delivery alone does not keep the process alive. */
   sleep(ms: number): Promise<void> {
     // A request that finished arriving while the listener closes is not held at all.
     if (this.closing) return Promise.resolve();

@@ -40,7 +40,7 @@ export interface DeliveryReport {
   status: number;
   /** Set when the respond policy chose the status. */
   policy?: PolicyReason;
-  /** The deliberate delay applied before answering (--delay). */
+  /** The deliberate delay applied before answering (delayMs). */
   delayMs: number;
   forward?: ForwardResult;
   /** With a journal: whether the line was written; when not, the delivery was answered 500 (see recordError). */
@@ -48,7 +48,7 @@ export interface DeliveryReport {
   recordError?: string;
   /** From the request's arrival to the answer being written to the socket. */
   latencyMs: number;
-  /** The sender hung up before the answer was complete (for example its timeout passed during --delay). */
+  /** The sender hung up before the answer was complete (for example its timeout passed during a delay). */
   senderGone: boolean;
   headers: Record<string, string>;
   body: Buffer;
@@ -81,7 +81,7 @@ export interface ListenSummary {
   verified: number;
   /** Failed signature verification (answered 401). */
   failed: number;
-  /** Accepted without verification (--skip-verify). */
+  /** Accepted without verification (skipVerify). */
   unverified: number;
   filtered: number;
   /** Forwarded and answered by the app (any status). */

@@ -1,7 +1,5 @@
 import { InputError } from '../errors.js';
-import { parseDuration } from '../util/duration.js';
-import { parseHeaderLine } from '../util/header-line.js';
-import { matchesType, splitTyped, type TypePattern } from './route.js';
+import { compileTypePattern, matchesType, type TypePattern } from '../events/type-pattern.js';
 
 /** How the listener answers deliveries that passed verification: the failures to rehearse. */
 export interface RespondPolicy {
@@ -19,7 +17,7 @@ export interface RespondRule {
   patterns?: TypePattern[];
   /** Walked per svix-id: attempt n gets statuses[n-1], and the last status once the sequence is spent. */
   statuses: number[];
-  /** The rule as written, for the line that explains a status. */
+  /** The rule as `types=statuses` (`task.failed=500`, `500,500,200`), for the line that explains a status. */
   text: string;
 }
 
@@ -40,33 +38,48 @@ export const NO_POLICY: RespondPolicy = { rules: [], failRate: 0, delayMs: 0, fa
 
 export const FAIL_RATE_STATUS = 500;
 
-export interface RespondFlags {
-  respond?: readonly string[];
-  failRate?: string;
-  delay?: string;
-  failHeader?: readonly string[];
+/** The respond policy as listen() takes it: statuses as numbers, types as globs, the delay in ms. */
+export interface RespondOptions {
+  /**
+   * Status sequences walked per svix-id (`[500, 500, 200]`: two failures, then success), for every type or for
+   * the types given. Typed rules are tried first, in order; at most one rule has no types.
+   */
+  respond?: readonly number[] | ReadonlyArray<RespondRuleOptions>;
+  /** Probability (0–1) of answering 500 to a delivery no rule decides. */
+  failRate?: number;
+  /** Answer no earlier than this many ms after the request arrived. */
+  delayMs?: number;
+  /** Headers added to the failures the policy makes (`Retry-After`, `webhook-delivery: abort-message`). */
+  failHeaders?: ReadonlyArray<readonly [string, string]>;
 }
 
-/** Parses `--respond`, `--fail-rate`, `--delay` and `--fail-header`. Throws InputError with the fix. */
-export function parseRespondPolicy(flags: RespondFlags): RespondPolicy {
-  const typed: RespondRule[] = [];
-  const untyped: RespondRule[] = [];
-  for (const text of flags.respond ?? []) {
-    const { patterns, value } = splitTyped(text, '--respond');
-    const rule = { patterns, statuses: parseStatuses(value, text), text };
-    (patterns ? typed : untyped).push(rule);
-  }
+export interface RespondRuleOptions {
+  types?: readonly string[];
+  statuses: readonly number[];
+}
+
+/** Compiles and checks the options; a rule the policy could not follow is an InputError. */
+export function respondPolicy(options: RespondOptions): RespondPolicy {
+  const given = options.respond ?? [];
+  const rules: RespondRuleOptions[] = given.length > 0 && typeof given[0] === 'number' ? [{ statuses: given as readonly number[] }] : [...(given as ReadonlyArray<RespondRuleOptions>)];
+  const compiled = rules.map((rule): RespondRule => {
+    if (rule.statuses.length === 0 || rule.statuses.some((s) => !Number.isInteger(s) || s < 200 || s > 599)) {
+      throw new InputError('usage', `respond rule [${rule.statuses.join(', ')}] is not a status sequence: give HTTP statuses from 200 to 599`, { kind: 'statuses' });
+    }
+    const patterns = rule.types && rule.types.length > 0 ? rule.types.map(compileTypePattern) : undefined;
+    return { patterns, statuses: [...rule.statuses], text: `${patterns ? `${rule.types!.join(',')}=` : ''}${rule.statuses.join(',')}` };
+  });
+  const untyped = compiled.filter((rule) => !rule.patterns);
   if (untyped.length > 1) {
-    throw new InputError(
-      'usage',
-      `--respond was given ${untyped.length} times without a type: give one sequence for every type (e.g. --respond 500,500,200) and prefix the others, e.g. --respond task.failed=500`,
-    );
+    throw new InputError('usage', `${untyped.length} respond rules have no types: keep one for every type and give the others types`, { kind: 'two-untyped' });
   }
+  const failRate = options.failRate ?? 0;
+  if (!(failRate >= 0 && failRate <= 1)) throw new InputError('usage', `failRate ${failRate} is not a probability from 0 to 1`, { kind: 'fail-rate' });
   return {
-    rules: [...typed, ...untyped],
-    failRate: parseFailRate(flags.failRate),
-    delayMs: flags.delay === undefined ? 0 : parseDuration(flags.delay, '--delay'),
-    failHeaders: (flags.failHeader ?? []).map((h) => parseHeaderLine(h, '--fail-header', "'Retry-After: 120'")),
+    rules: [...compiled.filter((rule) => rule.patterns), ...untyped],
+    failRate,
+    delayMs: Math.max(0, options.delayMs ?? 0),
+    failHeaders: (options.failHeaders ?? []).map(([name, value]) => [name, value]),
   };
 }
 
@@ -92,24 +105,4 @@ export function decideResponse(
   }
   const failing = status !== undefined && (status < 200 || status > 299);
   return { status, reason, delayMs: policy.delayMs, headers: failing ? policy.failHeaders : [] };
-}
-
-function parseStatuses(value: string, text: string): number[] {
-  const parts = value.split(',').map((s) => s.trim());
-  if (parts.length === 0 || parts.some((s) => !/^\d{3}$/.test(s) || Number(s) < 200 || Number(s) > 599)) {
-    throw new InputError(
-      'usage',
-      `--respond "${text}" is not a status sequence: use HTTP statuses 200-599 separated by commas, e.g. --respond 500,500,200, or for one type --respond task.failed=500`,
-    );
-  }
-  return parts.map(Number);
-}
-
-function parseFailRate(text: string | undefined): number {
-  if (text === undefined) return 0;
-  const rate = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(rate) || rate < 0 || rate > 1) {
-    throw new InputError('usage', `--fail-rate "${text}" is not a probability: use a number from 0 to 1, e.g. --fail-rate 0.3 fails 30% of deliveries`);
-  }
-  return rate;
 }

@@ -39,7 +39,7 @@ export interface HttpServerOptions {
   host: string;
   port: number;
   maxBodyBytes: number;
-  /** Answers a request read whole: at once, or later (the app answered, a --delay passed, the journal was written). */
+  /** Answers a request read whole: at once, or later (the app answered, a delay passed, the journal was written). */
   handle(request: ReceivedRequest): Answer | Promise<Answer>;
   onRejected(rejection: Rejection): void;
   /** A failure of the handler itself; the request is answered 500 and the server keeps serving. */
@@ -132,7 +132,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       calledBack = true;
     };
     const tooLarge = (size: string) => {
-      const message = `body ${size} is over the ${formatSize(options.maxBodyBytes)} limit (raise it with --max-body)`;
+      const message = `body ${size} is over the ${formatSize(options.maxBodyBytes)} limit`;
       const text = `${message}\n`;
       // Close the connection after answering: the rest of an oversized body is not worth reading.
       res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text);
@@ -248,9 +248,9 @@ function listen(server: Server, host: string, port: number, onError: (error: unk
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
-        reject(new InputError('port-in-use', `port ${port} is in use: pass --port 0 for any free port, or stop the other process`));
+        reject(new InputError('port-in-use', `port ${port} is in use: listen on port 0 for any free port, or stop the other process`, { port }));
       } else if (error.code === 'EACCES') {
-        reject(new InputError('usage', `not allowed to listen on port ${port}: ports below 1024 need privileges, use e.g. --port 4000`));
+        reject(new InputError('port-not-allowed', `not allowed to listen on port ${port}: ports below 1024 need privileges, use e.g. port 4000`, { port }));
       } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') {
         reject(new InputError('usage', `cannot listen on host ${host}: it is not an address of this machine (the default is 127.0.0.1)`));
       } else {

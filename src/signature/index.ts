@@ -5,6 +5,7 @@ export {
   type VerifierOptions,
   type SignedDelivery,
   DEFAULT_TOLERANCE_SECONDS,
+  RECORDED_DELIVERY_HINT,
   type VerifyOptions,
   type VerifyResult,
   type VerifySuccess,

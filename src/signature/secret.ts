@@ -26,7 +26,7 @@ export type SecretProblem = { ok: false; message: string };
  */
 export function parseSecret(secret: string): ({ ok: true } & ParsedSecret) | SecretProblem {
   const text = secret.trim();
-  if (text === '') return problem('the secret is empty: pass the endpoint secret, e.g. --secret whsec_…');
+  if (text === '') return problem('the secret is empty: pass the endpoint secret (whsec_…)');
   if (/^v1a?,/.test(text)) {
     return problem('the secret looks like a signature ("v1,…"), not a secret: use the endpoint secret that starts with whsec_');
   }

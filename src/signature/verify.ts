@@ -6,6 +6,11 @@ import { toUnixSeconds } from '../util/time.js';
 
 /** Standard Webhooks' replay window: a timestamp more than five minutes away from now, either way, is refused. */
 export const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
+/**
+ * Ends the message of a timestamp failure whose signature matched: the delivery is genuine, only old (or the clock
+ * is off). The CLI swaps it for its own flag's name.
+ */
+export const RECORDED_DELIVERY_HINT = ' (verify it at the time it was sent, with `at`, to check a recorded delivery)';
 
 export interface VerifyOptions {
   /** The raw request body, byte for byte as received. */
@@ -178,7 +183,7 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
       ...evidence(),
       message:
         `${family}-timestamp is ${Math.abs(skewSeconds)} s too ${tooOld ? 'old' : 'new'} (tolerance ${tolerance} s); ` +
-        `${signatureNote}${match ? ' (check with --at to verify a recorded delivery)' : ''}`,
+        `${signatureNote}${match ? RECORDED_DELIVERY_HINT : ''}`,
     };
   }
   if (match) {

@@ -9,7 +9,7 @@ import { DEFAULT_TUNNEL_HOST, DEFAULT_TUNNEL_TIMEOUT_MS, type Tunnel, type Tunne
 
 export interface CloudflaredConfig {
   provider: 'cloudflared';
-  /** The binary to run: `cloudflared` from PATH by default, or the path given with --cloudflared-path. */
+  /** The binary to run: `cloudflared` from PATH by default. */
   command?: string;
   /** Seam for tests; node:child_process spawn by default. */
   spawn?: typeof nodeSpawn;
@@ -132,12 +132,16 @@ function spawnError(error: NodeJS.ErrnoException, command: string, given: boolea
     return new InputError(
       'tunnel',
       given
-        ? `cloudflared not found at "${command}": fix --cloudflared-path, or ${CLOUDFLARED_INSTALL_HINT}`
-        : `cloudflared is not installed (not found on PATH): ${CLOUDFLARED_INSTALL_HINT}, or pass its location with --cloudflared-path`,
+        ? `cloudflared not found at "${command}": fix the path to it, or ${CLOUDFLARED_INSTALL_HINT}`
+        : `cloudflared is not installed (not found on PATH): ${CLOUDFLARED_INSTALL_HINT}, or give the path to it`,
+      { kind: given ? 'cloudflared-not-at-path' : 'cloudflared-missing', command, hint: CLOUDFLARED_INSTALL_HINT },
     );
   }
   if (error.code === 'EACCES') {
-    return new InputError('tunnel', `cannot run "${command}": permission denied (make it executable with chmod +x, or point --cloudflared-path at the cloudflared binary)`);
+    return new InputError('tunnel', `cannot run "${command}": permission denied (make it executable with chmod +x, or give the path to the cloudflared binary)`, {
+      kind: 'cloudflared-not-executable',
+      command,
+    });
   }
   return new InputError('tunnel', `cannot run "${command}": ${error.message}`);
 }

@@ -27,7 +27,7 @@ export interface NgrokListener {
 
 export interface NgrokConfig {
   provider: 'ngrok';
-  /** Required: the CLI resolves it from --ngrok-authtoken or NGROK_AUTHTOKEN and refuses to start without one. */
+  /** Required: the CLI resolves it from its flag or NGROK_AUTHTOKEN and refuses to start without one. */
   authtoken: string;
   /** A reserved domain, e.g. my-app.ngrok.app. */
   domain?: string;
@@ -114,7 +114,8 @@ async function loadOfficialSdk(): Promise<NgrokSdk> {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new InputError(
       'tunnel',
-      `the ngrok SDK (@ngrok/ngrok) did not load on this platform (${reason}): run npm install again, or use --tunnel cloudflared`,
+      `the ngrok SDK (@ngrok/ngrok) did not load on this platform (${reason}): run npm install again, or use the cloudflared tunnel`,
+      { kind: 'ngrok-sdk', reason },
     );
   }
 }

@@ -67,6 +67,9 @@ describe('listen: the inspector is served beside the listener', () => {
     const clash = await runCli(['listen', '--port', '0', '--inspect-port', String(pa)], { timeoutMs: 10_000 });
     expect(clash.code).toBe(2);
     expect(clash.stderr).toContain(`--inspect-port ${pa} is in use: pass --inspect-port 0 for any free port, or --no-inspect`);
+    const same = await runCli(['listen', '--port', '4999', '--inspect-port', '4999'], { timeoutMs: 10_000 });
+    expect(same.code).toBe(2);
+    expect(same.stderr).toBe('error: --inspect-port 4999 is the webhook port (--port): a tunnel would publish the page; choose another\n');
   });
 });
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Webhook } from 'svix';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildEvent } from '../../src/events/index.js';
-import type { JournalRecord } from '../../src/listener/journal-record.js';
+import type { JournalRecord } from '../../src/journal/record.js';
 import { startCli, type RunningCli } from '../helpers/cli.js';
 
 const TEST_SECRET = 'whsec_c2NhbmRvY3MtbG9jYWwtdGVzdC1rZXkh';

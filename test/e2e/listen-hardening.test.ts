@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Webhook } from 'svix';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { buildEvent } from '../../src/events/index.js';
-import type { JournalRecord } from '../../src/listener/journal-record.js';
+import type { JournalRecord } from '../../src/journal/record.js';
 import { runCli, startCli, type RunningCli } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 

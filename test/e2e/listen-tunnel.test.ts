@@ -330,7 +330,7 @@ describe('listen --tunnel loads only what it uses', () => {
     await cli.waitFor(/Ready: waiting for deliveries|error:/);
     await cli.stop('SIGINT');
     const loaded = (await readFile(file, 'utf8')).split('\n');
-    expect(loaded.some((url) => url.endsWith('/dist/cli/commands/listen.js'))).toBe(true); // the trace itself works
+    expect(loaded.some((url) => url.endsWith('/dist/cli/listen/flags.js'))).toBe(true); // the trace itself works
     return loaded.filter((url) => /\/dist\/tunnel\/|@ngrok/.test(url)).map((url) => url.replace(/^.*\/(dist\/tunnel\/|node_modules\/@ngrok\/)/, '$1'));
   }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'svix';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { JournalRecord } from '../../src/listener/journal-record.js';
+import type { JournalRecord } from '../../src/journal/record.js';
 import { runCli } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 

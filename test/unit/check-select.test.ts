@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BATTERY, CHECK_NAMES, selectChecks } from '../../src/check/index.js';
+import { BATTERY, CHECK_NAMES } from '../../src/check/index.js';
+import { selectChecks } from '../../src/cli/check/select.js';
 import { InputError } from '../../src/errors.js';
 
 const names = (selection: Parameters<typeof selectChecks>[1]) => selectChecks(BATTERY, selection).map((check) => check.name);

@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { resolveTunnel, type TunnelSettings } from '../../src/cli/tunnel.js';
-import { formatTunnelReport, tunnelJson, type TunnelContext } from '../../src/cli/render/tunnel.js';
+import { resolveTunnel, type TunnelSettings } from '../../src/cli/tunnel/settings.js';
+import { formatTunnelReport, tunnelJson, type TunnelContext } from '../../src/cli/tunnel/render.js';
 import { InputError } from '../../src/errors.js';
 import { FAKE_NGROK_MODULE } from '../helpers/tunnel.js';
 

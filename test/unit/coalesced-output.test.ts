@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createCoalescedOutput } from '../../src/cli/coalesced-output.js';
+import { createCoalescedOutput } from '../../src/cli/shared/coalesced-output.js';
 
 beforeEach(() => {
   vi.useFakeTimers();

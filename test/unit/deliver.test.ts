@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'svix';
 import { deliverMessage, type DeliveryReport, type OutgoingMessage } from '../../src/delivery/deliver.js';
 import { arrangeBatch, deliverBatch } from '../../src/delivery/batch.js';
-import { parseSchedule, productionSchedule } from '../../src/delivery/schedule.js';
+import { productionSchedule } from '../../src/delivery/schedule.js';
+import { parseSchedule } from '../../src/cli/delivery/schedule-flags.js';
 import { DEFAULT_TEST_SECRET } from '../../src/signature/index.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 

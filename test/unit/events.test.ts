@@ -249,8 +249,8 @@ describe('applyOverrides(event, set)', () => {
     ['data.name.first=x', 'data.name is the string "receipt-2025-04-12.jpg"'],
     ['data.result.generated_files.name=x', 'must be an index'],
     ['data.result.generated_files.5.name=x', 'index 5 is past the end of data.result.generated_files (length 1: indexes 0 to 0)'],
-    ['data.result.generated_files.1.name=x', 'index 1 is past the end of data.result.generated_files (length 1: indexes 0 to 0); --set-new data.result.generated_files.1=… appends'],
-    ['data.operatoin=split', 'the event has no data.operatoin: did you mean data.operation? (use --set-new data.operatoin=… to add a field)'],
+    ['data.result.generated_files.1.name=x', 'index 1 is past the end of data.result.generated_files (length 1: indexes 0 to 0); setNew data.result.generated_files.1=… appends'],
+    ['data.operatoin=split', 'the event has no data.operatoin: did you mean data.operation? (use setNew data.operatoin=… to add a field)'],
     ['data.__proto__.polluted=1', '"__proto__" cannot be set'],
   ])('applyOverrides(event, ["%s"]) throws an InputError saying %s', (entry, expected) => {
     const event = entry.startsWith('data.name.') ? buildEvent('file.created') : base();

@@ -43,7 +43,7 @@ describe('forwarder', () => {
     const forwarder = await createForwarder({ timeoutMs: 200 });
     const result = await forwarder.forward(new URL(target.url), { method: 'POST', rawHeaders: [], body: Buffer.from('{}') });
     await forwarder.close(true);
-    expect(result).toMatchObject({ errorKind: 'timeout', error: 'no answer within 200ms (--forward-timeout)' });
+    expect(result).toMatchObject({ errorKind: 'timeout', error: 'no answer within 200ms' });
     expect(result.status).toBeUndefined();
   });
 
@@ -61,7 +61,7 @@ describe('forwarder', () => {
     expect(target.requests).toHaveLength(0); // a TCP connection only: the app sees no request
     const port = await closedPort();
     await expect(probeForwardTarget(new URL(`http://127.0.0.1:${port}/webhooks`))).rejects.toThrow(
-      `--forward-to http://127.0.0.1:${port}/webhooks is unreachable: connection refused: nothing is listening on 127.0.0.1:${port}, is your app running? (start your app first, or fix the URL)`,
+      `the forward target http://127.0.0.1:${port}/webhooks is unreachable: connection refused: nothing is listening on 127.0.0.1:${port}, is your app running? (start your app first, or fix the URL)`,
     );
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { History } from '../../src/inspector/history.js';
-import type { JournalRecord } from '../../src/listener/journal-record.js';
+import type { JournalRecord } from '../../src/journal/index.js';
 import type { DeliveryReport } from '../../src/listener/reports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'inspector-history-'));

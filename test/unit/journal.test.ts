@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeBody, openJournal } from '../../src/listener/journal.js';
-import type { JournalRecord } from '../../src/listener/journal-record.js';
+import { openJournal } from '../../src/journal/append.js';
+import { encodeBody } from '../../src/journal/record.js';
+import type { JournalRecord } from '../../src/journal/record.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scandocs-journal-'));
 
@@ -58,7 +59,7 @@ describe('journal', () => {
   });
 
   it('openJournal refuses a path it cannot write, saying why', async () => {
-    await expect(openJournal(join(dir, 'missing-folder', 'events.jsonl'))).rejects.toThrow(/cannot write --record file ".*events.jsonl": its folder does not exist/);
+    await expect(openJournal(join(dir, 'missing-folder', 'events.jsonl'))).rejects.toThrow(/cannot write the journal ".*events.jsonl": its folder does not exist/);
     await expect(openJournal(dir)).rejects.toThrow(/it is a directory/);
   });
 

@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
-import { colorJson } from '../../src/cli/render/json-color.js';
-import { formatDelivery, formatSummary, reportJson } from '../../src/cli/render/listen.js';
+import { colorJson } from '../../src/cli/shared/json-color.js';
+import { formatDelivery, formatSummary, reportJson } from '../../src/cli/listen/render.js';
 import type { DeliveryReport } from '../../src/listener/reports.js';
 
 const plain = { color: new Chalk({ level: 0 }), verbose: false };

@@ -2,7 +2,10 @@ import { Webhook } from 'svix';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startListener, type Listener } from '../../src/listener/listen.js';
 import type { DeliveryReport, ListenReport } from '../../src/listener/reports.js';
-import { parseRespondPolicy } from '../../src/listener/respond-policy.js';
+import { respondPolicy } from '../../src/listener/respond-policy.js';
+import { parseRespondOptions, type RespondFlags } from '../../src/cli/listen/respond-flags.js';
+
+const parseRespondPolicy = (flags: RespondFlags) => respondPolicy(parseRespondOptions(flags));
 import { DEFAULT_TEST_SECRET } from '../../src/signature/index.js';
 
 let listener: Listener | undefined;

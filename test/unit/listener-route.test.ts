@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { matchesType, parseForwardRoutes, parseTypePatterns, pickRoute, splitTyped } from '../../src/listener/route.js';
+import { matchesType } from '../../src/events/type-pattern.js';
+import { compileRoutes, pickRoute } from '../../src/listener/route.js';
+import { parseTypePatterns, splitTyped } from '../../src/cli/parse/type-patterns.js';
+import { parseForwardTargets } from '../../src/cli/listen/forward-flags.js';
+
+// The CLI parses --forward-to into listen()'s targets; the listener compiles them into routes.
+const parseForwardRoutes = (values: string[]) => compileRoutes(parseForwardTargets(values));
 
 describe('type patterns', () => {
   it("parseTypePatterns('task.*') matches every task type and no file type", () => {

@@ -78,7 +78,7 @@ describe('startHttpServer', () => {
 
   it('answers 413 to a body over the limit, declared or chunked, without calling the handler', async () => {
     const h = await start({ maxBodyBytes: 10 });
-    expect(await raw(h.server.port, [post('x'.repeat(11))])).toMatch(/^HTTP\/1.1 413 .*body of 11 B is over the 10 B limit \(raise it with --max-body\)\n$/s);
+    expect(await raw(h.server.port, [post('x'.repeat(11))])).toMatch(/^HTTP\/1.1 413 .*body of 11 B is over the 10 B limit\n$/s);
     const chunked = `POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n8\r\n12345678\r\n8\r\n12345678\r\n0\r\n\r\n`;
     expect(await raw(h.server.port, [chunked])).toMatch(/^HTTP\/1.1 413 .*body of more than 10 B is over the 10 B limit/s);
     expect(h.received).toHaveLength(0);
@@ -151,6 +151,6 @@ describe('startHttpServer', () => {
     const h = await start();
     const second = startHttpServer({ host: '127.0.0.1', port: h.server.port, maxBodyBytes: 1, handle: async () => ({ status: 200 }), onRejected() {}, onHandlerError() {} });
     await expect(second).rejects.toThrow(InputError);
-    await expect(second).rejects.toThrow(`port ${h.server.port} is in use: pass --port 0 for any free port, or stop the other process`);
+    await expect(second).rejects.toThrow(`port ${h.server.port} is in use: listen on port 0 for any free port, or stop the other process`);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseJournal, readJournal, selectRecords, toOutgoingMessage } from '../../src/delivery/replay.js';
+import { selectRecords, toOutgoingMessage } from '../../src/delivery/replay.js';
+import { parseJournal, readJournal } from '../../src/journal/parse.js';
 import { InputError } from '../../src/errors.js';
-import type { JournalRecord } from '../../src/listener/journal-record.js';
+import type { JournalRecord } from '../../src/journal/record.js';
 
 const line = (fields: Partial<JournalRecord>) =>
   JSON.stringify({ type: 'delivery', receivedAt: '2026-11-28T12:00:00.000Z', method: 'POST', path: '/', headers: {}, body: '{}', bodyEncoding: 'utf8', status: 200, ...fields });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { decideResponse, parseRespondPolicy } from '../../src/listener/respond-policy.js';
+import { decideResponse, respondPolicy } from '../../src/listener/respond-policy.js';
+import { parseRespondOptions, type RespondFlags } from '../../src/cli/listen/respond-flags.js';
+
+// The CLI parses the flags into listen()'s options; the listener compiles them into its policy.
+const parseRespondPolicy = (flags: RespondFlags) => respondPolicy(parseRespondOptions(flags));
 
 const never = () => 0.99;
 const always = () => 0;

@@ -6,11 +6,11 @@ import {
   PRODUCTION_DELAYS_MS,
   compress,
   parseRetryAfter,
-  parseSchedule,
   planRetry,
   productionSchedule,
   type Schedule,
 } from '../../src/delivery/schedule.js';
+import { parseSchedule } from '../../src/cli/delivery/schedule-flags.js';
 import { InputError } from '../../src/errors.js';
 
 const response = (status: number, headers: Record<string, string> = {}): AttemptResult => ({

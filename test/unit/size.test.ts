@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatSize, parseSize } from '../../src/util/size.js';
+import { formatSize } from '../../src/util/size.js';
+import { parseSize } from '../../src/cli/parse/size.js';
 
 describe('parseSize / formatSize', () => {
   it('parseSize reads bytes and binary units whatever their spelling', () => {

@@ -100,12 +100,12 @@ describe('startCloudflared', () => {
     process.env.PATH = PATH_WITHOUT_CLOUDFLARED;
     const error = await startCloudflared({ provider: 'cloudflared' }, { port: 4129 }).catch((e: unknown) => e);
     expect((error as InputError).code).toBe('tunnel');
-    expect((error as Error).message).toMatch(/^cloudflared is not installed \(not found on PATH\): install it \(macOS: brew install cloudflared; .*\), or pass its location with --cloudflared-path$/);
+    expect((error as Error).message).toMatch(/^cloudflared is not installed \(not found on PATH\): install it \(macOS: brew install cloudflared; .*\), or give the path to it$/);
   });
 
   it('names the bad --cloudflared-path when the given file does not exist', async () => {
     const error = await startCloudflared({ provider: 'cloudflared', command: `${fake.dir}/nope` }, { port: 4130 }).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(new RegExp(`^cloudflared not found at "${fake.dir}/nope": fix --cloudflared-path, or install it`));
+    expect((error as Error).message).toMatch(new RegExp(`^cloudflared not found at "${fake.dir}/nope": fix the path to it, or install it`));
   });
 
   it('says the file is not executable when --cloudflared-path points at one', async () => {

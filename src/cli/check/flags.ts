@@ -1,0 +1,38 @@
+import { Option, type Command } from 'commander';
+import { collect } from '../shared/collect.js';
+
+export interface CheckCommandOptions {
+  url?: string;
+  secret?: string;
+  timeout: string;
+  only?: string[];
+  skip?: string[];
+  list?: boolean;
+  json?: boolean;
+}
+
+export function defineCheck(command: Command): void {
+  command
+    .option('-u, --url <url>', 'your endpoint, e.g. http://localhost:3000/webhooks (configured with the same secret)')
+    .option('-s, --secret <whsec_…>', 'the secret your endpoint verifies with (default: $SCANDOCS_WEBHOOK_SECRET, else the test secret)')
+    .addOption(new Option('--timeout <duration>', 'how long each delivery may take, as Svix allows').default('5s'))
+    .option('--only <checks>', 'run only these checks: names or patterns, comma-separated or repeated (e.g. refuses-*)', collect)
+    .option('--skip <checks>', 'leave these checks out: names or patterns, comma-separated or repeated', collect)
+    .option('--list', 'list the checks (after --only/--skip) with the rule each tests, and send nothing')
+    .option('--json', 'one JSON object per check on stdout, then a summary')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ scandocs-webhooks check --url http://localhost:3000/webhooks
+  $ scandocs-webhooks check --url http://localhost:3000/webhooks --secret whsec_… --only 'refuses-*'
+  $ scandocs-webhooks check --url http://localhost:3000/webhooks --skip accepts-large-payload --json
+  $ scandocs-webhooks check --list
+
+Exit codes: 0 every check passed, 1 a check failed or the endpoint is unreachable, 2 usage error.`,
+    )
+    .action(async (options: CheckCommandOptions) => {
+      const { runCheck } = await import('./run.js');
+      process.exitCode = await runCheck(options);
+    });
+}

@@ -1,0 +1,87 @@
+import { InputError } from '../../errors.js';
+import type { Schedule } from '../../delivery/schedule.js';
+import type { SendOptions, SendReport, SendResult, SendStartReport } from '../../delivery/send.js';
+import { maskSecret } from '../../signature/index.js';
+import { formatDuration } from '../../util/duration.js';
+import { EXIT_FAILED, EXIT_OK } from '../shared/errors.js';
+import { resolveSigningSecret, type ResolvedSecrets } from '../shared/inputs.js';
+import type { Ui } from '../shared/ui.js';
+import { parseDuration } from '../parse/duration.js';
+import { parseHeaderLine } from '../parse/header-line.js';
+import { parseHttpUrl } from '../parse/url.js';
+import type { DeliveryCommandOptions } from './flags.js';
+import { parseSchedule } from './schedule-flags.js';
+
+const MAX_CONCURRENCY = 1000;
+
+/** The flags `trigger` and `replay` share, as the options their library functions take. */
+export interface DeliverySettings {
+  send: Omit<SendOptions, 'onReport' | 'signal'> & { url: string; secret: string; timeoutMs: number; concurrency: number; schedule: Schedule };
+  secretSource: ResolvedSecrets['source'];
+  verbose: boolean;
+}
+
+/** Checks every shared flag before anything is sent, so bad input is one line and exit 2, never a half-run. */
+export function resolveDeliverySettings(options: DeliveryCommandOptions): DeliverySettings {
+  const url = parseHttpUrl(options.url, '--url', 'http://127.0.0.1:3000/webhooks').href;
+  const { secret, source } = resolveSigningSecret(options.secret);
+  const headers = Object.fromEntries((options.header ?? []).map((h) => parseHeaderLine(h, '--header', '"svix-signature: v1,bad"')));
+  const timeoutMs = parseDuration(options.timeout, '--timeout');
+  if (timeoutMs <= 0) throw new InputError('invalid-duration', `--timeout ${options.timeout} must be more than 0, e.g. --timeout 5s`);
+  return {
+    send: { url, secret, headers, timeoutMs, schedule: parseSchedule(options), concurrency: parseCount(options.concurrency, '--concurrency', MAX_CONCURRENCY) },
+    secretSource: source,
+    verbose: options.verbose === true,
+  };
+}
+
+/** A whole number in [1, max] for --count and --concurrency. */
+export function parseCount(text: string, flag: string, max: number): number {
+  const value = Number(text.trim());
+  if (!/^\d+$/.test(text.trim()) || value < 1 || value > max) {
+    throw new InputError('usage', `${flag} "${text}" must be a whole number from 1 to ${max}, e.g. ${flag} 10`);
+  }
+  return value;
+}
+
+/**
+ * Runs a trigger() or replay(), renders every report, and returns the exit code: 0 when every message was
+ * delivered, 1 when any finally failed. `describe` words the run for its first line.
+ */
+export async function runDeliveries(
+  settings: DeliverySettings,
+  ui: Ui,
+  describe: (start: SendStartReport) => string,
+  run: (onReport: (report: SendReport) => void) => Promise<SendResult>,
+): Promise<number> {
+  const { createDeliveryRenderer } = await import('./render.js');
+  // On a terminal the spinner shows each attempt in flight and each retry wait. A terminal reporting 0 columns
+  // (some CI ptys) would make ora's line clearing loop forever: plain lines there.
+  const spinner = ui.interactive && (ui.stream.columns ?? 0) > 0;
+  const renderer = await createDeliveryRenderer(ui, { verbose: settings.verbose, spinner });
+  const { color } = ui;
+  const secretNote = settings.secretSource === 'default' ? ' (the built-in test secret)' : settings.secretSource === 'env' ? ' (from $SCANDOCS_WEBHOOK_SECRET)' : '';
+  const onReport = (report: SendReport) => {
+    if (report.type !== 'start') return renderer.onReport(report);
+    const parallel = report.concurrency > 1 ? ` · ${report.concurrency} at a time` : '';
+    ui.line(
+      color.dim(
+        `→ ${describe(report)} to ${displayUrl(report.url)} · schedule ${report.schedule.label} · timeout ${formatDuration(report.timeoutMs)}${parallel} · signed with ${maskSecret(settings.send.secret)}${secretNote}`,
+      ),
+    );
+  };
+  try {
+    const { deliveries: _results, ...summary } = await run(onReport);
+    renderer.summary(summary);
+    return summary.failed === 0 ? EXIT_OK : EXIT_FAILED;
+  } finally {
+    renderer.close();
+  }
+}
+
+/** The URL as shown in output: a password in it is masked, never printed. */
+function displayUrl(href: string): string {
+  const url = new URL(href);
+  if (url.password) url.password = '••••••';
+  return url.href;
+}

@@ -1,0 +1,179 @@
+import { InputError } from '../../errors.js';
+import { isTunnelReport, listen, type ListenEvent, type RunningListener } from '../../listener/running-listener.js';
+import type { ListenSummary } from '../../listener/reports.js';
+import { DEFAULT_TEST_SECRET } from '../../signature/index.js';
+import { createCoalescedOutput } from '../shared/coalesced-output.js';
+import { EXIT_OK } from '../shared/errors.js';
+import { withFlagWords } from '../shared/flag-words.js';
+import { resolveSecrets, SECRET_ENV, type ResolvedSecrets } from '../shared/inputs.js';
+import { createUi, type Ui } from '../shared/ui.js';
+import { parseDuration } from '../parse/duration.js';
+import { parseSize } from '../parse/size.js';
+import { parseTypePatterns, patternTexts } from '../parse/type-patterns.js';
+import { formatTunnelReport, tunnelJson, type TunnelContext } from '../tunnel/render.js';
+import { exitSoonEvenIfHeld, resolveTunnel } from '../tunnel/settings.js';
+import type { ListenCommandOptions } from './flags.js';
+import { parseForwardTargets } from './forward-flags.js';
+import { bannerLines, formatReport, formatSummary, reportJson, summaryJson, type ListenBanner, type LineStyle } from './render.js';
+import { parseRespondOptions } from './respond-flags.js';
+import { startListenInspector } from './inspect.js';
+
+export async function runListen(options: ListenCommandOptions): Promise<number> {
+  const ui = createUi(options);
+  const settings = parseSettings(options);
+  const style: LineStyle = {
+    color: ui.color,
+    verbose: Boolean(options.verbose),
+    // Read at each line, so a resized terminal is followed; off a terminal, lines stay whole.
+    get columns() {
+      return ui.stream.isTTY ? ui.stream.columns : undefined;
+    },
+  };
+  const output = batchedOutput(ui);
+  let tunnelContext: TunnelContext | undefined;
+  let ready = false;
+  // The inspector page, fed the listener's delivery reports (started first, so the banner can give its URL).
+  let listener: RunningListener | undefined;
+  const inspector = options.inspect ? await startListenInspector(options, settings.listen, () => listener?.url) : undefined;
+  const onReport = (report: ListenEvent) => {
+    if (report.type === 'delivery') inspector?.add(report);
+    if (report.type === 'ready') {
+      ready = true;
+      ui.record({ ...reportJson(report), ...(inspector && { inspectUrl: inspector.url }) });
+      for (const line of bannerLines({ ...settings.banner, url: report.url, inspectUrl: inspector?.url }, ui.color)) ui.line(line);
+      tunnelContext = {
+        localUrl: report.url,
+        verification: settings.secrets ? { verified: true, secretSource: settings.secrets.source } : { verified: false },
+      };
+      return;
+    }
+    if (isTunnelReport(report)) {
+      if (ui.json) output.record(tunnelJson(report));
+      for (const line of formatTunnelReport(report, tunnelContext!, ui.color)) output.line(line);
+      return;
+    }
+    if (ui.json) output.record(reportJson(report));
+    const line = formatReport(report, style);
+    if (line !== undefined) output.line(line);
+  };
+
+  // Listen for Ctrl-C before starting, so one pressed during start-up still stops cleanly once ready.
+  const stop = new AbortController();
+  const stopped = stopSignal().then(() => stop.abort(new Error('stopped before the tunnel opened')));
+  try {
+    listener = await listen({
+      ...settings.listen,
+      signal: stop.signal,
+      onReport,
+      // The CLI renders every report as it comes and never waits for one: keeping them would only cost memory.
+      historyLimit: 0,
+    });
+  } catch (error) {
+    await inspector?.close();
+    // A script reading --json saw `ready`: it must also see why the run ends, not only an exit code.
+    if (ui.json && ready) output.record(errorJson(error));
+    output.flush();
+    if (settings.listen.tunnel) exitSoonEvenIfHeld();
+    throw error;
+  }
+
+  await stopped;
+  const summary: ListenSummary = await listener.close();
+  await inspector?.close();
+  output.flush();
+  ui.record(summaryJson(summary));
+  for (const line of formatSummary(summary, style)) ui.line(line);
+  if (settings.listen.tunnel) exitSoonEvenIfHeld();
+  return EXIT_OK;
+}
+
+/** Every flag checked and turned into listen()'s options (and what the banner shows) before anything starts. */
+function parseSettings(options: ListenCommandOptions) {
+  // In the order the flags were always checked, so the first mistake reported stays the same.
+  const port = parsePort(options.port);
+  const maxBodyBytes = parseSize(options.maxBody, '--max-body');
+  const events = options.events && options.events.flatMap((e) => parseTypePatterns(e, '--events'));
+  const respond = parseRespondOptions(options);
+  const forwardTo = parseForwardTargets(options.forwardTo ?? []);
+  const forwardTimeoutMs = parseDuration(options.forwardTimeout, '--forward-timeout');
+  const secrets = options.skipVerify ? undefined : resolveSecrets(options.secret);
+  const tunnel = resolveTunnel(options);
+  const banner: Omit<ListenBanner, 'url'> = {
+    host: options.host,
+    secrets: secrets && { ...secrets, printed: Boolean(options.printSecret) },
+    forwardTo,
+    forwardTimeoutMs,
+    respond,
+    events: patternTexts(events),
+    record: options.record,
+  };
+  return {
+    secrets,
+    banner,
+    listen: {
+      host: options.host,
+      port,
+      secret: secrets?.secrets,
+      diagnosticSecrets: secrets && diagnosticSecrets(secrets),
+      skipVerify: Boolean(options.skipVerify),
+      allowUnverified: Boolean(options.allowUnverified),
+      maxBodyBytes,
+      events: patternTexts(events),
+      ...respond,
+      forwardTo,
+      forwardTimeoutMs,
+      journal: options.record,
+      tunnel: tunnel && { ...tunnel.config, timeoutMs: tunnel.timeoutMs },
+    },
+  };
+}
+
+function errorJson(error: unknown): object {
+  const code = error instanceof InputError ? error.code : 'unexpected';
+  const message = error instanceof InputError ? withFlagWords(error).message : error instanceof Error ? error.message : String(error);
+  return { type: 'error', code, message };
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text.trim()) || port > 65_535) {
+    throw new InputError('usage', `--port "${text}" is not a port: use a number from 1 to 65535, or 0 for any free port`);
+  }
+  return port;
+}
+
+/** Secrets that cannot make a delivery pass but can explain a failure, as `verify` uses them. */
+function diagnosticSecrets({ secrets, source }: ResolvedSecrets): Array<{ label: string; secret: string }> {
+  const env = process.env[SECRET_ENV];
+  return [
+    { label: 'the built-in test secret', secret: DEFAULT_TEST_SECRET },
+    ...(env && source === 'flag' ? [{ label: `$${SECRET_ENV}`, secret: env }] : []),
+  ].filter((d) => !secrets.includes(d.secret));
+}
+
+/** Delivery lines and --json objects, each stream written at most once per 20 ms (see createCoalescedOutput). */
+function batchedOutput(ui: Ui): { line(text: string): void; record(value: object): void; flush(): void } {
+  const records = createCoalescedOutput((bytes) => process.stdout.write(bytes));
+  const lines = createCoalescedOutput((bytes) => ui.stream.write(bytes));
+  const flush = () => (records.flush(), lines.flush());
+  // Whatever ends the process (an unexpected crash included), the lines already queued are shown.
+  process.once('exit', flush);
+  return {
+    line: (text) => lines.line(text),
+    record: (value) => records.line(JSON.stringify(value)),
+    flush,
+  };
+}
+
+/** Resolves on the first Ctrl-C (SIGINT) or SIGTERM; a second one falls back to the default, immediate exit. */
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
