@@ -163,6 +163,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         kind: options.journalPath ? 'journal' : 'memory',
         journal: options.journalPath,
         capacity: history.capacity,
+        ...(history.memoryBytes !== undefined && { bytes: history.memoryBytes }),
         loadedFromJournal: history.loadedFromJournal,
       },
       held: history.size,

@@ -56,15 +56,31 @@ describe('History', () => {
     expect(history.detail(3)?.body).toContain('number 3');
   });
 
-  it('keeps full details only for the window, in count and in bytes; summaries stay listed', () => {
-    const history = new History({ capacity: 100, detailWindow: 2, detailBytes: 1_000_000 });
-    for (let n = 1; n <= 4; n++) history.add(report(n));
-    expect(history.list({}, 10).items).toHaveLength(4);
+  it('without a journal, packs deliveries into a ring of bytes: the oldest go first once it is full', () => {
+    const history = new History({ capacity: 100, memoryBytes: 8_000 });
+    for (let n = 1; n <= 10; n++) history.add(report(n, { body: Buffer.alloc(900, 'a') }));
+    const listed = history.list({}, 100).items.map((s) => s.seq);
+    expect(listed[0]).toBe(10);
+    expect(listed.length).toBeGreaterThan(3);
+    expect(listed.length).toBeLessThan(10);
+    expect(history.detail(10)?.body).toBe('a'.repeat(900));
     expect(history.detail(1)).toBeUndefined();
-    expect(history.detail(3)?.eventId).toBe('event_3');
-    const small = new History({ capacity: 100, detailWindow: 100, detailBytes: 100 });
-    for (let n = 1; n <= 4; n++) small.add(report(n, { body: Buffer.alloc(60, 'a') }));
-    expect([1, 2, 3, 4].map((s) => small.detail(s) !== undefined)).toEqual([false, false, false, true]);
+    // A body too large for the ring is left out; the delivery is still listed.
+    history.add(report(11, { body: Buffer.alloc(5_000, 'b') }));
+    expect(history.summary(11)).toMatchObject({ eventId: 'event_11', bodyBytes: 0 });
+  });
+
+  it('without a journal, a delivery reads back as it was reported, the app’s answer included', () => {
+    const history = new History();
+    const forward = { url: 'http://127.0.0.1:3000/', status: 201, latencyMs: 3, body: Buffer.from('{"ok":true}'), headers: [['x-app', '1']] as Array<[string, string]> };
+    history.add(report(1, { forward, policy: { source: 'respond', rule: '500', step: 1, steps: 1 }, status: 500 }));
+    expect(history.detail(1)).toMatchObject({
+      status: 500,
+      policy: { source: 'respond', rule: '500' },
+      forward: { status: 201, body: '{"ok":true}', headers: [['x-app', '1']] },
+      headers: { 'svix-id': 'msg_1' },
+      verified: true,
+    });
   });
 
   it('filters by type, status class, verification and body text, newest first, in pages', () => {

@@ -199,7 +199,7 @@ function App() {
         ${info?.listenerUrl ? html`<span>listening on <code>${info.listenerUrl}</code></span>` : null}
         ${info ? html`<span data-testid="history-size">${info.history.kind === 'journal'
           ? `history: the journal ${info.history.journal} (last ${info.history.capacity.toLocaleString('en')} listed)`
-          : `history: the last ${info.history.capacity.toLocaleString('en')} deliveries, in memory`}</span>` : null}
+          : `history: the last ${info.history.capacity.toLocaleString('en')} deliveries (at most ${Math.round(info.history.bytes / 1048576)} MiB), in memory`}</span>` : null}
       </span>
       <span class="spacer"></span>
       <span class=${`live ${connected ? 'on' : ''}`}>${connected ? 'live' : 'connecting…'}</span>
