@@ -3,7 +3,7 @@
 //
 //   node bench/listen.js [--quick] [--rounds 5] [--count 40000] [--warmup 20000] [--connections 20]
 //                        [--client lean|autocannon] [--only bare,floor,listen,record,json] [--floor] [--terminal]
-//                        [--compare other/bin/scandocs-webhooks.js]
+//                        [--compare other/bin/scandocs-webhooks.js] [--no-inspect]
 //   node bench/listen.js --memory      RSS after 100,000 deliveries against after 1,000, alone
 //
 // The primary figure is the server's CPU time per delivery (user + system of its process, from /proc), over a
@@ -48,6 +48,8 @@ const { values } = parseArgs({
     // against the code before it in the same run: each listener also runs from there, marked "(compare)".
     compare: { type: 'string' },
     help: { type: 'boolean', default: false },
+    // Run this build's listeners without their inspector page (on by default), to see what it costs.
+    'no-inspect': { type: 'boolean', default: false },
   },
 });
 if (values.help) {
@@ -78,11 +80,17 @@ const server = require('node:http').createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ type: 'ready', url: 'http://127.0.0.1:' + server.address().port })));
 `;
 
-const listeners = (bin, suffix = '') => ({
-  [`listen${suffix}`]: { label: `listen${suffix && ' (compare)'}`, args: () => [bin, 'listen', '--port', '0'], terminal: true },
-  [`record${suffix}`]: { label: `listen --record${suffix && ' (compare)'}`, args: (journal) => [bin, 'listen', '--port', '0', '--record', journal], journal: true, terminal: true },
-  [`json${suffix}`]: { label: `listen --json${suffix && ' (compare)'}`, args: () => [bin, 'listen', '--port', '0', '--json'], terminal: true },
-});
+// This build's listeners serve the inspector page as they do by default (on a free port, no page open), or not
+// with --no-inspect; a --compare build gets no inspector flags, which it may not know.
+const INSPECT = values['no-inspect'] ? ['--no-inspect'] : ['--inspect-port', '0'];
+const listeners = (bin, suffix = '') => {
+  const port = ['--port', '0', ...(suffix ? [] : INSPECT)];
+  return {
+    [`listen${suffix}`]: { label: `listen${suffix && ' (compare)'}`, args: () => [bin, 'listen', ...port], terminal: true },
+    [`record${suffix}`]: { label: `listen --record${suffix && ' (compare)'}`, args: (journal) => [bin, 'listen', ...port, '--record', journal], journal: true, terminal: true },
+    [`json${suffix}`]: { label: `listen --json${suffix && ' (compare)'}`, args: () => [bin, 'listen', ...port, '--json'], terminal: true },
+  };
+};
 const SERVERS = {
   bare: { label: 'bare node:http', args: () => ['-e', BARE_SERVER] },
   floor: { label: 'floor (listen-floor.cjs)', args: (journal) => [FLOOR, journal, SECRET], journal: true, terminal: true },

@@ -63,6 +63,15 @@ export interface VerifyFailure {
   skewSeconds?: number;
   /** Signature versions seen in the header, e.g. ['v1', 'v2']. */
   versionsSeen?: string[];
+  /** The tolerance the timestamp was checked against, in seconds. */
+  toleranceSeconds?: number;
+  /** The signature entries the header held, as received. */
+  receivedSignatures?: string[];
+  /**
+   * The `v1,…` signature each HMAC secret in use gives this id, timestamp and body, in the order of the secrets, so
+   * a failure can be compared entry by entry (what the inspector shows). A signature, never the secret itself.
+   */
+  expectedSignatures?: string[];
 }
 
 export type VerifyResult = VerifySuccess | VerifyFailure;
@@ -152,6 +161,12 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
   const tolerance = settings.tolerance ?? DEFAULT_TOLERANCE_SECONDS;
   const now = toUnixSeconds(options.at ?? new Date());
   const skewSeconds = now - timestamp;
+  // Only failures pay for these: a delivery that passes is never compared again.
+  const evidence = () => ({
+    toleranceSeconds: tolerance,
+    receivedSignatures: entries.map((e) => e.raw),
+    expectedSignatures: expectedSignatures(secrets, id, timestamp, payload),
+  });
   if (Math.abs(skewSeconds) > tolerance) {
     const tooOld = skewSeconds > 0;
     const signatureNote = match
@@ -165,6 +180,7 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
       timestamp,
       skewSeconds,
       versionsSeen: versionsOf(entries),
+      ...evidence(),
       message:
         `${family}-timestamp is ${Math.abs(skewSeconds)} s too ${tooOld ? 'old' : 'new'} (tolerance ${tolerance} s); ` +
         `${signatureNote}${match ? RECORDED_DELIVERY_HINT : ''}`,
@@ -174,7 +190,23 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
     return { ok: true, id, timestamp, family, signature: match.entry.raw, secretIndex: match.secretIndex };
   }
   const versionsSeen = versionsOf(entries);
-  return { ...explainMismatch(family, settings, secrets, id, timestamp, payload, entries, versionsSeen), family, id, timestamp, skewSeconds, versionsSeen };
+  return {
+    ...explainMismatch(family, settings, secrets, id, timestamp, payload, entries, versionsSeen),
+    family,
+    id,
+    timestamp,
+    skewSeconds,
+    versionsSeen,
+    ...evidence(),
+  };
+}
+
+/** The `v1,…` entry each HMAC secret makes for this content (ed25519 public keys cannot sign, so they have none). */
+function expectedSignatures(secrets: ParsedSecret[], id: string, timestamp: number, payload: Buffer): string[] {
+  const prefix = `${id}.${timestamp}.`;
+  return secrets.flatMap((secret) =>
+    secret.kind === 'hmac' ? [`v1,${createHmac('sha256', secret.hmacKey).update(prefix).update(payload).digest('base64')}`] : [],
+  );
 }
 
 function explainMismatch(

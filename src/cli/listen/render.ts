@@ -277,6 +277,8 @@ export interface ListenBanner {
   respond: Required<RespondOptions>;
   events?: readonly string[];
   record?: string;
+  /** The inspector page's URL (with its token), unless --no-inspect. */
+  inspectUrl?: string;
 }
 
 export function bannerLines(banner: ListenBanner, color: ChalkInstance): string[] {
@@ -300,6 +302,8 @@ export function bannerLines(banner: ListenBanner, color: ChalkInstance): string[
   if (policy) row('respond', policy);
   if (banner.events) row('events', banner.events.join(', '));
   if (banner.record) row('record', banner.record);
+  // Just the URL: with its 32-character token the row fits an 80-column terminal.
+  if (banner.inspectUrl) row('inspect', banner.inspectUrl);
   if (!/^(127\.|::1$|localhost$)/.test(banner.host)) {
     lines.push(color.yellow(`  warning: bound to ${banner.host}, so other machines on the network can reach this listener`));
   }

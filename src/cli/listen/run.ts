@@ -16,6 +16,7 @@ import type { ListenCommandOptions } from './flags.js';
 import { parseForwardTargets } from './forward-flags.js';
 import { bannerLines, formatReport, formatSummary, reportJson, summaryJson, type ListenBanner, type LineStyle } from './render.js';
 import { parseRespondOptions } from './respond-flags.js';
+import { startListenInspector } from './inspect.js';
 
 export async function runListen(options: ListenCommandOptions): Promise<number> {
   const ui = createUi(options);
@@ -31,11 +32,15 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
   const output = batchedOutput(ui);
   let tunnelContext: TunnelContext | undefined;
   let ready = false;
+  // The inspector page, fed the listener's delivery reports (started first, so the banner can give its URL).
+  let listener: RunningListener | undefined;
+  const inspector = options.inspect ? await startListenInspector(options, settings.listen, () => listener?.url) : undefined;
   const onReport = (report: ListenEvent) => {
+    if (report.type === 'delivery') inspector?.add(report);
     if (report.type === 'ready') {
       ready = true;
-      ui.record(reportJson(report));
-      for (const line of bannerLines({ ...settings.banner, url: report.url }, ui.color)) ui.line(line);
+      ui.record({ ...reportJson(report), ...(inspector && { inspectUrl: inspector.url }) });
+      for (const line of bannerLines({ ...settings.banner, url: report.url, inspectUrl: inspector?.url }, ui.color)) ui.line(line);
       tunnelContext = {
         localUrl: report.url,
         verification: settings.secrets ? { verified: true, secretSource: settings.secrets.source } : { verified: false },
@@ -55,7 +60,6 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
   // Listen for Ctrl-C before starting, so one pressed during start-up still stops cleanly once ready.
   const stop = new AbortController();
   const stopped = stopSignal().then(() => stop.abort(new Error('stopped before the tunnel opened')));
-  let listener: RunningListener;
   try {
     listener = await listen({
       ...settings.listen,
@@ -65,6 +69,7 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
       historyLimit: 0,
     });
   } catch (error) {
+    await inspector?.close();
     // A script reading --json saw `ready`: it must also see why the run ends, not only an exit code.
     if (ui.json && ready) output.record(errorJson(error));
     output.flush();
@@ -74,6 +79,7 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
 
   await stopped;
   const summary: ListenSummary = await listener.close();
+  await inspector?.close();
   output.flush();
   ui.record(summaryJson(summary));
   for (const line of formatSummary(summary, style)) ui.line(line);

@@ -15,6 +15,7 @@ function flagMessage(error: InputError): string | undefined {
   const { code, details: d } = error;
   switch (code) {
     case 'port-in-use':
+      if (d.kind === 'inspector') return `--inspect-port ${d.port} is in use: pass --inspect-port 0 for any free port, or --no-inspect`;
       return `port ${d.port} is in use: pass --port 0 for any free port, or stop the other process`;
     case 'port-not-allowed':
       return `not allowed to listen on port ${d.port}: ports below 1024 need privileges, use e.g. --port 4000`;
@@ -28,6 +29,7 @@ function flagMessage(error: InputError): string | undefined {
       // The list of valid checks is the core's; only the flag's name changes.
       return error.message.replace(` in ${d.kind}: `, ` in --${d.kind}: `);
     case 'usage':
+      if (d.kind === 'inspector-on-webhook-port') return `--inspect-port ${d.port} is the webhook port (--port): a tunnel would publish the page; choose another`;
       return d.kind === 'none-left' ? 'no check left to run: --skip removes every check that --only selects' : undefined;
     case 'tunnel':
       return tunnelMessage(d);

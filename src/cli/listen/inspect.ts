@@ -1,0 +1,38 @@
+import { InputError } from '../../errors.js';
+import { listenerReplaySeams } from '../../inspector/seams.js';
+import { DEFAULT_INSPECT_PORT, startInspector, type Inspector } from '../../inspector/server.js';
+import { compileRoutes, type ForwardTarget } from '../../listener/route.js';
+import { DEFAULT_TEST_SECRET } from '../../signature/index.js';
+import type { ListenCommandOptions } from './flags.js';
+
+/**
+ * The inspector page beside the listener: 4040 (or the next free port) unless --inspect-port names one, never the
+ * webhook port. Replays sign with the listener's first secret (the built-in test secret when none was given).
+ */
+export async function startListenInspector(
+  options: ListenCommandOptions,
+  listen: { port: number; secret?: readonly string[]; skipVerify?: boolean; forwardTo?: readonly ForwardTarget[] },
+  listenerUrl: () => string | undefined,
+): Promise<Inspector> {
+  const port = options.inspectPort === undefined ? DEFAULT_INSPECT_PORT : parseInspectPort(options.inspectPort);
+  // A taken or clashing port is worded with the flags by cli/shared/flag-words.ts, as the listener's own are.
+  return startInspector({
+    port,
+    nextFreePort: options.inspectPort === undefined,
+    avoidPorts: listen.port === 0 ? [] : [listen.port],
+    journalPath: options.record,
+    replay: listenerReplaySeams({
+      secret: listen.skipVerify ? undefined : (listen.secret?.[0] ?? DEFAULT_TEST_SECRET),
+      routes: compileRoutes(listen.forwardTo),
+      listenerUrl,
+    }),
+  });
+}
+
+function parseInspectPort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text.trim()) || port > 65_535) {
+    throw new InputError('usage', `--inspect-port "${text}" is not a port: use a number from 1 to 65535, or 0 for any free port`);
+  }
+  return port;
+}

@@ -1,0 +1,64 @@
+import microdiff from 'microdiff';
+import type { DeliveryDetail } from './model.js';
+
+/** Headers that differ on every attempt by design: a fresh timestamp and the signature over it. */
+const VOLATILE = new Set(['svix-timestamp', 'svix-signature', 'webhook-timestamp', 'webhook-signature', 'content-length']);
+
+export interface HeaderChange {
+  name: string;
+  a?: string;
+  b?: string;
+  change: 'same' | 'changed' | 'added' | 'removed';
+  volatile: boolean;
+}
+
+export type BodyDiff =
+  | { kind: 'json'; changes: Array<{ path: string; change: 'added' | 'removed' | 'changed'; a?: unknown; b?: unknown }> }
+  | { kind: 'text'; same: boolean; a: string; b: string };
+
+export interface DeliveryDiff {
+  a: number;
+  b: number;
+  headers: HeaderChange[];
+  body: BodyDiff;
+}
+
+/** Compares two deliveries: the body field by field when both are JSON, and every header, volatile ones marked. */
+export function diffDeliveries(a: DeliveryDetail, b: DeliveryDetail): DeliveryDiff {
+  const names = [...new Set([...Object.keys(a.headers), ...Object.keys(b.headers)])].sort();
+  const headers = names.map((name): HeaderChange => {
+    const x = a.headers[name];
+    const y = b.headers[name];
+    const change = x === y ? 'same' : x === undefined ? 'added' : y === undefined ? 'removed' : 'changed';
+    return { name, a: x, b: y, change, volatile: VOLATILE.has(name) };
+  });
+  return { a: a.seq, b: b.seq, headers, body: diffBodies(a, b) };
+}
+
+function diffBodies(a: DeliveryDetail, b: DeliveryDetail): BodyDiff {
+  const x = parseObject(a);
+  const y = parseObject(b);
+  if (x !== undefined && y !== undefined) {
+    return {
+      kind: 'json',
+      changes: microdiff(x, y).map((d) => ({
+        path: d.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, ''),
+        change: d.type === 'CREATE' ? 'added' : d.type === 'REMOVE' ? 'removed' : 'changed',
+        a: d.type === 'CREATE' ? undefined : d.oldValue,
+        b: d.type === 'REMOVE' ? undefined : d.value,
+      })),
+    };
+  }
+  return { kind: 'text', same: a.body === b.body && a.bodyEncoding === b.bodyEncoding, a: a.body, b: b.body };
+}
+
+/** microdiff compares objects and arrays; a body that is JSON but a bare value is compared as text. */
+function parseObject(d: DeliveryDetail): Record<string, unknown> | unknown[] | undefined {
+  if (d.bodyEncoding !== 'utf8') return undefined;
+  try {
+    const value: unknown = JSON.parse(d.body);
+    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
