@@ -34,8 +34,8 @@ export async function openJournal(path: string): Promise<Journal> {
  * Concurrent deliveries share one write: lines appended during one turn of the event loop go out together at the
  * end of it, and each caller waits for the write holding its own line, so nothing is acknowledged before it is in
  * the file. The write is synchronous on purpose: handing a few kilobytes to the kernel takes microseconds, while
- * an asynchronous write round-trips through libuv's thread pool and cost ~50 µs of CPU per call when measured
- * (bench/listen.js). Lines reach the operating system (they survive the listener crashing or being killed) but
+ * an asynchronous write round-trips through libuv's thread pool, which cost more CPU per call than the rest of
+ * a delivery's journal work when measured (bench/listen.js). Lines reach the operating system (they survive the listener crashing or being killed) but
  * are not fsynced, which would cap throughput at the disk's flush rate.
  */
 class BatchedJournal implements Journal {

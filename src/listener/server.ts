@@ -110,8 +110,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }
 
   // Answers known at once leave together at the end of the loop turn: written one by one, interleaved with
-  // reading the next requests, each costs far more kernel time (bench/listen.js: plain listen spent twice
-  // --record's time in writev, whose journal batch already answers together). Answers that come later (the
+  // reading the next requests, each costs far more kernel time (measured with bench/listen.js: plain listen
+  // spent more in writev than --record, whose journal batch already answers together). Answers that come later (the
   // journal written, the app answered, a delay passed) are written as soon as they come, already together.
   // Node writes a connection's responses in request order whenever each is ended, so pipelining holds; `active`
   // counts a queued answer until it is written, so close() waits for it.
