@@ -12,7 +12,7 @@ export interface Sighting {
  *
  * Why typed arrays instead of a Map of id strings: every remembered string outlives V8's young generation, and
  * V8 grows the young generation by the bytes that survive it, so a Map of 10,000 recent ids made the listener's
- * RSS climb by ~35 MiB over 100,000 deliveries (bench/listen.js) though nothing leaked. Here each id is reduced
+ * RSS climb past the memory target over 100,000 deliveries (bench/listen.js --memory) though nothing leaked. Here each id is reduced
  * to a 64-bit hash in a fixed open-addressing table allocated once; two different ids share a hash with
  * probability ~2⁻⁶⁴, far below anything a local test run could meet.
  */

@@ -8,7 +8,7 @@ export function toUnixSeconds(value: number | Date): number {
 let cachedSecond = Number.NaN;
 let cachedPrefix = '';
 /**
- * `new Date(ms).toISOString()`, for times read from the clock on every request: toISOString costs ~0.7 µs, so
+ * `new Date(ms).toISOString()`, for times read from the clock on every request: toISOString is costly at that rate, so
  * the part up to the second is formatted once a second and the milliseconds are appended.
  */
 export function isoTime(epochMs: number): string {

@@ -111,6 +111,25 @@ describe('listen under hostile input (issue 11)', () => {
     expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
+  it('answers pipelined requests in order when some answers come at once and some later (issue 15: answers batched per turn)', async () => {
+    // task.* waits for a slow app; file.* is answered at once, which the listener now queues to the end of the
+    // loop turn: the answers must still leave in request order, none lost, and the run must stop cleanly.
+    const slow = await startServer((_req, res) => void setTimeout(() => res.end('from-app'), 150));
+    servers.push(slow);
+    const { cli, port } = await listen(['--forward-to', `task.*=${slow.url}/app`]);
+    let bytes = '';
+    for (let i = 0; i < 6; i++) {
+      const body = event(i % 2 === 0 ? 'task.completed' : 'file.created', `event_mix${i}`);
+      bytes += rawPost(body, Object.entries(signed(body)));
+    }
+    const bodies = (raw: string) => [...raw.matchAll(/\r\n\r\n(from-app|ok\n)/g)].map((m) => m[1]);
+    const received = await rawExchange(port, bytes, (text) => bodies(text).length === 6);
+    expect(statuses(received)).toEqual(Array(6).fill(200));
+    expect(bodies(received)).toEqual(['from-app', 'ok\n', 'from-app', 'ok\n', 'from-app', 'ok\n']);
+    expect(await cli.stop('SIGINT')).toBe(0);
+    expect(cli.stdout()).toContain('6 deliveries received: 6 verified');
+  });
+
   it('an unsigned body of deep nested JSON costs about what a valid delivery does, and is answered 401 at any depth (defect 3)', async () => {
     const { cli, url } = await listen();
     const forge = (body: string): [string, Record<string, string>] => {

@@ -100,9 +100,30 @@ export function reportJson(given: ListenReport): object {
     return { type, ...rest };
   }
   if (report.type !== 'delivery') return report;
-  const { body, forward, verification, ...rest } = report;
+  // Every key named, in the report's order, rather than a rest/spread of its 22 keys: this runs for every
+  // delivery, and the spread made a slow object that cost more than the rest of the line (issue 15). The keys
+  // that are undefined are left out by JSON.stringify as before; test/e2e/listen-output-bytes guards the bytes.
+  const { forward, verification } = report;
   return {
-    ...rest,
+    type: report.type,
+    receivedAt: report.receivedAt,
+    method: report.method,
+    path: report.path,
+    messageId: report.messageId,
+    attempt: report.attempt,
+    repeat: report.repeat,
+    eventType: report.eventType,
+    eventId: report.eventId,
+    problem: report.problem,
+    filtered: report.filtered,
+    status: report.status,
+    policy: report.policy,
+    delayMs: report.delayMs,
+    recorded: report.recorded,
+    recordError: report.recordError,
+    latencyMs: report.latencyMs,
+    senderGone: report.senderGone,
+    headers: report.headers,
     verified: verification ? verification.ok : null,
     verification,
     forward: forward && {
@@ -114,8 +135,9 @@ export function reportJson(given: ListenReport): object {
       contentType: forward.contentType,
       ...(forward.body && encodeBody(forward.body)),
     },
-    ...encodeBody(body),
-  };
+    ...encodeBody(report.body),
+    // A key added to DeliveryReport and not named above fails to compile here.
+  } satisfies Record<Exclude<keyof DeliveryReport, 'body'>, unknown> & { verified: boolean | null };
 }
 
 /**

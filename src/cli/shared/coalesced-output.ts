@@ -19,11 +19,11 @@ export interface CoalescedOutputOptions {
  * what an eye notices).
  *
  * Why: `listen` prints a line per delivery and `trigger` one per attempt, and node writes to terminals, files and
- * pipes synchronously. In a terminal, one write per turn of the event loop held the listener to 0.60-0.67 of a
- * bare server's deliveries/s; one write per 20 ms, 0.73-0.82 (`node bench/listen.js --terminal`). Into a file
- * the two are alike. The lines are encoded into a buffer allocated once rather than kept as strings, because
- * strings that outlive V8's young generation make it grow: holding 20 ms of lines as strings raised the
- * listener's RSS after 100,000 deliveries to 1.43x of after 1,000 (target at most 1.25).
+ * pipes synchronously: in a terminal, one write per turn of the event loop cost the listener markedly more than
+ * one per 20 ms (`node bench/listen.js --terminal` measures it); into a file the two are alike. The lines are
+ * encoded into a buffer allocated once rather than kept as strings, because strings that outlive V8's young
+ * generation make it grow: holding 20 ms of lines as strings broke the bench's RSS target (RSS after 100,000
+ * deliveries at most 1.25x of after 1,000).
  */
 export function createCoalescedOutput(write: (bytes: Buffer) => void, options: CoalescedOutputOptions = {}): CoalescedOutput {
   const intervalMs = options.intervalMs ?? 20;
