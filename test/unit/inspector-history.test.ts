@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { History } from '../../src/inspector/history.js';
+import { detailOfReport, summarizeReport } from '../../src/inspector/model.js';
 import type { JournalRecord } from '../../src/journal/index.js';
 import type { DeliveryReport } from '../../src/listener/reports.js';
 
@@ -127,5 +128,41 @@ describe('History', () => {
     expect(history.detail(2)).toMatchObject({ policy: { source: 'fail-rate', rate: 0.5 }, latencyMs: 12.5 });
     expect(history.detail(3)?.body).toContain('number 11');
     expect(history.sync()).toEqual([]);
+  });
+
+  it('without a journal, every kind of delivery reads back as the report itself gives it (the API output unchanged)', () => {
+    const reports = [
+      report(1),
+      report(2, { messageId: undefined, eventType: undefined, eventId: undefined, verification: undefined, headers: {} }),
+      report(3, {
+        verification: { ok: false, reason: 'no-matching-signature', message: 'no signature matched', id: 'msg_3', timestamp: 2, receivedSignatures: ['v1,y'] },
+        status: 401,
+        attempt: 3,
+        repeat: 'retry',
+        recorded: false,
+        recordError: 'disk full',
+        senderGone: true,
+        delayMs: 250,
+        latencyMs: 251.5,
+      }),
+      report(4, {
+        problem: { reason: 'invalid-json', message: 'not JSON' },
+        policy: { source: 'respond', rule: '500', step: 1, steps: 2 },
+        filtered: true,
+        repeat: 'duplicate',
+        recorded: true,
+        forward: { url: 'http://127.0.0.1:1/x', status: 202, latencyMs: 3, body: Buffer.from('ok'), contentType: 'text/plain', headers: [['retry-after', '5']] },
+      }),
+      // A NUL in a string the fast form joins with NULs: packed as JSON instead.
+      report(5, { eventType: 'task\u0000completed', headers: { 'svix-id': 'msg_5', 'x-note': 'a b' } }),
+      report(6, { forward: { url: 'http://127.0.0.1:1/x', latencyMs: 5000, error: 'no answer in 5 s', errorKind: 'timeout' } }),
+    ];
+    const history = new History();
+    for (const r of reports) history.add(r);
+    reports.forEach((r, i) => {
+      const expected = detailOfReport(summarizeReport(i + 1, r), r);
+      expect(JSON.parse(JSON.stringify(history.detail(i + 1)))).toEqual(JSON.parse(JSON.stringify(expected)));
+      expect(history.summary(i + 1)).toEqual(summarizeReport(i + 1, r));
+    });
   });
 });
