@@ -22,8 +22,12 @@ export const JOURNAL_CAPACITY = 10_000;
 /** Whichever comes first bounds the deliveries whose full details (headers, bodies) are held in memory. */
 export const DETAIL_WINDOW = 1_000;
 export const DETAIL_BYTES = 64 * 1024 * 1024;
-/** Without a journal, deliveries are packed into a ring of this many bytes (the oldest overwritten first). */
-export const MEMORY_BYTES = 16 * 1024 * 1024;
+/**
+ * Without a journal, deliveries are packed into a ring of this many bytes (the oldest overwritten first). Every
+ * byte of the ring is touched once it has wrapped, so its size is what it adds to RSS: 4 MiB holds 1,000 deliveries
+ * of 4 KiB, and a body up to a quarter of it (1 MiB, the default --max-body) is still kept whole.
+ */
+export const MEMORY_BYTES = 4 * 1024 * 1024;
 /** How many svix-ids the journal scan remembers to number attempts. */
 const SEEN_IDS = 50_000;
 

@@ -152,7 +152,7 @@ describe('inspector API', () => {
     expect(await ids('limit=1')).toEqual([2]);
     expect(await ids('limit=1&before=2')).toEqual([1]);
     const info = await json(api(i, '/api/info'));
-    expect(info.history).toEqual({ kind: 'memory', capacity: 1000, bytes: 16 * 1024 * 1024, loadedFromJournal: 0 });
+    expect(info.history).toEqual({ kind: 'memory', capacity: 1000, bytes: 4 * 1024 * 1024, loadedFromJournal: 0 });
   });
 
   it('explains a failed delivery: expected and received signatures, signed content, skew against the tolerance', async () => {
