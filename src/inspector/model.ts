@@ -60,14 +60,6 @@ export interface DeliveryDetail extends DeliverySummary {
   };
 }
 
-/** What history stores for a delivery whose details are held in memory. */
-export interface HeldDelivery {
-  summary: DeliverySummary;
-  /** Built on demand from the report: the listener's hot path only hands the report over. */
-  report?: DeliveryReport;
-  detail?: DeliveryDetail;
-}
-
 export function summarizeReport(seq: number, r: DeliveryReport, source: EntrySource = 'live'): DeliverySummary {
   return {
     seq,
