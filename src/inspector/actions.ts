@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { bodyBytesOf, type DeliveryDetail } from './model.js';
+import { decodeBody } from '../journal/index.js';
+import type { DeliveryDetail } from './model.js';
 
 /** How a replay is signed: afresh under the same svix-id, afresh under a new one, or with the original headers. */
 export type SignatureMode = 'fresh' | 'new-id' | 'original';
@@ -50,7 +51,7 @@ const DROPPED = /^(host|content-length|connection|keep-alive|transfer-encoding|e
  */
 export function buildReplay(d: DeliveryDetail, request: ReplayRequest, seams: ReplaySeams): OutgoingRequest {
   const edited = request.body !== undefined && request.body !== (d.bodyEncoding === 'utf8' ? d.body : undefined);
-  const body = edited ? Buffer.from(request.body!, 'utf8') : bodyBytesOf(d);
+  const body = edited ? Buffer.from(request.body!, 'utf8') : decodeBody(d);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(d.headers)) if (!DROPPED.test(name)) headers[name] = value;
   headers['content-type'] ??= 'application/json';

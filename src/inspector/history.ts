@@ -57,9 +57,7 @@ interface LiveExtra {
 
 interface Slot {
   seq: number;
-  summary?: DeliverySummary;
-  /** Held while the delivery is in the detail window (without a journal). */
-  report?: DeliveryReport;
+  summary: DeliverySummary;
   /** Held for requests the inspector sent itself (a replay to another URL). */
   detail?: DeliveryDetail;
   /** Where its journal line is. */
@@ -81,7 +79,7 @@ export interface HistoryOptions {
 /**
  * The deliveries the page can show, bounded in count and in the bytes of detail held in memory.
  *
- * Without a journal, each report is kept (up to the window) and summarized when asked for: adding is a push.
+ * Without a journal, each report is packed into a ring of bytes (PackedRing, Scalars) and summarized when asked for.
  * With one, the journal is the history: its lines are listed (read from the file as it grows, when a page or a
  * script asks), and the listener's reports are not even looked at unless a page is open, when their extras
  * (latency, the rule that chose the answer, the app's answer) are kept for the window.
@@ -189,7 +187,6 @@ export class History {
       const report = this.unpack(seq);
       return report && summarizeReport(seq, report);
     }
-    slot.summary ??= summarizeReport(seq, slot.report!);
     return slot.summary;
   }
 
@@ -200,13 +197,11 @@ export class History {
       return report && detailOfReport(summarizeReport(seq, report), report);
     }
     if (slot.detail) return slot.detail;
-    const summary = this.summary(seq)!;
-    if (slot.report) return detailOfReport(summary, slot.report);
     if (!slot.ref || !this.journalPath) return undefined;
     const own = reader ?? openJournalReader(this.journalPath);
     try {
       const record = own.read(slot.ref);
-      return record && { ...detailOfRecord(summary, record), ...slot.extra?.detail };
+      return record && { ...detailOfRecord(slot.summary, record), ...slot.extra?.detail };
     } finally {
       if (!reader) own.close();
     }
@@ -283,15 +278,11 @@ export class History {
     // Details leave memory oldest first once the window is full; the summary (and the journal) keep the rest.
     while ((this.held > this.detailWindow || this.heldBytes > this.detailBytes) && this.oldestHeld < slot.seq) {
       const old = this.slot(this.oldestHeld++);
-      if (old && isHeld(old)) {
-        old.summary ??= summarizeReport(old.seq, old.report!);
-        this.release(old);
-      }
+      if (old && isHeld(old)) this.release(old);
     }
   }
 
   private release(slot: Slot): void {
-    slot.report = undefined;
     slot.detail = undefined;
     slot.extra = undefined;
     this.held--;
@@ -308,8 +299,6 @@ export class History {
   }
 
   private bodyText(seq: number, reader: ReturnType<typeof openJournalReader> | undefined): string {
-    const slot = this.slot(seq);
-    if (slot?.report) return slot.report.body.toString('utf8').toLowerCase();
     const detail = this.detail(seq, reader);
     return detail && detail.bodyEncoding === 'utf8' ? detail.body.toLowerCase() : '';
   }
@@ -338,8 +327,8 @@ export class History {
 }
 
 /**
- * A report as one JSON array, body aside: an array of the fields in a fixed order costs about 4 µs to encode,
- * the object form about 6 µs (this runs for every delivery without a journal, page open or not).
+ * A report as one JSON array, body aside: Scalars' fallback when one of its strings holds a NUL (its separator).
+ * An array of the fields in a fixed order costs about 4 µs to encode, the object form about 6 µs.
  */
 function packReport(r: DeliveryReport): string {
   const f = r.forward;
@@ -535,7 +524,7 @@ function fileSize(path: string): number {
 }
 
 function isHeld(slot: Slot): boolean {
-  return slot.report !== undefined || slot.detail !== undefined || slot.extra !== undefined;
+  return slot.detail !== undefined || slot.extra !== undefined;
 }
 
 function keyOf(receivedAt: string, messageId: string | undefined): string {

@@ -1,6 +1,5 @@
-import { isUtf8 } from 'node:buffer';
 import type { ForwardResult } from '../listener/forward.js';
-import { decodeBody, recordedMessageId, type JournalRecord } from '../journal/index.js';
+import { encodeBody, recordedMessageId, type JournalRecord } from '../journal/index.js';
 import type { BodyProblem, DeliveryReport } from '../listener/reports.js';
 import type { PolicyReason } from '../listener/respond-policy.js';
 import type { VerifyResult } from '../signature/index.js';
@@ -60,14 +59,6 @@ export interface DeliveryDetail extends DeliverySummary {
   };
 }
 
-/** What history stores for a delivery whose details are held in memory. */
-export interface HeldDelivery {
-  summary: DeliverySummary;
-  /** Built on demand from the report: the listener's hot path only hands the report over. */
-  report?: DeliveryReport;
-  detail?: DeliveryDetail;
-}
-
 export function summarizeReport(seq: number, r: DeliveryReport, source: EntrySource = 'live'): DeliverySummary {
   return {
     seq,
@@ -96,7 +87,7 @@ export function detailOfReport(summary: DeliverySummary, r: DeliveryReport): Del
   return {
     ...summary,
     headers: r.headers,
-    ...encode(r.body),
+    ...encodeBody(r.body),
     verification: r.verification,
     problem: r.problem,
     policy: r.policy,
@@ -116,7 +107,7 @@ export function forwardDetail(f: ForwardResult): NonNullable<DeliveryDetail['for
     errorKind: f.errorKind,
     contentType: f.contentType,
     headers: f.headers,
-    ...(f.body && encode(f.body)),
+    ...(f.body && encodeBody(f.body)),
   };
 }
 
@@ -172,13 +163,4 @@ export function toJournalRecord(d: DeliveryDetail): JournalRecord {
     status: d.status,
     forward: d.forward && { url: d.forward.url, status: d.forward.status, latencyMs: d.forward.latencyMs, error: d.forward.error },
   };
-}
-
-export function bodyBytesOf(d: Pick<DeliveryDetail, 'body' | 'bodyEncoding'>): Buffer {
-  return decodeBody(d);
-}
-
-
-function encode(body: Buffer): { body: string; bodyEncoding: 'utf8' | 'base64' } {
-  return isUtf8(body) ? { body: body.toString('utf8'), bodyEncoding: 'utf8' } : { body: body.toString('base64'), bodyEncoding: 'base64' };
 }
