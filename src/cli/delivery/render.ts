@@ -99,14 +99,14 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
       }
       case 'delivered':
       case 'gave-up': {
-        const plural = report.attempts === 1 ? 'attempt' : 'attempts';
+        const after = `after ${plural(report.attempts, 'attempt', 'attempts')}`;
         const at = report.attempts > 1 ? ` (would be ${formatOffset(report.productionOffsetMs)} in production)` : '';
         if (report.type === 'delivered') {
           // A first-attempt success is already a ✓ line; say more only when retries were needed.
-          if (report.attempts > 1) line(`${color.green('✓ delivered')} ${label(report.message)} after ${report.attempts} ${plural}${at}`);
+          if (report.attempts > 1) line(`${color.green('✓ delivered')} ${label(report.message)} ${after}${at}`);
         } else {
           const why = report.reason === 'aborted' ? 'the endpoint answered webhook-delivery: abort-message' : report.attempts === 1 ? 'no retries' : 'no retries left';
-          line(`${color.red('✗ gave up')} on ${label(report.message)} after ${report.attempts} ${plural}${at}: ${why}`);
+          line(`${color.red('✗ gave up')} on ${label(report.message)} ${after}${at}: ${why}`);
         }
         record?.({
           type: 'result',
@@ -124,13 +124,13 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
   }
 
   function summary(result: BatchSummary): void {
-    const events = result.total === 1 ? 'event' : 'events';
+    const events = plural(result.total, 'event', 'events');
     const rate = result.total > 1 && result.durationMs > 0 ? ` · ${Math.round((result.total * 1000) / result.durationMs)}/s` : '';
     const tail = color.dim(` · ${plural(result.attempts, 'attempt', 'attempts')} · ${formatDuration(result.durationMs)}${rate}`);
     line(
       result.failed === 0
-        ? `${color.green(`delivered ${result.delivered} of ${result.total} ${events}`)}${tail}`
-        : `${color.red(`${result.failed} of ${result.total} ${events} gave up`)}, ${result.delivered} delivered${tail}`,
+        ? `${color.green(`delivered ${result.delivered} of ${events}`)}${tail}`
+        : `${color.red(`${result.failed} of ${events} gave up`)}, ${result.delivered} delivered${tail}`,
     );
     record?.({ type: 'summary', ...result });
   }

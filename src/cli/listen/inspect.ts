@@ -1,8 +1,8 @@
-import { InputError } from '../../errors.js';
 import { listenerReplaySeams } from '../../inspector/seams.js';
 import { DEFAULT_INSPECT_PORT, startInspector, type Inspector } from '../../inspector/server.js';
 import { compileRoutes, type ForwardTarget } from '../../listener/route.js';
 import { DEFAULT_TEST_SECRET } from '../../signature/index.js';
+import { parsePort } from '../parse/port.js';
 import type { ListenCommandOptions } from './flags.js';
 
 /**
@@ -14,7 +14,7 @@ export async function startListenInspector(
   listen: { port: number; secret?: readonly string[]; skipVerify?: boolean; forwardTo?: readonly ForwardTarget[] },
   listenerUrl: () => string | undefined,
 ): Promise<Inspector> {
-  const port = options.inspectPort === undefined ? DEFAULT_INSPECT_PORT : parseInspectPort(options.inspectPort);
+  const port = options.inspectPort === undefined ? DEFAULT_INSPECT_PORT : parsePort(options.inspectPort, '--inspect-port');
   // A taken or clashing port is worded with the flags by cli/shared/flag-words.ts, as the listener's own are.
   return startInspector({
     port,
@@ -29,10 +29,3 @@ export async function startListenInspector(
   });
 }
 
-function parseInspectPort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text.trim()) || port > 65_535) {
-    throw new InputError('usage', `--inspect-port "${text}" is not a port: use a number from 1 to 65535, or 0 for any free port`);
-  }
-  return port;
-}

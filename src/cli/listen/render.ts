@@ -65,14 +65,14 @@ export function formatDelivery(d: DeliveryReport, { color, verbose, columns }: L
   return verbose ? `${line}\n${verboseBlock(d, color)}` : line;
 }
 
-export function formatRejected(r: RejectedReport, { color }: LineStyle): string {
+function formatRejected(r: RejectedReport, { color }: LineStyle): string {
   const where = r.method ? `${safe(r.method)} ${safe(r.path ?? '')}` : '(no request line)';
   // Some messages already end "nothing was answered": say it once.
   const answer = r.status !== undefined ? `  → ${statusColor(r.status, color)}` : /nothing was answered$/.test(r.message) ? '' : `  ${color.dim('nothing answered')}`;
   return `${clock(r.receivedAt)}  ${where}  ${color.red(`✗ ${r.reason}: ${safe(r.message)}`)}${answer}`;
 }
 
-export function formatProbe(p: ProbeReport, { color }: LineStyle): string {
+function formatProbe(p: ProbeReport, { color }: LineStyle): string {
   return color.dim(`${clock(p.receivedAt)}  ${safe(p.method)} ${safe(p.path)}  not a delivery (webhooks are POSTs with svix-* headers)  → ${p.status}`);
 }
 

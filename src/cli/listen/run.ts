@@ -8,6 +8,7 @@ import { withFlagWords } from '../shared/flag-words.js';
 import { resolveSecrets, SECRET_ENV, type ResolvedSecrets } from '../shared/inputs.js';
 import { createUi, type Ui } from '../shared/ui.js';
 import { parseDuration } from '../parse/duration.js';
+import { parsePort } from '../parse/port.js';
 import { parseSize } from '../parse/size.js';
 import { parseTypePatterns, patternTexts } from '../parse/type-patterns.js';
 import { formatTunnelReport, tunnelJson, type TunnelContext } from '../tunnel/render.js';
@@ -90,7 +91,7 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
 /** Every flag checked and turned into listen()'s options (and what the banner shows) before anything starts. */
 function parseSettings(options: ListenCommandOptions) {
   // In the order the flags were always checked, so the first mistake reported stays the same.
-  const port = parsePort(options.port);
+  const port = parsePort(options.port, '--port');
   const maxBodyBytes = parseSize(options.maxBody, '--max-body');
   const events = options.events && options.events.flatMap((e) => parseTypePatterns(e, '--events'));
   const respond = parseRespondOptions(options);
@@ -134,13 +135,6 @@ function errorJson(error: unknown): object {
   return { type: 'error', code, message };
 }
 
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text.trim()) || port > 65_535) {
-    throw new InputError('usage', `--port "${text}" is not a port: use a number from 1 to 65535, or 0 for any free port`);
-  }
-  return port;
-}
 
 /** Secrets that cannot make a delivery pass but can explain a failure, as `verify` uses them. */
 function diagnosticSecrets({ secrets, source }: ResolvedSecrets): Array<{ label: string; secret: string }> {

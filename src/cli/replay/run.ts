@@ -4,6 +4,7 @@ import type { SendStartReport } from '../../delivery/send.js';
 import { resolveDeliverySettings, runDeliveries } from '../delivery/run.js';
 import { parseDuration } from '../parse/duration.js';
 import { parseUnixTime } from '../parse/time.js';
+import { plural } from '../shared/text.js';
 import { createUi, type Ui } from '../shared/ui.js';
 import type { ReplayCommandOptions } from './flags.js';
 
@@ -16,7 +17,7 @@ export async function runReplay(journal: string, options: ReplayCommandOptions):
     const recorded = journalled?.recorded ?? total;
     skipped = journalled?.skippedUnverified ?? 0;
     warnTornLine(ui, journal, journalled?.tornLastLine);
-    return `replaying ${total} of ${recorded} recorded ${recorded === 1 ? 'delivery' : 'deliveries'} from ${journal}`;
+    return `replaying ${total} of ${plural(recorded, 'recorded delivery', 'recorded deliveries')} from ${journal}`;
   };
   const code = await runDeliveries(settings, ui, describe, (onReport) =>
     replay({ ...settings.send, journal, ids: options.id, types: options.type, sinceMs, includeUnverified: options.includeUnverified, onReport }).catch(
@@ -27,7 +28,7 @@ export async function runReplay(journal: string, options: ReplayCommandOptions):
     ),
   );
   if (skipped > 0) {
-    const count = `${skipped} recorded ${skipped === 1 ? 'delivery' : 'deliveries'}`;
+    const count = plural(skipped, 'recorded delivery', 'recorded deliveries');
     ui.line(ui.color.yellow(`skipped ${count} that failed signature verification when received (--include-unverified sends them)`));
     ui.record({ type: 'skipped', reason: 'failed-verification', count: skipped });
   }

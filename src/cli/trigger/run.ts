@@ -4,6 +4,7 @@ import { trigger } from '../../delivery/trigger.js';
 import { findUrlArgument } from '../delivery/flags.js';
 import { parseCount, resolveDeliverySettings, runDeliveries } from '../delivery/run.js';
 import { readPayload } from '../shared/inputs.js';
+import { plural } from '../shared/text.js';
 import { createUi } from '../shared/ui.js';
 import type { TriggerCommandOptions } from './flags.js';
 
@@ -29,7 +30,7 @@ export async function runTrigger(types: string[], options: TriggerCommandOptions
   const describe = ({ total }: { total: number }) => {
     const events = options.duplicate ? total / 2 : total;
     const twice = options.duplicate ? `, each twice with the same svix-id (${total} deliveries)` : '';
-    return `sending ${events} ${events === 1 ? 'event' : 'events'}${twice}${options.shuffle ? ', shuffled' : ''}`;
+    return `sending ${plural(events, 'event', 'events')}${twice}${options.shuffle ? ', shuffled' : ''}`;
   };
   return runDeliveries(settings, ui, describe, (onReport) =>
     trigger({

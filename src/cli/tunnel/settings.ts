@@ -5,12 +5,12 @@ import type { NgrokSdk, TunnelConfig } from '../../tunnel/index.js';
 import { parseDuration } from '../parse/duration.js';
 import type { TunnelCommandOptions } from './flags.js';
 
-export const NGROK_AUTHTOKEN_ENV = 'NGROK_AUTHTOKEN';
+const NGROK_AUTHTOKEN_ENV = 'NGROK_AUTHTOKEN';
 /**
  * Test seam, not a feature: a module path the CLI imports instead of `@ngrok/ngrok`, so end-to-end tests can check
  * the options the real CLI passes to the SDK and the URL it prints, without a network.
  */
-export const NGROK_MODULE_ENV = 'SCANDOCS_WEBHOOKS_NGROK_MODULE';
+const NGROK_MODULE_ENV = 'SCANDOCS_WEBHOOKS_NGROK_MODULE';
 
 export interface TunnelSettings {
   config: TunnelConfig;
