@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { chromium } from 'playwright-core';
 import { sign, DEFAULT_TEST_SECRET } from '../dist/signature/index.js';
+import { rssBytes } from './lib/measure.js';
 
 const { values } = parseArgs({ options: { deliveries: { type: 'string', default: '10000' } } });
 const N = Number(values.deliveries);
@@ -81,10 +82,6 @@ async function stop(server) {
   const exited = new Promise((resolve) => server.child.once('exit', resolve));
   server.child.kill('SIGINT');
   await exited;
-}
-
-function rssBytes(pid) {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 500));

@@ -1,6 +1,6 @@
 import { copyFixture } from './catalog.js';
 import { newEventId } from './event-id.js';
-import { applyOverrides, type Overrides } from './overrides.js';
+import { applyOverridesInPlace, type Overrides } from './overrides.js';
 import type { ScanDocumentsEvent } from './types.js';
 
 export interface BuildEventOptions {
@@ -25,5 +25,6 @@ export function buildEvent(type: string, options: BuildEventOptions = {}): ScanD
   event.id = options.id ?? newEventId();
   event.timestamp = (options.now ?? new Date()).toISOString();
   const overrides = Object.keys(options.set ?? {}).length + Object.keys(options.setNew ?? {}).length;
-  return overrides > 0 ? applyOverrides(event, options.set ?? [], options.setNew ?? []) : event;
+  // copyFixture() parsed a fresh copy, so the changes go straight onto it.
+  return overrides > 0 ? applyOverridesInPlace(event, options.set ?? [], options.setNew ?? []) : event;
 }

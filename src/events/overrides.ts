@@ -64,10 +64,15 @@ function parseValue(text: string): unknown {
  * `setNew` path may add fields (missing objects on the way are created) and is applied first.
  */
 export function applyOverrides(event: ScanDocumentsEvent, set: Overrides, setNew: Overrides = []): ScanDocumentsEvent {
-  const copy = structuredClone(event) as unknown as Record<string, unknown>;
-  for (const { path, value, entry } of parseChanges(setNew)) setPath(copy, path, value, entry, 'setNew');
-  for (const { path, value, entry } of parseChanges(set)) setPath(copy, path, value, entry, 'set');
-  return copy as unknown as ScanDocumentsEvent;
+  return applyOverridesInPlace(structuredClone(event), set, setNew);
+}
+
+/** applyOverrides() on an event the caller owns (buildEvent's fresh copy of the fixture): no second copy. */
+export function applyOverridesInPlace(event: ScanDocumentsEvent, set: Overrides, setNew: Overrides = []): ScanDocumentsEvent {
+  const root = event as unknown as Record<string, unknown>;
+  for (const { path, value, entry } of parseChanges(setNew)) setPath(root, path, value, entry, 'setNew');
+  for (const { path, value, entry } of parseChanges(set)) setPath(root, path, value, entry, 'set');
+  return event;
 }
 
 function setPath(root: Record<string, unknown>, path: string[], value: unknown, entry: string, mode: 'set' | 'setNew'): void {
