@@ -83,20 +83,19 @@ export async function deliverMessage(message: OutgoingMessage, options: Delivery
   const { signal } = options;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
-  const { body, ...ref } = message;
-  const overrides = lowerCaseNames(options.headers ?? {});
+  const { body } = message;
+  const ref = messageRef(message);
+  const overrides = Object.entries(options.headers ?? {});
 
   let productionOffsetMs = 0;
   let waitedMs = 0;
   for (let number = 1; number <= options.schedule.waitsMs.length; number++) {
     signal?.throwIfAborted();
     const signed = sign({ payload: body, secret: options.secret, id: message.messageId, timestamp: new Date(now()) });
-    const request: AttemptRequest = {
-      url: options.url,
-      headers: { 'content-type': 'application/json', 'user-agent': options.userAgent, ...signed.headers, ...overrides },
-      body,
-      timeoutMs: options.timeoutMs,
-    };
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': options.userAgent };
+    for (const name in signed.headers) headers[name] = signed.headers[name]!;
+    for (const [name, value] of overrides) headers[name.toLowerCase()] = value;
+    const request: AttemptRequest = { url: options.url, headers, body, timeoutMs: options.timeoutMs };
     options.onReport({ type: 'attempt', message: ref, attempt: number, productionOffsetMs, waitedMs, request });
     const result = await attempt(request, options.dispatcher);
     options.onReport({ type: 'response', message: ref, attempt: number, productionOffsetMs, waitedMs, result });
@@ -119,6 +118,12 @@ export async function deliverMessage(message: OutgoingMessage, options: Delivery
   throw new Error('deliverMessage(): the schedule ended without a decision');
 }
 
-function lowerCaseNames(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+/**
+ * The message without its body, field by field: object spread and rest cost microseconds each in V8, and a run of
+ * 50,000 messages pays them on every report (measured with bench/trigger.js).
+ */
+function messageRef(message: OutgoingMessage): MessageRef {
+  const ref: MessageRef = { messageId: message.messageId, eventId: message.eventId, eventType: message.eventType };
+  if (message.copy !== undefined) ref.copy = message.copy;
+  return ref;
 }

@@ -113,20 +113,26 @@ export async function sendMessages(
 
   const deliveries: DeliveryResult[] = [];
   const pending = new Map<MessageRef, DeliveryResult>();
+  // Field by field, no object spread: this runs three times per message, and V8's spread costs microseconds each.
   const collect = (report: DeliveryReport) => {
     if (report.type === 'response') {
-      let result = pending.get(report.message);
-      if (!result) pending.set(report.message, (result = { ...report.message, delivered: false, attempts: [] }));
-      const { result: answer } = report;
-      result.attempts.push({
+      const { message, result: answer } = report;
+      let result = pending.get(message);
+      if (!result) {
+        result = { messageId: message.messageId, eventId: message.eventId, eventType: message.eventType, delivered: false, attempts: [] };
+        if (message.copy !== undefined) result.copy = message.copy;
+        pending.set(message, result);
+      }
+      const outcome: AttemptOutcome = {
         attempt: report.attempt,
         ok: answer.ok,
         status: answer.kind === 'response' ? answer.status : null,
-        ...(answer.kind === 'error' ? { cause: answer.cause } : {}),
         latencyMs: answer.latencyMs,
         productionOffsetMs: report.productionOffsetMs,
         waitedMs: report.waitedMs,
-      });
+      };
+      if (answer.kind === 'error') outcome.cause = answer.cause;
+      result.attempts.push(outcome);
     } else if (report.type === 'delivered' || report.type === 'gave-up') {
       const result = pending.get(report.message)!;
       pending.delete(report.message);

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
-import { buildEvent, EVENT_TYPES, type BuildEventOptions } from '../events/index.js';
+import { EVENT_TYPES, type BuildEventOptions } from '../events/index.js';
+import { eventTextBuilder } from '../events/event-text.js';
 import { newMessageId } from '../signature/index.js';
 import { arrangeBatch } from './batch.js';
 import type { OutgoingMessage } from './deliver.js';
@@ -50,12 +51,13 @@ function catalogMessages(options: TriggerOptions, count: number): PlannedMessage
   if (selected.length === 0) {
     throw new InputError('usage', `name at least one event type (${EVENT_TYPES.join(', ')}), or 'all', or give data to send`, { kind: 'no-types' });
   }
+  // A builder per type, made now, so an unknown type or variant or a bad change fails before anything is sent;
+  // the events themselves are built as the deliveries go out.
+  const builders = new Map(selected.map((type) => [type, eventTextBuilder(type, { variant: options.variant, set: options.set, setNew: options.setNew })]));
   const build = (type: string): OutgoingMessage => {
-    const event = buildEvent(type, { variant: options.variant, set: options.set, setNew: options.setNew });
-    return { messageId: newMessageId(), body: Buffer.from(JSON.stringify(event)), eventId: event.id, eventType: event.type };
+    const event = builders.get(type)!();
+    return { messageId: newMessageId(), body: Buffer.from(event.text), eventId: event.id, eventType: event.type };
   };
-  // The first round is built now, so an unknown type or variant or a bad change fails before anything is sent;
-  // the other rounds are built as the deliveries go out.
   const first = selected.map(build);
   function* rounds(): Generator<OutgoingMessage> {
     yield* first;
