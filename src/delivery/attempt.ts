@@ -157,10 +157,12 @@ function parseUrl(href: string): { origin: string; path: string } | undefined {
   return lastUrl.parsed;
 }
 
+/** undici's response headers (names already lower-cased), a repeated header joined as one value. */
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return flat;
 }

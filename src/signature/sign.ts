@@ -72,12 +72,8 @@ export function newMessageId(): string {
 }
 
 function headersFor(family: HeaderFamily | 'both', id: string, timestamp: number, signature: string): Record<string, string> {
-  const families: HeaderFamily[] = family === 'both' ? ['svix', 'webhook'] : [family];
-  const headers: Record<string, string> = {};
-  for (const f of families) {
-    headers[`${f}-id`] = id;
-    headers[`${f}-timestamp`] = String(timestamp);
-    headers[`${f}-signature`] = signature;
-  }
-  return headers;
+  // Literal objects, not names built in a loop: V8 keeps literals in fast mode, and trigger builds one per attempt.
+  const svix = { 'svix-id': id, 'svix-timestamp': String(timestamp), 'svix-signature': signature };
+  const webhook = { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature };
+  return family === 'svix' ? svix : family === 'webhook' ? webhook : Object.assign(svix, webhook);
 }
