@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { PRODUCTION_DELAYS_MS } from '../delivery/schedule.js';
 import { InputError } from '../errors.js';
 import type { DeliveryReport } from '../listener/reports.js';
+import { encodeBody } from '../journal/index.js';
 import { ActionError, buildReplay, sendReplay, toCurl, toHar, type ReplayRequest, type ReplaySeams } from './actions.js';
 import { diffDeliveries } from './diff.js';
 import { explainFailure } from './explain.js';
@@ -225,8 +226,8 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       sentTo: out.url,
       forwardError: result.error,
       headers: Object.fromEntries(Object.entries(out.headers).map(([k, v]) => [k.toLowerCase(), v])),
-      body: out.body.toString('utf8'),
-      bodyEncoding: 'utf8',
+      // The bytes sent, as every delivery keeps them: UTF-8 text, else base64.
+      ...encodeBody(out.body),
       forward: { url: out.url, status: result.status, latencyMs: result.latencyMs, error: result.error, headers: result.headers, body: result.body, bodyEncoding: 'utf8' },
     }));
     broadcast(sent);

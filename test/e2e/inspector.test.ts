@@ -247,6 +247,28 @@ describe('inspector API', () => {
     await other.cli.waitFor(/POST \/elsewhere {2}task\.completed .* ✓ verified/);
   });
 
+  it('lists a replay to another URL with the exact bytes it sent, base64 when they are not UTF-8', async () => {
+    const i = await start();
+    const other = await start();
+    const bytes = Buffer.from([0x7b, 0xff, 0xfe, 0x00, 0x7d]);
+    const file = join(dir, 'not-utf8.bin');
+    writeFileSync(file, bytes);
+    // Signed, so it verifies; not JSON, so the listener answers 400 (and trigger exits 1): it is listed all the same.
+    const sent = await runCli(['trigger', '--data', `@${file}`, '--raw', '--no-retries', '--url', `${i.url}/webhooks`]);
+    expect(sent.stdout).toContain('400');
+    const { seq } = await json(
+      api(i, '/api/deliveries/1/replay', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ target: 'url', url: `${other.url}/webhooks`, signature: 'original' }),
+      }),
+    );
+    const [original, listed, received] = await Promise.all([json(api(i, '/api/deliveries/1')), json(api(i, `/api/deliveries/${seq}`)), json(api(other, '/api/deliveries/1'))]);
+    expect(original).toMatchObject({ bodyEncoding: 'base64', body: bytes.toString('base64') });
+    expect(received).toMatchObject({ bodyEncoding: 'base64', body: bytes.toString('base64'), verified: true });
+    expect(listed).toMatchObject({ source: 'replay', bodyEncoding: 'base64', body: bytes.toString('base64'), bodyBytes: 5 });
+  });
+
   it('gives a freshly signed curl command that the listener accepts', async () => {
     const i = await start();
     await trigger(i.url);
