@@ -6,8 +6,11 @@
 //
 //   node bench/trigger.js [--quick] [--count 50000] [--concurrency 50] [--rounds 3] [--bin other/bin/scandocs-webhooks.js]
 //
-// Both are fresh processes timed from spawn to exit (start-up included: a CLI's events/s is what its user waits
-// for), sending to a bare node:http server in a third process; the rounds alternate which goes first, and the
+// Between the two, the floor (bench/trigger-floor.mjs): undici alone plus only the work every event needs (a
+// fresh event, its HMAC signature, a line of output), inline, to tell the cost of that work from trigger's own.
+//
+// All are fresh processes timed from spawn to exit (start-up included: a CLI's events/s is what its user waits
+// for), sending to a bare node:http server in another process; the rounds alternate which goes first, and each
 // ratio is the median of the rounds' ratios. Beside the rates, each process's own CPU time per event (from
 // process.resourceUsage() at exit, via bench/lib/report-usage.cjs), which other load on the machine moves much
 // less than it moves rates. autocannon's figure (pre-built requests from this warm process, not a ceiling any CLI
@@ -40,6 +43,7 @@ const TIMEOUT_MS = 300_000; // per child; the run is bounded by ROUNDS × 3 of t
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = values.bin ?? join(root, 'bin/scandocs-webhooks.js');
 const usagePreload = fileURLToPath(new URL('./lib/report-usage.cjs', import.meta.url));
+const floorScript = fileURLToPath(new URL('./trigger-floor.mjs', import.meta.url));
 const body = JSON.stringify(buildEvent('file.created'));
 const headers = { 'content-type': 'application/json', ...sign({ payload: body, secret: DEFAULT_TEST_SECRET }).headers };
 
@@ -124,6 +128,15 @@ async function trigger(url) {
   return { rate: EVENTS / seconds, running: Number(summary[2].replaceAll(',', '')), cpu: cpuMicros / EVENTS };
 }
 
+/** The floor (bench/trigger-floor.mjs): undici alone plus the work every event needs (build, sign, a line). */
+async function floor(url) {
+  const output = join(outputDir, 'floor.out');
+  const fd = openSync(output, 'w');
+  const args = [floorScript, url, String(EVENTS), String(CONCURRENCY), body, DEFAULT_TEST_SECRET];
+  const { seconds, cpuMicros } = await timeChild('floor', args, fd).finally(() => closeSync(fd));
+  return { rate: EVENTS / seconds, cpu: cpuMicros / EVENTS };
+}
+
 async function undiciAlone(url) {
   const { seconds, cpuMicros } = await timeChild('undici', ['--input-type=module', '-e', UNDICI, url, String(EVENTS), String(CONCURRENCY), body, JSON.stringify(headers)]);
   return { rate: EVENTS / seconds, cpu: cpuMicros / EVENTS };
@@ -143,16 +156,19 @@ const server = await startServer();
 try {
   console.log(`${EVENTS.toLocaleString('en-US')} events, concurrency ${CONCURRENCY}, ${ROUNDS} rounds; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
   await cannon(server.url); // warm the server's JIT before measuring
-  const samples = { trigger: [], undici: [], cannon: [] };
+  const samples = { trigger: [], floor: [], undici: [], cannon: [] };
   for (let round = 1; round <= ROUNDS; round++) {
     const steps = [
       async () => samples.trigger.push(await trigger(server.url)),
+      async () => samples.floor.push(await floor(server.url)),
       async () => samples.undici.push(await undiciAlone(server.url)),
       async () => samples.cannon.push(await cannon(server.url)),
     ];
     for (const step of round % 2 === 1 ? steps : steps.reverse()) await step();
-    const [t, u] = [samples.trigger.at(-1), samples.undici.at(-1)];
-    console.log(`round ${round}  trigger ${Math.round(t.rate)}/s (${t.cpu.toFixed(0)} µs CPU/event)  undici alone ${Math.round(u.rate)}/s (${u.cpu.toFixed(0)} µs)  autocannon ${Math.round(samples.cannon.at(-1))}/s`);
+    const [t, f, u] = [samples.trigger.at(-1), samples.floor.at(-1), samples.undici.at(-1)];
+    console.log(
+      `round ${round}  trigger ${Math.round(t.rate)}/s (${t.cpu.toFixed(0)} µs CPU/event)  floor ${Math.round(f.rate)}/s (${f.cpu.toFixed(0)} µs)  undici alone ${Math.round(u.rate)}/s (${u.cpu.toFixed(0)} µs)  autocannon ${Math.round(samples.cannon.at(-1))}/s`,
+    );
   }
   const of = (list, f) => spread(list.map(f));
   const ratio = of(samples.trigger, (t, i) => t.rate / samples.undici[i].rate);
@@ -162,6 +178,12 @@ try {
   console.log(`${name}: ${formatSpread(of(samples.trigger, (t) => t.rate))} events/s wall, start-up included; ${formatSpread(of(samples.trigger, (t) => t.running))}/s once running; ${formatSpread(of(samples.trigger, (t) => t.cpu))} µs CPU per event`);
   console.log(`undici alone, fresh process, same POSTs: ${formatSpread(of(samples.undici, (u) => u.rate))} events/s wall; ${formatSpread(of(samples.undici, (u) => u.cpu))} µs CPU per event`);
   console.log(`ratio to undici alone ${formatSpread(ratio, 2)} (target ≥ ${TARGET.toFixed(2)}: ${ratio.median >= TARGET ? 'ok' : 'BELOW TARGET'}); CPU per event ${formatSpread(cpuRatio, 2)}× undici alone's`);
+  console.log(
+    `floor (undici alone + a fresh event, its HMAC and a line each; bench/trigger-floor.mjs): ${formatSpread(of(samples.floor, (f) => f.rate))} events/s wall; ${formatSpread(of(samples.floor, (f) => f.cpu))} µs CPU per event, ${formatSpread(of(samples.floor, (f, i) => f.cpu / samples.undici[i].cpu), 2)}× undici alone's`,
+  );
+  console.log(
+    `trigger against the floor: ${formatSpread(of(samples.trigger, (t, i) => t.rate / samples.floor[i].rate), 2)}× its events/s; CPU per event ${formatSpread(of(samples.trigger, (t, i) => t.cpu / samples.floor[i].cpu), 2)}× its CPU`,
+  );
   const cannonRate = spread(samples.cannon);
   console.log(`autocannon, ${CONCURRENCY} connections, pre-built in this process: ${formatSpread(cannonRate)} requests/s (reference only: trigger ${formatSpread(of(samples.trigger, (t, i) => t.rate / samples.cannon[i]), 2)}× of it)`);
 } finally {
