@@ -1,6 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { decodeBody } from '../journal/index.js';
+import { InputError } from '../errors.js';
+import { httpUrl } from '../util/http-url.js';
 import type { DeliveryDetail } from './model.js';
 
 /** How a replay is signed: afresh under the same svix-id, afresh under a new one, or with the original headers. */
@@ -86,14 +88,11 @@ function targetUrl(d: DeliveryDetail, request: ReplayRequest, seams: ReplaySeams
     if (!url) throw new ActionError(400, 'the listener has no forward target for this type: replay to the listener or to a URL');
     return url;
   }
-  let url: URL;
   try {
-    url = new URL(request.url ?? '');
-  } catch {
-    throw new ActionError(400, `"${request.url ?? ''}" is not a URL: give one such as http://127.0.0.1:3000/webhooks`);
+    return httpUrl(request.url ?? '', 'the replay URL', 'http://127.0.0.1:3000/webhooks').href;
+  } catch (error) {
+    throw error instanceof InputError ? new ActionError(400, error.message) : error;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ActionError(400, `${url.protocol} is not http: or https:`);
-  return url.href;
 }
 
 export interface ReplayResult {

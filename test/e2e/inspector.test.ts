@@ -247,6 +247,20 @@ describe('inspector API', () => {
     await other.cli.waitFor(/POST \/elsewhere {2}task\.completed .* ✓ verified/);
   });
 
+  it('refuses to replay to a URL that is not http(s), saying which and how it should look', async () => {
+    const i = await start();
+    await trigger(i.url);
+    for (const url of ['not a url', 'ftp://127.0.0.1/webhooks']) {
+      const response = await api(i, '/api/deliveries/1/replay', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ target: 'url', url, signature: 'fresh' }),
+      });
+      expect(response.status).toBe(400);
+      expect((await json(response)).error).toBe(`the replay URL "${url}" is not an http(s) URL, e.g. http://127.0.0.1:3000/webhooks`);
+    }
+  });
+
   it('lists a replay to another URL with the exact bytes it sent, base64 when they are not UTF-8', async () => {
     const i = await start();
     const other = await start();
