@@ -33,6 +33,14 @@ describe('verify(): the evidence a failure carries (for the inspector’s "why i
     expect(result.expectedSignatures).toEqual(result.receivedSignatures);
   });
 
+  it('the signature header is read entry by entry as svix reads it: a value ends at its second comma, entries without a version or value are skipped', () => {
+    const h = { ...headers('{"a":1}'), 'svix-signature': '  v1,AAA, v1,BBB,extra\tv2,xyz v1, ,q junk ,v1 v1,,x  ' };
+    const result = verify({ payload: '{"a":1}', headers: h, secret: SECRET, at });
+    expect(result).toMatchObject({ ok: false, reason: 'no-matching-signature', versionsSeen: ['v1', 'v2'], receivedSignatures: ['v1,AAA', 'v1,BBB', 'v2,xyz'] });
+    const good = headers('{"a":1}')['svix-signature'];
+    expect(verify({ payload: '{"a":1}', headers: { ...h, 'svix-signature': `v1,AAA, ${good},extra` }, secret: SECRET, at })).toMatchObject({ ok: true, signature: good });
+  });
+
   it('a success carries none of it', () => {
     const result = verify({ payload: '{"a":1}', headers: headers('{"a":1}'), secret: SECRET, at });
     expect(result).not.toHaveProperty('expectedSignatures');
