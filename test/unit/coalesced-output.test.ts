@@ -63,4 +63,26 @@ describe('createCoalescedOutput', () => {
     expect(writes).toEqual(['before exit\n']);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('jsonLine() writes its parts, the bytes as a JSON string, then the newline, in order with line()', () => {
+    const out = collect();
+    const output = createCoalescedOutput(out.write, { capacity: 256 });
+    const body = Buffer.from('{"a":"x\u001b\n","b":"é😀"}');
+    output.line('first');
+    output.jsonLine(['{"k":1', ',"body":'], body, '}');
+    output.flush();
+    expect(out.writes.join('')).toBe(`first\n{"k":1,"body":${JSON.stringify(body.toString())}}\n`);
+  });
+
+  it('jsonLine() too long for the buffer is written by itself, after what was queued, with the same bytes', () => {
+    const out = collect();
+    const output = createCoalescedOutput(out.write, { capacity: 64 });
+    const body = Buffer.from(`"${'q'.repeat(100)}"`);
+    output.line('before');
+    output.jsonLine(['{', '"body":'], body, '}');
+    output.line('after');
+    output.flush();
+    expect(out.writes).toEqual(['before\n', `{"body":${JSON.stringify(body.toString())}}\n`, 'after\n']);
+  });
 });
+

@@ -1,7 +1,8 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { colorJson } from '../../src/cli/shared/json-color.js';
-import { formatDelivery, formatSummary, reportJson } from '../../src/cli/listen/render.js';
+import { deliveryJsonLine, formatDelivery, formatSummary, reportJson } from '../../src/cli/listen/render.js';
+import { createCoalescedOutput } from '../../src/cli/shared/coalesced-output.js';
 import type { DeliveryReport } from '../../src/listener/reports.js';
 
 const plain = { color: new Chalk({ level: 0 }), verbose: false };
@@ -61,6 +62,25 @@ describe('listen renderer', () => {
       '  by type    task.failed 3 · file.created 1',
       '  answered   200 ×2 · 401 ×1 · 500 ×1',
     ]);
+  });
+
+  it('deliveryJsonLine, written by jsonLine, is byte for byte JSON.stringify(reportJson()) (UTF-8 bodies; others take reportJson)', () => {
+    const written: Buffer[] = [];
+    const output = createCoalescedOutput((bytes) => written.push(bytes));
+    const cases = [
+      delivery(),
+      delivery({ body: Buffer.from('{"a":"\u001b[2J\\ \n\t\u2028 é 😀","b":null}'), repeat: 'retry', attempt: 2 }),
+      delivery({ body: Buffer.alloc(0), verification: undefined, eventType: undefined, eventId: undefined }),
+      delivery({ forward: { url: 'http://localhost:3000/', status: 201, latencyMs: 12, body: Buffer.from('{"ok":true}') } }),
+      delivery({ forward: { url: 'http://localhost:3000/', latencyMs: 30_000, error: 'no answer', errorKind: 'timeout' } }),
+    ];
+    for (const report of cases) {
+      const parts = deliveryJsonLine(report)!;
+      output.jsonLine(parts.before, parts.body, parts.after);
+      output.flush();
+      expect(written.pop()!.toString('utf8')).toBe(`${JSON.stringify(reportJson(report))}\n`);
+    }
+    expect(deliveryJsonLine(delivery({ body: Buffer.from([0xff, 0x00]) }))).toBeUndefined();
   });
 
   it('reportJson encodes the body as text, or base64 when it is not UTF-8, and says whether it verified', () => {

@@ -1,6 +1,6 @@
 import { InputError } from '../../errors.js';
 import { isTunnelReport, listen, type ListenEvent, type RunningListener } from '../../listener/running-listener.js';
-import type { ListenSummary } from '../../listener/reports.js';
+import type { DeliveryReport, ListenSummary } from '../../listener/reports.js';
 import { DEFAULT_TEST_SECRET } from '../../signature/index.js';
 import { createCoalescedOutput } from '../shared/coalesced-output.js';
 import { EXIT_OK } from '../shared/errors.js';
@@ -15,7 +15,7 @@ import { formatTunnelReport, tunnelJson, type TunnelContext } from '../tunnel/re
 import { exitSoonEvenIfHeld, resolveTunnel } from '../tunnel/settings.js';
 import type { ListenCommandOptions } from './flags.js';
 import { parseForwardTargets } from './forward-flags.js';
-import { bannerLines, formatReport, formatSummary, reportJson, summaryJson, type ListenBanner, type LineStyle } from './render.js';
+import { bannerLines, deliveryJsonLine, formatReport, formatSummary, reportJson, summaryJson, type ListenBanner, type LineStyle } from './render.js';
 import { parseRespondOptions } from './respond-flags.js';
 import { startListenInspector } from './inspect.js';
 
@@ -53,7 +53,10 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
       for (const line of formatTunnelReport(report, tunnelContext!, ui.color)) output.line(line);
       return;
     }
-    if (ui.json) output.record(reportJson(report));
+    if (ui.json) {
+      if (report.type === 'delivery') output.delivery(report);
+      else output.record(reportJson(report));
+    }
     const line = formatReport(report, style);
     if (line !== undefined) output.line(line);
   };
@@ -146,7 +149,7 @@ function diagnosticSecrets({ secrets, source }: ResolvedSecrets): Array<{ label:
 }
 
 /** Delivery lines and --json objects, each stream written at most once per 20 ms (see createCoalescedOutput). */
-function batchedOutput(ui: Ui): { line(text: string): void; record(value: object): void; flush(): void } {
+function batchedOutput(ui: Ui): { line(text: string): void; record(value: object): void; delivery(report: DeliveryReport): void; flush(): void } {
   const records = createCoalescedOutput((bytes) => process.stdout.write(bytes));
   const lines = createCoalescedOutput((bytes) => ui.stream.write(bytes));
   const flush = () => (records.flush(), lines.flush());
@@ -155,6 +158,12 @@ function batchedOutput(ui: Ui): { line(text: string): void; record(value: object
   return {
     line: (text) => lines.line(text),
     record: (value) => records.line(JSON.stringify(value)),
+    // A UTF-8 body goes from its bytes into the line (see deliveryJsonLine); any other, base64 in a string.
+    delivery: (report) => {
+      const parts = deliveryJsonLine(report);
+      if (parts) records.jsonLine(parts.before, parts.body, parts.after);
+      else records.line(JSON.stringify(reportJson(report)));
+    },
     flush,
   };
 }

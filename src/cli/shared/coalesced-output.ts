@@ -1,7 +1,16 @@
+import { jsonStringRoom, writeJsonString } from '../../util/json-string.js';
+
 /** Lines for one stream, written together: at most one write per interval however fast they come. */
 export interface CoalescedOutput {
   /** Queues one line; the newline is added. */
   line(text: string): void;
+  /**
+   * Queues the strings in `before`, then the UTF-8 text in `bytes` as a JSON string, then `after` and the newline:
+   * the bytes are escaped straight into the buffer (see writeJsonString), never made a string, and `before` is a
+   * list rather than one string so that a slice of a larger string is written as it is, not copied into a joined
+   * one. The bytes must be valid UTF-8.
+   */
+  jsonLine(before: readonly string[], bytes: Uint8Array, after: string): void;
   /** Writes whatever is queued, now. */
   flush(): void;
 }
@@ -44,19 +53,39 @@ export function createCoalescedOutput(write: (bytes: Buffer) => void, options: C
     write(bytes);
   };
 
+  /** Makes room for `room` bytes; false when they could never fit (the caller writes them by themselves). */
+  const reserve = (room: number): boolean => {
+    if (used + room > buffer.length) flush();
+    return room <= buffer.length;
+  };
+  // Unref'd: a pending write must not keep the process alive; every way out calls flush().
+  const schedule = () => {
+    timer ??= setTimeout(flush, Math.max(0, lastWrite + intervalMs - now())).unref();
+  };
+
   return {
     line(text) {
       // Room for the worst case, 3 bytes of UTF-8 per UTF-16 unit, saves measuring the line's bytes first.
-      const room = text.length * 3 + 1;
-      if (used + room > buffer.length) flush();
-      if (room > buffer.length) {
+      if (!reserve(text.length * 3 + 1)) {
         write(Buffer.from(`${text}\n`));
         return;
       }
       used += buffer.write(text, used);
       buffer[used++] = 0x0a;
-      // Unref'd: a pending write must not keep the process alive; every way out calls flush().
-      timer ??= setTimeout(flush, Math.max(0, lastWrite + intervalMs - now())).unref();
+      schedule();
+    },
+    jsonLine(before, bytes, after) {
+      let textLength = after.length;
+      for (const text of before) textLength += text.length;
+      if (!reserve(textLength * 3 + jsonStringRoom(bytes.length) + 1)) {
+        write(Buffer.from(`${before.join('')}${JSON.stringify(Buffer.from(bytes).toString('utf8'))}${after}\n`));
+        return;
+      }
+      for (const text of before) used += buffer.write(text, used);
+      used = writeJsonString(bytes, buffer, used);
+      used += buffer.write(after, used);
+      buffer[used++] = 0x0a;
+      schedule();
     },
     flush,
   };
