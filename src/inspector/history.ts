@@ -207,6 +207,21 @@ export class History {
     }
   }
 
+  /** The details of many deliveries (an export), oldest first as given; the journal is opened once for all. */
+  details(seqs: readonly number[]): DeliveryDetail[] {
+    const reader = this.journalPath ? openJournalReader(this.journalPath) : undefined;
+    try {
+      const out: DeliveryDetail[] = [];
+      for (const seq of seqs) {
+        const detail = this.detail(seq, reader);
+        if (detail) out.push(detail);
+      }
+      return out;
+    } finally {
+      reader?.close();
+    }
+  }
+
   /** Newest first, from just below `before`, the summaries matching the filter. */
   list(filter: HistoryFilter, limit: number, before = Number.POSITIVE_INFINITY): HistoryPage {
     const items: DeliverySummary[] = [];

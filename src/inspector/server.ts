@@ -236,11 +236,12 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
 
   function exportShown(res: ServerResponse, url: URL, har: boolean): void {
     const { items } = history.list(filterOf(url), history.capacity);
-    const details = items
-      .reverse()
-      .filter((s) => s.source !== 'replay')
-      .map((s) => history.detail(s.seq))
-      .filter((d): d is DeliveryDetail => d !== undefined);
+    const details = history.details(
+      items
+        .reverse()
+        .filter((s) => s.source !== 'replay')
+        .map((s) => s.seq),
+    );
     const name = `deliveries-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     const body = har ? JSON.stringify(toHar(details, options.version ?? '0'), null, 2) : details.map((d) => JSON.stringify(toJournalRecord(d))).join('\n') + (details.length ? '\n' : '');
     res.writeHead(200, {
