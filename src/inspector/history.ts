@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { recordedMessageId, type JournalRecord } from '../journal/index.js';
+import { encodeBody, recordedMessageId, type JournalRecord } from '../journal/index.js';
 import type { ForwardResult } from '../listener/forward.js';
 import type { DeliveryReport } from '../listener/reports.js';
 import type { VerifyResult, VerifySuccess } from '../signature/index.js';
@@ -230,9 +230,12 @@ export class History {
     const reader = text && this.journalPath ? openJournalReader(this.journalPath) : undefined;
     try {
       for (let seq = Math.min(before - 1, this.last); seq >= this.first(); seq--) {
-        const summary = this.summary(seq);
+        // A packed delivery is unpacked once, for its summary and (a text search) its body.
+        const slot = this.slot(seq);
+        const report = slot ? undefined : this.unpack(seq);
+        const summary = slot ? slot.summary : report && summarizeReport(seq, report);
         if (!summary || !match(summary)) continue;
-        if (text && !this.bodyText(seq, reader).includes(text)) continue;
+        if (text && !(report ? textOf(encodeBody(report.body)) : this.bodyText(seq, reader)).includes(text)) continue;
         if (items.length === limit) return { items, more: true };
         items.push(summary);
       }
@@ -315,7 +318,7 @@ export class History {
 
   private bodyText(seq: number, reader: ReturnType<typeof openJournalReader> | undefined): string {
     const detail = this.detail(seq, reader);
-    return detail && detail.bodyEncoding === 'utf8' ? detail.body.toLowerCase() : '';
+    return detail ? textOf(detail) : '';
   }
 
   /** A journal line as a row; attempts are counted per svix-id in the order the lines were written. */
@@ -536,6 +539,11 @@ function fileSize(path: string): number {
   } catch {
     return 0;
   }
+}
+
+/** What a text search looks in: the body lower-cased, when it is UTF-8. */
+function textOf(body: { body: string; bodyEncoding: 'utf8' | 'base64' }): string {
+  return body.bodyEncoding === 'utf8' ? body.body.toLowerCase() : '';
 }
 
 function isHeld(slot: Slot): boolean {
