@@ -151,6 +151,9 @@ export class History {
     // Packed as JSON and bytes at once: no object is kept per delivery (see PackedRing).
     const seq = ++this.last;
     const index = (seq - 1) % this.capacity;
+    // A replay listed in this place is overwritten: its detail stops counting against the window.
+    const replaced = this.slots[index];
+    if (replaced && isHeld(replaced)) this.release(replaced);
     this.slots[index] = undefined;
     this.ring!.put(index, this.scalars!.pack(index, report), report.body, report.forward?.body);
     return seq;

@@ -57,6 +57,18 @@ describe('History', () => {
     expect(history.detail(3)?.body).toContain('number 3');
   });
 
+  it('without a journal, a replay overwritten by a delivery stops counting against the detail bytes', () => {
+    const history = new History({ capacity: 4, detailBytes: 100 });
+    const replay = (size: number) => history.addDetail((seq) => ({ ...detailOfReport(summarizeReport(seq, report(seq), 'replay'), report(seq)), body: 'r'.repeat(size) }));
+    replay(60);
+    for (let n = 2; n <= 5; n++) history.add(report(n));
+    // Seq 1 is gone from the ring; its 60 bytes must be gone from the count too, or seq 7 pushes seq 6 out.
+    replay(60);
+    replay(10);
+    expect(history.detail(6)?.body).toBe('r'.repeat(60));
+    expect(history.detail(7)?.body).toBe('r'.repeat(10));
+  });
+
   it('without a journal, packs deliveries into a ring of bytes: the oldest go first once it is full', () => {
     const history = new History({ capacity: 100, memoryBytes: 8_000 });
     for (let n = 1; n <= 10; n++) history.add(report(n, { body: Buffer.alloc(900, 'a') }));
