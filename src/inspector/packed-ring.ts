@@ -12,10 +12,7 @@ export class PackedRing {
   private readonly bodyLength: Int32Array;
   private readonly extraLength: Int32Array;
 
-  constructor(
-    readonly slots: number,
-    bytes: number,
-  ) {
+  constructor(slots: number, bytes: number) {
     this.buffer = Buffer.allocUnsafe(bytes);
     this.start = new Float64Array(slots).fill(-1);
     this.metaLength = new Uint32Array(slots);
@@ -51,7 +48,7 @@ export class PackedRing {
     this.start[index] = -1;
   }
 
-  has(index: number): boolean {
+  private has(index: number): boolean {
     const start = this.start[index]!;
     return start >= 0 && start >= this.written - this.buffer.length;
   }
