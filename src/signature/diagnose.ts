@@ -3,9 +3,9 @@
  * stranger's request must not cost the listener much more than a valid delivery does (issue 11). Real events are
  * a few kilobytes.
  */
-export const MAX_DIAGNOSED_BYTES = 64 * 1024;
+const MAX_DIAGNOSED_BYTES = 64 * 1024;
 /** Nor are bodies nested deeper than this: pretty-printing grows with depth squared, and recursion overflows. */
-export const MAX_DIAGNOSED_DEPTH = 32;
+const MAX_DIAGNOSED_DEPTH = 32;
 
 /**
  * When no signature matches, the most common cause is a framework that parsed the JSON body and serialized it

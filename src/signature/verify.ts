@@ -157,7 +157,9 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
   const timestamp = Number(timestampText);
   const entries = parseSignatureHeader(headers.signature);
   const payload = toBuffer(options.payload);
-  const match = findMatch(secrets, id, timestamp, payload, entries);
+  // Each HMAC secret's digest of this delivery, as findMatch makes it: a failure's evidence reuses it.
+  const digests: string[] = [];
+  const match = findMatch(secrets, id, timestamp, payload, entries, digests);
 
   const tolerance = settings.tolerance ?? DEFAULT_TOLERANCE_SECONDS;
   const now = options.at === undefined ? Math.floor(Date.now() / 1000) : toUnixSeconds(options.at);
@@ -175,7 +177,7 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
       timestamp,
       skewSeconds,
       versionsSeen: versionsOf(entries),
-      ...evidenceOf(tolerance, entries, secrets, id, timestamp, payload),
+      ...evidenceOf(tolerance, entries, secrets, id, timestamp, payload, digests),
       message:
         `${family}-timestamp is ${Math.abs(skewSeconds)} s too ${tooOld ? 'old' : 'new'} (tolerance ${tolerance} s); ` +
         `${signatureNote}${match ? RECORDED_DELIVERY_HINT : ''}`,
@@ -192,24 +194,35 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
     timestamp,
     skewSeconds,
     versionsSeen,
-    ...evidenceOf(tolerance, entries, secrets, id, timestamp, payload),
+    ...evidenceOf(tolerance, entries, secrets, id, timestamp, payload, digests),
   };
 }
 
 /** What a failure carries to be compared entry by entry; only failures pay for it. */
-function evidenceOf(tolerance: number, entries: SignatureEntry[], secrets: ParsedSecret[], id: string, timestamp: number, payload: Buffer) {
+function evidenceOf(
+  tolerance: number,
+  entries: SignatureEntry[],
+  secrets: ParsedSecret[],
+  id: string,
+  timestamp: number,
+  payload: Buffer,
+  digests: readonly string[],
+) {
   return {
     toleranceSeconds: tolerance,
     receivedSignatures: entries.map((e) => e.raw),
-    expectedSignatures: expectedSignatures(secrets, id, timestamp, payload),
+    expectedSignatures: expectedSignatures(secrets, id, timestamp, payload, digests),
   };
 }
 
-/** The `v1,…` entry each HMAC secret makes for this content (ed25519 public keys cannot sign, so they have none). */
-function expectedSignatures(secrets: ParsedSecret[], id: string, timestamp: number, payload: Buffer): string[] {
+/**
+ * The `v1,…` entry each HMAC secret makes for this content (ed25519 public keys cannot sign, so they have none).
+ * `digests` holds those findMatch already made; only a secret it did not reach (it stopped at a match) is hashed.
+ */
+function expectedSignatures(secrets: ParsedSecret[], id: string, timestamp: number, payload: Buffer, digests: readonly string[]): string[] {
   const prefix = `${id}.${timestamp}.`;
-  return secrets.flatMap((secret) =>
-    secret.kind === 'hmac' ? [`v1,${createHmac('sha256', secret.hmacKey).update(prefix).update(payload).digest('base64')}`] : [],
+  return secrets.flatMap((secret, index) =>
+    secret.kind === 'hmac' ? [`v1,${digests[index] ?? createHmac('sha256', secret.hmacKey).update(prefix).update(payload).digest('base64')}`] : [],
   );
 }
 
@@ -262,13 +275,17 @@ function explainMismatch(
   };
 }
 
-/** Tries every secret against every comparable signature entry; unknown versions are skipped, as the spec requires. */
+/**
+ * Tries every secret against every comparable signature entry; unknown versions are skipped, as the spec requires.
+ * Each HMAC secret's base64 digest is left in `digests`, at the secret's index, when given.
+ */
 function findMatch(
   secrets: ParsedSecret[],
   id: string,
   timestamp: number,
   payload: Buffer,
   entries: SignatureEntry[],
+  digests?: string[],
 ): { entry: SignatureEntry; secretIndex: number } | undefined {
   // What is signed is `${id}.${timestamp}.` then the payload; HMAC takes it in two updates, without a copy.
   const prefix = `${id}.${timestamp}.`;
@@ -276,7 +293,9 @@ function findMatch(
   for (let secretIndex = 0; secretIndex < secrets.length; secretIndex++) {
     const secret = secrets[secretIndex]!;
     if (secret.kind === 'hmac') {
-      const expected = Buffer.from(createHmac('sha256', secret.hmacKey).update(prefix).update(payload).digest('base64'));
+      const digest = createHmac('sha256', secret.hmacKey).update(prefix).update(payload).digest('base64');
+      if (digests) digests[secretIndex] = digest;
+      const expected = Buffer.from(digest);
       for (const entry of entries) {
         if (entry.version !== 'v1') continue;
         const given = Buffer.from(entry.value);

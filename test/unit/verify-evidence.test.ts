@@ -33,6 +33,15 @@ describe('verify(): the evidence a failure carries (for the inspector’s "why i
     expect(result.expectedSignatures).toEqual(result.receivedSignatures);
   });
 
+  it('a stale timestamp under key rotation: the secret that matched and the one after it each give their signature', () => {
+    // The first secret matches, so the search stops there: the second one's signature is still made for the evidence.
+    const h = headers('{"a":1}', at - 600);
+    const result = verify({ payload: '{"a":1}', headers: h, secret: [SECRET, ROTATED], at, tolerance: 120 });
+    expect(result).toMatchObject({ ok: false, reason: 'timestamp-too-old' });
+    if (result.ok) return;
+    expect(result.expectedSignatures).toEqual([h['svix-signature'], new Webhook(ROTATED).sign('msg_evidence', new Date((at - 600) * 1000), '{"a":1}')]);
+  });
+
   it('the signature header is read entry by entry as svix reads it: a value ends at its second comma, entries without a version or value are skipped', () => {
     const h = { ...headers('{"a":1}'), 'svix-signature': '  v1,AAA, v1,BBB,extra\tv2,xyz v1, ,q junk ,v1 v1,,x  ' };
     const result = verify({ payload: '{"a":1}', headers: h, secret: SECRET, at });

@@ -195,34 +195,32 @@ function forwardText(d: DeliveryReport, color: ChalkInstance): string {
 function verboseBlock(d: DeliveryReport, color: ChalkInstance): string {
   const lines = [color.dim('    headers')];
   for (const [name, value] of Object.entries(d.headers)) lines.push(`      ${color.cyan(safe(name))}: ${safe(String(value))}`);
-  lines.push(color.dim(`    body${bodyLabel(d.body)}`), indent(bodyText(d.body, color), '      '));
+  const body = bodyView(d.body, color);
+  lines.push(color.dim(`    body${body.label}`), indent(body.text, '      '));
   const f = d.forward;
   if (f?.body && f.body.length > 0) {
-    lines.push(color.dim(`    app answered ${f.status}${f.contentType ? ` (${safe(f.contentType)})` : ''}${bodyLabel(f.body)}`), indent(bodyText(f.body, color), '      '));
+    const answer = bodyView(f.body, color);
+    lines.push(color.dim(`    app answered ${f.status}${f.contentType ? ` (${safe(f.contentType)})` : ''}${answer.label}`), indent(answer.text, '      '));
   }
   return lines.join('\n');
 }
 
-function bodyLabel(body: Buffer): string {
-  if (body.length === 0) return ' (empty)';
+/**
+ * A body for -v: its label (after "body") and its text, pretty JSON when it is small and shallow enough, else raw
+ * and cut; escaped either way. One pass decides both, so a body is checked, measured and parsed once.
+ */
+function bodyView(body: Buffer, color: ChalkInstance): { label: string; text: string } {
+  if (body.length === 0) return { label: ' (empty)', text: '' };
   const cut = body.length > VERBOSE_RAW_PREVIEW ? `, the first ${VERBOSE_RAW_PREVIEW} bytes` : '';
-  if (!isUtf8(body)) return ` (not UTF-8, ${body.length} bytes, shown as base64${cut})`;
-  if (tooBigToPretty(body)) return ` (${body.length} bytes, nested ${nestingDepth(body)} deep: shown raw${cut})`;
-  return parseJson(body) === undefined ? ` (not JSON, shown raw${cut})` : '';
-}
-
-/** The body for -v: pretty JSON when it is small and shallow enough, else raw and cut; escaped either way. */
-function bodyText(body: Buffer, color: ChalkInstance): string {
-  if (body.length === 0) return '';
-  if (!isUtf8(body)) return body.subarray(0, VERBOSE_RAW_PREVIEW).toString('base64');
-  const parsed = tooBigToPretty(body) ? undefined : parseJson(body);
-  if (parsed) return colorJson(parsed.value, color);
-  const raw = escapeBlock(body.subarray(0, VERBOSE_RAW_PREVIEW).toString('utf8'));
-  return body.length > VERBOSE_RAW_PREVIEW ? `${raw}…` : raw;
-}
-
-function tooBigToPretty(body: Buffer): boolean {
-  return body.length > VERBOSE_BODY_BYTES || nestingDepth(body) > VERBOSE_BODY_DEPTH;
+  if (!isUtf8(body)) return { label: ` (not UTF-8, ${body.length} bytes, shown as base64${cut})`, text: body.subarray(0, VERBOSE_RAW_PREVIEW).toString('base64') };
+  const raw = () => {
+    const start = escapeBlock(body.subarray(0, VERBOSE_RAW_PREVIEW).toString('utf8'));
+    return body.length > VERBOSE_RAW_PREVIEW ? `${start}…` : start;
+  };
+  const depth = nestingDepth(body);
+  if (body.length > VERBOSE_BODY_BYTES || depth > VERBOSE_BODY_DEPTH) return { label: ` (${body.length} bytes, nested ${depth} deep: shown raw${cut})`, text: raw() };
+  const parsed = parseJson(body);
+  return parsed === undefined ? { label: ` (not JSON, shown raw${cut})`, text: raw() } : { label: '', text: colorJson(parsed.value, color) };
 }
 
 function parseJson(body: Buffer): { value: unknown } | undefined {

@@ -78,7 +78,9 @@ export function createCoalescedOutput(write: (bytes: Buffer) => void, options: C
       let textLength = after.length;
       for (const text of before) textLength += text.length;
       if (!reserve(textLength * 3 + jsonStringRoom(bytes.length) + 1)) {
-        write(Buffer.from(`${before.join('')}${JSON.stringify(Buffer.from(bytes).toString('utf8'))}${after}\n`));
+        // A view of the bytes, not Buffer.from(bytes), which would copy the body (a line this long is one of a big body).
+        const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+        write(Buffer.from(`${before.join('')}${JSON.stringify(text)}${after}\n`));
         return;
       }
       for (const text of before) used += buffer.write(text, used);
