@@ -8,6 +8,7 @@
 //
 // Between the two, the floor (bench/trigger-floor.mjs): undici alone plus only the work every event needs (a
 // fresh event, its HMAC signature, a line of output), inline, to tell the cost of that work from trigger's own.
+// undici alone is the same script in its `bare` mode, so the two differ only in that work.
 //
 // All are fresh processes timed from spawn to exit (start-up included: a CLI's events/s is what its user waits
 // for), sending to a bare node:http server in another process; the rounds alternate which goes first, and each
@@ -52,21 +53,6 @@ const SERVER = `
 const server = require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => res.end('ok')); });
 server.keepAliveTimeout = 30000;
 server.listen(0, '127.0.0.1', () => console.log(server.address().port));`;
-
-// undici alone: the same POSTs through the same Agent and dispatch() trigger uses, from a fresh process.
-const UNDICI = `
-import Agent from 'undici/lib/dispatcher/agent.js';
-const [url, count, concurrency, body, headers] = [new URL(process.argv[1]), +process.argv[2], +process.argv[3], process.argv[4], JSON.parse(process.argv[5])];
-const agent = new Agent({ keepAliveTimeout: 10000 });
-let failures = 0;
-const post = () => new Promise((resolve, reject) => agent.dispatch(
-  { origin: url.origin, path: url.pathname, method: 'POST', headers, body },
-  { onRequestStart() {}, onResponseStart(_c, status) { if (status !== 200) failures++; }, onResponseData() {}, onResponseEnd: resolve, onResponseError: (_c, error) => reject(error) },
-));
-let sent = 0;
-await Promise.all(Array.from({ length: concurrency }, async () => { while (sent < count) { sent++; await post(); } }));
-await agent.close();
-if (failures > 0) { console.error(failures + ' POSTs were not answered 200'); process.exitCode = 1; }`;
 
 function startServer() {
   const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -137,8 +123,9 @@ async function floor(url) {
   return { rate: EVENTS / seconds, cpu: cpuMicros / EVENTS };
 }
 
+/** undici alone: the floor's script in its `bare` mode, one pre-built signed POST sent EVENTS times, no output. */
 async function undiciAlone(url) {
-  const { seconds, cpuMicros } = await timeChild('undici', ['--input-type=module', '-e', UNDICI, url, String(EVENTS), String(CONCURRENCY), body, JSON.stringify(headers)]);
+  const { seconds, cpuMicros } = await timeChild('undici', [floorScript, url, String(EVENTS), String(CONCURRENCY), body, DEFAULT_TEST_SECRET, 'bare']);
   return { rate: EVENTS / seconds, cpu: cpuMicros / EVENTS };
 }
 

@@ -57,13 +57,15 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
         ? new InputError('invalid-journal', `${journal} holds no recorded deliveries: record some with a listener's journal first`, { ...details, kind: 'empty' })
         : new InputError('invalid-journal', `none of the ${records.length} deliveries in ${journal} match the filters: loosen them`, { ...details, kind: 'no-match' });
   }
+  // What the journal held and what was left out: told at the start and returned with the results.
+  const left = { recorded: records.length, skippedUnverified: refused.length, ...(tornLastLine === undefined ? {} : { tornLastLine }) };
   const run = await sendMessages(selected.map(toOutgoingMessage), settings, {
     onReport: options.onReport,
     signal: options.signal,
     total: selected.length,
-    replay: { recorded: records.length, skippedUnverified: refused.length, ...(tornLastLine === undefined ? {} : { tornLastLine }) },
+    replay: left,
   });
-  return { ...run, recorded: records.length, skippedUnverified: refused.length, ...(tornLastLine === undefined ? {} : { tornLastLine }) };
+  return { ...run, ...left };
 }
 
 export function selectRecords(records: readonly JournalRecord[], filter: ReplayFilter): JournalRecord[] {

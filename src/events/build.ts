@@ -21,10 +21,17 @@ export interface BuildEventOptions {
 
 /** A realistic event of `type`: a copy of its fixture with a fresh id, the current time, and the overrides. */
 export function buildEvent(type: string, options: BuildEventOptions = {}): ScanDocumentsEvent {
+  return composeEvent(type, options, options.id ?? newEventId(), (options.now ?? new Date()).toISOString());
+}
+
+/**
+ * The fixture of `type` with this id and timestamp, then the changes: what buildEvent() builds, and what
+ * eventTextBuilder() serializes once with placeholders for the id and timestamp.
+ */
+export function composeEvent(type: string, options: Pick<BuildEventOptions, 'variant' | 'set' | 'setNew'>, id: string, timestamp: string): ScanDocumentsEvent {
   const event = copyFixture(type, options.variant);
-  event.id = options.id ?? newEventId();
-  event.timestamp = (options.now ?? new Date()).toISOString();
-  const overrides = Object.keys(options.set ?? {}).length + Object.keys(options.setNew ?? {}).length;
-  // copyFixture() parsed a fresh copy, so the changes go straight onto it.
-  return overrides > 0 ? applyOverridesInPlace(event, options.set ?? [], options.setNew ?? []) : event;
+  event.id = id;
+  event.timestamp = timestamp;
+  // copyFixture() parsed a fresh copy, so the changes go straight onto it (none given: nothing to do).
+  return applyOverridesInPlace(event, options.set ?? [], options.setNew ?? []);
 }

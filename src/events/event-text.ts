@@ -1,7 +1,5 @@
-import { copyFixture } from './catalog.js';
+import { composeEvent, type BuildEventOptions } from './build.js';
 import { newEventId } from './event-id.js';
-import { applyOverridesInPlace } from './overrides.js';
-import type { BuildEventOptions } from './build.js';
 import { randomString } from '../util/random-pool.js';
 
 /** One event as the bytes to send, with the id and type a report names it by. */
@@ -23,10 +21,7 @@ export function eventTextBuilder(type: string, options: Pick<BuildEventOptions, 
   const mark = randomString('abcdefghijklmnopqrstuvwxyz', 16);
   const idSlot = `@id:${mark}`;
   const timestampSlot = `@timestamp:${mark}`;
-  const sample = copyFixture(type, options.variant);
-  sample.id = idSlot;
-  sample.timestamp = timestampSlot;
-  applyOverridesInPlace(sample, options.set ?? [], options.setNew ?? []);
+  const sample = composeEvent(type, options, idSlot, timestampSlot);
   // Alternating literal text and slot names: [text, 'id', text, 'timestamp', text].
   const pieces = JSON.stringify(sample).split(new RegExp(`"@(id|timestamp):${mark}"`));
   const fixedId = sample.id === idSlot ? undefined : sample.id;

@@ -203,12 +203,14 @@ function createCountdown(ui: Ui, ora: typeof import('ora').default) {
       waits.set(message, { until: performance.now() + ms, text });
       refresh();
     },
+    // An attempt starts and ends per event: once the spinner runs, its ticker redraws the text within
+    // SPINNER_TICK_MS, so these only start or stop it (a refresh per event cost a TTY run most of its CPU).
     inFlight(message: MessageRef, text: string) {
       waits.set(message, { until: Infinity, text, inFlightSince: performance.now() });
-      refresh();
+      if (!spinner) refresh();
     },
     done(message: MessageRef) {
-      if (waits.delete(message)) refresh();
+      if (waits.delete(message) && (!spinner || waits.size === 0)) refresh();
     },
     /** Writes a line without tearing the spinner. */
     around(write: () => void) {
