@@ -1,11 +1,5 @@
 import { InputError } from '../../errors.js';
-
-/** Whether `text` is a whole http(s) URL (a scheme-less `localhost:3000` is not). */
-export function isHttpUrl(text: string): boolean {
-  if (!URL.canParse(text)) return false;
-  const { protocol } = new URL(text);
-  return protocol === 'http:' || protocol === 'https:';
-}
+import { isHttpUrl } from '../../util/http-url.js';
 
 /** Parses the http(s) URL given to `flag`; anything else is bad input, answered with an example of the right form. */
 export function parseHttpUrl(text: string, flag: string, example: string): URL {

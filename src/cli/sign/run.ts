@@ -1,7 +1,7 @@
 import { InputError } from '../../errors.js';
 import { sign } from '../../signature/index.js';
 import { parseUnixTime } from '../parse/time.js';
-import { isHttpUrl } from '../parse/url.js';
+import { isHttpUrl } from '../../util/http-url.js';
 import type { SignCommandOptions } from './flags.js';
 import { readPayload, resolveSigningSecret } from '../shared/inputs.js';
 import { createUi } from '../shared/ui.js';
