@@ -1,15 +1,6 @@
 import { Option, type Command } from 'commander';
 import { collect } from '../shared/collect.js';
-
-export interface CheckCommandOptions {
-  url?: string;
-  secret?: string;
-  timeout: string;
-  only?: string[];
-  skip?: string[];
-  list?: boolean;
-  json?: boolean;
-}
+import type { CheckCommandOptions } from './run.js';
 
 export function defineCheck(command: Command): void {
   command

@@ -8,9 +8,18 @@ import { parseHttpUrl } from '../parse/url.js';
 import { EXIT_FAILED, EXIT_OK } from '../shared/errors.js';
 import { resolveSecrets } from '../shared/inputs.js';
 import { createUi, spinnerOptions } from '../shared/ui.js';
-import type { CheckCommandOptions } from './flags.js';
 import { createRenderer, printList } from './render.js';
 import { selectChecks } from './select.js';
+
+export interface CheckCommandOptions {
+  url?: string;
+  secret?: string;
+  timeout: string;
+  only?: string[];
+  skip?: string[];
+  list?: boolean;
+  json?: boolean;
+}
 
 export async function runCheck(options: CheckCommandOptions): Promise<number> {
   const ui = createUi(options);

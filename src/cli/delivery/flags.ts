@@ -1,20 +1,6 @@
 import { Option, type Command } from 'commander';
 import { collect } from '../shared/collect.js';
 
-/** The options `trigger` and `replay` share: where to send, how to sign, and how to retry. */
-export interface DeliveryCommandOptions {
-  url: string;
-  secret?: string;
-  header?: string[];
-  timeout: string;
-  retries: boolean;
-  schedule?: string;
-  timeScale?: string;
-  concurrency: string;
-  json?: boolean;
-  verbose?: boolean;
-}
-
 export function addDeliveryOptions(command: Command): Command {
   suggestUrlFlag(command);
   return command

@@ -9,8 +9,21 @@ import type { Ui } from '../shared/ui.js';
 import { parseDuration } from '../parse/duration.js';
 import { parseHeaderLine } from '../parse/header-line.js';
 import { parseHttpUrl } from '../parse/url.js';
-import type { DeliveryCommandOptions } from './flags.js';
 import { parseSchedule } from './schedule-flags.js';
+
+/** The options `trigger` and `replay` share: where to send, how to sign, and how to retry. */
+export interface DeliveryCommandOptions {
+  url: string;
+  secret?: string;
+  header?: string[];
+  timeout: string;
+  retries: boolean;
+  schedule?: string;
+  timeScale?: string;
+  concurrency: string;
+  json?: boolean;
+  verbose?: boolean;
+}
 
 const MAX_CONCURRENCY = 1000;
 

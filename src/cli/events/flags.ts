@@ -1,12 +1,6 @@
 import type { Command } from 'commander';
 import { collect } from '../shared/collect.js';
-
-export interface EventsCommandOptions {
-  variant?: string;
-  set?: string[];
-  setNew?: string[];
-  json?: boolean;
-}
+import type { EventsCommandOptions } from './run.js';
 
 export function defineEvents(command: Command): void {
   command

@@ -1,9 +1,15 @@
 import { InputError } from '../../errors.js';
 import { buildEvent } from '../../events/index.js';
-import type { EventsCommandOptions } from './flags.js';
 import { EXIT_OK } from '../shared/errors.js';
 import { createUi } from '../shared/ui.js';
 import { printCatalog, printEvent } from './render.js';
+
+export interface EventsCommandOptions {
+  variant?: string;
+  set?: string[];
+  setNew?: string[];
+  json?: boolean;
+}
 
 export function runEvents(type: string | undefined, options: EventsCommandOptions): number {
   const ui = createUi(options);

@@ -1,27 +1,7 @@
 import { Option, type Command } from 'commander';
 import { collect } from '../shared/collect.js';
-import { addTunnelOptions, type TunnelCommandOptions } from '../tunnel/flags.js';
-
-export interface ListenCommandOptions extends TunnelCommandOptions {
-  port: string;
-  host: string;
-  secret?: string[];
-  printSecret?: boolean;
-  skipVerify?: boolean;
-  maxBody: string;
-  events?: string[];
-  respond?: string[];
-  failRate?: string;
-  delay?: string;
-  failHeader?: string[];
-  forwardTo?: string[];
-  forwardTimeout: string;
-  record?: string;
-  inspectPort?: string;
-  inspect: boolean;
-  json?: boolean;
-  verbose?: boolean;
-}
+import { addTunnelOptions } from '../tunnel/flags.js';
+import type { ListenCommandOptions } from './run.js';
 
 export function defineListen(listen: Command): void {
   listen

@@ -3,14 +3,13 @@ import { DEFAULT_INSPECT_PORT, startInspector, type Inspector } from '../../insp
 import { compileRoutes, type ForwardTarget } from '../../listener/route.js';
 import { DEFAULT_TEST_SECRET } from '../../signature/index.js';
 import { parsePort } from '../parse/port.js';
-import type { ListenCommandOptions } from './flags.js';
 
 /**
  * The inspector page beside the listener: 4040 (or the next free port) unless --inspect-port names one, never the
  * webhook port. Replays sign with the listener's first secret (the built-in test secret when none was given).
  */
 export async function startListenInspector(
-  options: ListenCommandOptions,
+  options: { inspectPort?: string; record?: string },
   listen: { port: number; secret?: readonly string[]; skipVerify?: boolean; forwardTo?: readonly ForwardTarget[] },
   listenerUrl: () => string | undefined,
 ): Promise<Inspector> {

@@ -13,11 +13,32 @@ import { parseSize } from '../parse/size.js';
 import { parseTypePatterns, patternTexts } from '../parse/type-patterns.js';
 import { formatTunnelReport, tunnelJson, type TunnelContext } from '../tunnel/render.js';
 import { exitSoonEvenIfHeld, resolveTunnel } from '../tunnel/settings.js';
-import type { ListenCommandOptions } from './flags.js';
 import { parseForwardTargets } from './forward-flags.js';
 import { bannerLines, deliveryJsonLine, formatReport, formatSummary, reportJson, summaryJson, type ListenBanner, type LineStyle } from './render.js';
 import { parseRespondOptions } from './respond-flags.js';
 import { startListenInspector } from './inspect.js';
+import type { TunnelCommandOptions } from '../tunnel/flags.js';
+
+export interface ListenCommandOptions extends TunnelCommandOptions {
+  port: string;
+  host: string;
+  secret?: string[];
+  printSecret?: boolean;
+  skipVerify?: boolean;
+  maxBody: string;
+  events?: string[];
+  respond?: string[];
+  failRate?: string;
+  delay?: string;
+  failHeader?: string[];
+  forwardTo?: string[];
+  forwardTimeout: string;
+  record?: string;
+  inspectPort?: string;
+  inspect: boolean;
+  json?: boolean;
+  verbose?: boolean;
+}
 
 export async function runListen(options: ListenCommandOptions): Promise<number> {
   const ui = createUi(options);

@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
 import { collect } from '../shared/collect.js';
-import { addDeliveryOptions, type DeliveryCommandOptions } from '../delivery/flags.js';
-
-export interface ReplayCommandOptions extends DeliveryCommandOptions {
-  id?: string[];
-  type?: string[];
-  since?: string;
-  includeUnverified?: boolean;
-}
+import { addDeliveryOptions } from '../delivery/flags.js';
+import type { ReplayCommandOptions } from './run.js';
 
 export function defineReplay(command: Command): void {
   command

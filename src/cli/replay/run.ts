@@ -6,7 +6,14 @@ import { parseDuration } from '../parse/duration.js';
 import { parseUnixTime } from '../parse/time.js';
 import { plural } from '../shared/text.js';
 import { createUi, type Ui } from '../shared/ui.js';
-import type { ReplayCommandOptions } from './flags.js';
+import type { DeliveryCommandOptions } from '../delivery/run.js';
+
+export interface ReplayCommandOptions extends DeliveryCommandOptions {
+  id?: string[];
+  type?: string[];
+  since?: string;
+  includeUnverified?: boolean;
+}
 
 export async function runReplay(journal: string, options: ReplayCommandOptions): Promise<number> {
   const ui = createUi(options);

@@ -1,14 +1,5 @@
 import type { Command } from 'commander';
-
-export interface SignCommandOptions {
-  payload: string;
-  secret?: string;
-  id?: string;
-  timestamp?: string;
-  unbranded?: boolean;
-  curl?: string;
-  json?: boolean;
-}
+import type { SignCommandOptions } from './run.js';
 
 export function defineSign(command: Command): void {
   command

@@ -2,11 +2,20 @@ import { InputError } from '../../errors.js';
 import { sign } from '../../signature/index.js';
 import { parseUnixTime } from '../parse/time.js';
 import { isHttpUrl } from '../../util/http-url.js';
-import type { SignCommandOptions } from './flags.js';
 import { readPayload, resolveSigningSecret } from '../shared/inputs.js';
 import { createUi } from '../shared/ui.js';
 import { EXIT_OK } from '../shared/errors.js';
 import { renderSignature } from './render.js';
+
+export interface SignCommandOptions {
+  payload: string;
+  secret?: string;
+  id?: string;
+  timestamp?: string;
+  unbranded?: boolean;
+  curl?: string;
+  json?: boolean;
+}
 
 export async function runSign(options: SignCommandOptions): Promise<number> {
   const ui = createUi(options);

@@ -1,18 +1,7 @@
 import { Option, type Command } from 'commander';
 import { collect } from '../shared/collect.js';
-import { addDeliveryOptions, type DeliveryCommandOptions } from '../delivery/flags.js';
-
-export interface TriggerCommandOptions extends DeliveryCommandOptions {
-  all?: boolean;
-  variant?: string;
-  set?: string[];
-  setNew?: string[];
-  data?: string;
-  raw?: boolean;
-  count: string;
-  duplicate?: boolean;
-  shuffle?: boolean;
-}
+import { addDeliveryOptions } from '../delivery/flags.js';
+import type { TriggerCommandOptions } from './run.js';
 
 export function defineTrigger(command: Command): void {
   command

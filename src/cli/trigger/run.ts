@@ -6,7 +6,19 @@ import { parseCount, resolveDeliverySettings, runDeliveries } from '../delivery/
 import { readPayload } from '../shared/inputs.js';
 import { plural } from '../shared/text.js';
 import { createUi } from '../shared/ui.js';
-import type { TriggerCommandOptions } from './flags.js';
+import type { DeliveryCommandOptions } from '../delivery/run.js';
+
+export interface TriggerCommandOptions extends DeliveryCommandOptions {
+  all?: boolean;
+  variant?: string;
+  set?: string[];
+  setNew?: string[];
+  data?: string;
+  raw?: boolean;
+  count: string;
+  duplicate?: boolean;
+  shuffle?: boolean;
+}
 
 /** A bound on --count, so a typo cannot queue millions of deliveries. */
 const MAX_COUNT = 100_000;

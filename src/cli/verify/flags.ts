@@ -1,18 +1,6 @@
 import { Option, type Command } from 'commander';
 import { collect } from '../shared/collect.js';
-
-export interface VerifyCommandOptions {
-  payload: string;
-  secret?: string[];
-  header?: string[];
-  headers?: string;
-  id?: string;
-  timestamp?: string;
-  signature?: string;
-  at?: string;
-  tolerance?: string;
-  json?: boolean;
-}
+import type { VerifyCommandOptions } from './run.js';
 
 export function defineVerify(command: Command): void {
   command

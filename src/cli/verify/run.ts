@@ -2,12 +2,24 @@ import { InputError } from '../../errors.js';
 import { verify, parseHeaderDump, DEFAULT_TEST_SECRET } from '../../signature/index.js';
 import { parseUnixTime } from '../parse/time.js';
 import { parseHeaderLine } from '../parse/header-line.js';
-import type { VerifyCommandOptions } from './flags.js';
 import { readPayload, readFileArgument, resolveSecrets, SECRET_ENV } from '../shared/inputs.js';
 import { createUi } from '../shared/ui.js';
 import { verificationWithFlagWords } from '../shared/flag-words.js';
 import { EXIT_FAILED, EXIT_OK } from '../shared/errors.js';
 import { renderVerification } from './render.js';
+
+export interface VerifyCommandOptions {
+  payload: string;
+  secret?: string[];
+  header?: string[];
+  headers?: string;
+  id?: string;
+  timestamp?: string;
+  signature?: string;
+  at?: string;
+  tolerance?: string;
+  json?: boolean;
+}
 
 export async function runVerify(options: VerifyCommandOptions): Promise<number> {
   const ui = createUi(options);
