@@ -3,6 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { decodeBody } from '../journal/index.js';
 import { InputError } from '../errors.js';
 import { httpUrl } from '../util/http-url.js';
+import { urlOnOrigin } from '../util/request-target.js';
 import type { DeliveryDetail } from './model.js';
 
 /** How a replay is signed: afresh under the same svix-id, afresh under a new one, or with the original headers. */
@@ -81,7 +82,9 @@ function targetUrl(d: DeliveryDetail, request: ReplayRequest, seams: ReplaySeams
   if (request.target === 'listener') {
     const base = seams.listenerUrl();
     if (!base) throw new ActionError(409, 'the listener is not running');
-    return new URL(d.path, base).href;
+    // The listener's origin, always, with only the recorded path: never `new URL(d.path, base)`, which lets a
+    // recorded `//host:port/x` choose the host (issue 19 defect 1).
+    return urlOnOrigin(base, d.path).href;
   }
   if (request.target === 'forward') {
     const url = seams.forwardUrl?.(d.eventType);

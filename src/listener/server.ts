@@ -2,6 +2,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import type { AddressInfo, Socket } from 'node:net';
 import { InputError } from '../errors.js';
 import { formatSize } from '../util/size.js';
+import { requestPath } from '../util/request-target.js';
 
 /** A request read whole, body bytes untouched. */
 export interface ReceivedRequest {
@@ -70,6 +71,9 @@ interface InFlight {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const now = options.now ?? Date.now;
   const inFlight = new WeakMap<Socket, InFlight>();
+  // Each connection's latest response: a malformed request pipelined behind others gets its 400 once this one has
+  // gone out, since node writes a connection's responses in order (issue 19 defect 6).
+  const lastResponse = new WeakMap<Socket, ServerResponse>();
   let active = 0;
   let idle: (() => void) | undefined;
 
@@ -87,8 +91,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   // promise queue.
   function serve(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
-    const info: InFlight = { method: req.method ?? 'GET', path: req.url ?? '/', receivedAt: now(), settled: false };
+    const info: InFlight = { method: req.method ?? 'GET', path: requestPath(req.url ?? '/'), receivedAt: now(), settled: false };
     inFlight.set(req.socket, info);
+    lastResponse.set(req.socket, res);
     active++;
     readBody(req, res, info, (body) => {
       if (!body) return done(req, info);
@@ -212,7 +217,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    const info = inFlight.get(socket);
+    const last = lastResponse.get(socket);
+    // The error is the in-flight request's only while that request is still being read; after it was read whole,
+    // the error is a new request's, pipelined behind it (issue 19 defect 6).
+    const info = last?.req.complete ? undefined : inFlight.get(socket);
     const code = error.code ?? '';
     if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'HPE_INVALID_EOF_STATE' || !socket.writable) {
       // The client went away. A request it was sending is reported by its body reader; one cut off in its
@@ -234,10 +242,26 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       if (info) info.settled = true;
     }
     const text = `${message}\n`;
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
-    );
-    socket.destroySoon();
+    const answer = () => {
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+      );
+      socket.destroySoon();
+    };
+    // Requests read whole before the bad one are answered first, in order: a 400 written straight away would be
+    // taken by the client as the answer to its first request. Only the last response is waited for: it leaves
+    // after all the others.
+    if (!info && last && !last.writableFinished && !last.destroyed) {
+      let answered = false;
+      const once = () => {
+        if (answered) return;
+        answered = true;
+        if (socket.writable) answer();
+        else socket.destroy();
+      };
+      last.once('finish', once);
+      last.once('close', once);
+    } else answer();
   });
 
   await listen(server, options.host, options.port, options.onHandlerError);
