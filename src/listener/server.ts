@@ -27,7 +27,7 @@ export interface Answer {
 
 /** A request refused before it could be handled as a delivery. */
 export interface Rejection {
-  reason: 'body-too-large' | 'headers-too-large' | 'timeout' | 'malformed-request' | 'aborted';
+  reason: 'body-too-large' | 'headers-too-large' | 'timeout' | 'malformed-request' | 'aborted' | 'method-not-allowed' | 'upgrade-refused';
   receivedAt: number;
   method?: string;
   path?: string;
@@ -95,6 +95,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     inFlight.set(req.socket, info);
     lastResponse.set(req.socket, res);
     active++;
+    if (isWebSocketUpgrade(req)) {
+      // Without an 'upgrade' listener node hands it over as a plain request; it is answered as what it is (issue 19).
+      return refuse(req, res, info, 400, 'upgrade-refused', 'a WebSocket upgrade: this endpoint takes webhooks as plain HTTP POSTs and does not switch protocols');
+    }
     readBody(req, res, info, (body) => {
       if (!body) return done(req, info);
       let answer: Answer | Promise<Answer>;
@@ -142,6 +146,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // The next request on a kept-alive connection must not be mistaken for this one.
     if (inFlight.get(req.socket) === info) inFlight.delete(req.socket);
     if (--active === 0) idle?.();
+  }
+
+  /** Answers a request that is not a delivery with `status`, reports it, and closes the connection after it. */
+  function refuse(req: IncomingMessage, res: ServerResponse, info: InFlight, status: number, reason: Rejection['reason'], message: string): void {
+    info.settled = true;
+    const text = `${message}\n`;
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text);
+    options.onRejected({ reason, receivedAt: info.receivedAt, method: info.method, path: info.path, status, message });
+    done(req, info);
   }
 
   /** Reads the body up to the limit, then calls back once: with the body, or undefined after an overflow or abort. */
@@ -264,6 +277,20 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     } else answer();
   });
 
+  // node hands a CONNECT to this event alone, and closes it in silence when nobody listens: it is answered and
+  // reported instead, as any request is (issue 19).
+  server.on('connect', (req: IncomingMessage, socket: Socket) => {
+    // The socket has left node's HTTP handling: an error on it (the client resetting) must not crash the listener.
+    socket.on('error', () => socket.destroy());
+    const message = 'CONNECT is not allowed: this endpoint is not a proxy; webhooks are POSTs';
+    options.onRejected({ reason: 'method-not-allowed', receivedAt: now(), method: 'CONNECT', path: req.url ?? '', status: 405, message });
+    const text = `${message}\n`;
+    socket.end(
+      `HTTP/1.1 405 ${STATUS_CODES[405]}\r\nallow: POST, GET, HEAD\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+    );
+    socket.destroySoon();
+  });
+
   await listen(server, options.host, options.port, options.onHandlerError);
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
@@ -306,6 +333,12 @@ function listen(server: Server, host: string, port: number, onError: (error: unk
       resolve();
     });
   });
+}
+
+/** `Upgrade: websocket` (a list of protocols may name it among others). */
+function isWebSocketUpgrade(req: IncomingMessage): boolean {
+  const upgrade = req.headers.upgrade;
+  return upgrade !== undefined && /(^|[\s,])websocket([\s,/]|$)/i.test(upgrade);
 }
 
 /**

@@ -1,6 +1,6 @@
 // Regression tests for issue 19 ("Hardening II"), part A: the listener's HTTP layer. Each test spawns the real CLI
 // and was seen failing on the code before its fix.
-import { connect } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,5 +175,52 @@ describe('pipelined requests before a malformed one (issue 19 defect 6)', () => 
     const received = await rawExchange(port, bytes);
     expect(statuses(received)).toEqual([200, 200, 200, 400]);
     expect(closed(received)).toBe(true);
+  });
+});
+
+describe('requests that are not deliveries get an answer and a line (issue 19, smaller items)', () => {
+  it('CONNECT is answered 405 and shown, not closed in silence', async () => {
+    const { cli, port } = await listen();
+    const received = await rawExchange(port, 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nhost: 127.0.0.1:22\r\n\r\n');
+    expect(statuses(received)).toEqual([405]);
+    expect(received).toMatch(/\r\nallow: POST, GET, HEAD\r\n/i);
+    await cli.waitFor(/CONNECT 127\.0\.0\.1:22 {2}✗ method-not-allowed: .* {2}→ 405/);
+  });
+
+  it('an Upgrade: websocket request is answered 400 and shown, with --json too', async () => {
+    const { cli, port } = await listen(['--json']);
+    const received = await rawExchange(port, 'GET /ws HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: upgrade\r\nupgrade: websocket\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    expect(statuses(received)).toEqual([400]);
+    const [line] = await cli.waitFor(/\{"type":"rejected".*\n/);
+    expect(JSON.parse(line)).toMatchObject({ type: 'rejected', reason: 'upgrade-refused', method: 'GET', path: '/ws', status: 400 });
+  });
+});
+
+describe('a forward target that resets or answers garbage is reported as such, not as unreachable (issue 19, smaller items)', () => {
+  const rawServers: Server[] = [];
+  afterEach(() => rawServers.splice(0).forEach((server) => server.close()));
+
+  /** A TCP server that accepts connections (so the start-up probe passes) and does `onData` with the request. */
+  async function rawApp(onData: (socket: Socket) => void): Promise<string> {
+    const server = createServer((socket) => {
+      socket.on('error', () => {});
+      socket.once('data', () => onData(socket));
+    });
+    rawServers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks`;
+  }
+
+  it('says the app reset the connection, or answered something that is not HTTP, each answered 502', async () => {
+    const reset = await rawApp((socket) => socket.resetAndDestroy());
+    const garbage = await rawApp((socket) => socket.end('SSH-2.0-OpenSSH_9.2\r\n'));
+    const { cli, url } = await listen(['--forward-to', `task.*=${reset}`, '--forward-to', `file.*=${garbage}`]);
+    for (const type of ['task.completed', 'file.created']) {
+      const body = event(type, `event_fwd_${type.replace('.', '_')}`);
+      expect((await fetch(`${url}/webhooks`, { method: 'POST', headers: signed(body), body })).status).toBe(502);
+    }
+    await cli.waitFor(/event_fwd_task_completed .*→ 502 .*⇢ app reset the connection: /);
+    await cli.waitFor(/event_fwd_file_created .*→ 502 .*⇢ app answered something that is not HTTP: /);
+    expect(cli.stdout()).not.toContain('unreachable');
   });
 });

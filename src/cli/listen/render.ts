@@ -185,9 +185,18 @@ function verificationText(d: DeliveryReport, color: ChalkInstance): string {
   return color.red(`✗ ${d.verification.reason}: ${safe(d.verification.message)}`);
 }
 
+/** What a forward that got no answer says first: "unreachable" only when nothing could be reached (issue 19). */
+const FORWARD_FAILURE: Record<NonNullable<NonNullable<DeliveryReport['forward']>['errorKind']>, string> = {
+  unreachable: 'app unreachable',
+  timeout: 'app timed out',
+  reset: 'app reset the connection',
+  'not-http': 'app answered something that is not HTTP',
+  failed: 'forward failed',
+};
+
 function forwardText(d: DeliveryReport, color: ChalkInstance): string {
   const f = d.forward!;
-  if (f.status === undefined) return color.red(`⇢ app ${f.errorKind === 'timeout' ? 'timed out' : 'unreachable'}: ${safe(f.error ?? '')} (${safe(f.url)})`);
+  if (f.status === undefined) return color.red(`⇢ ${FORWARD_FAILURE[f.errorKind ?? 'failed']}: ${safe(f.error ?? '')} (${safe(f.url)})`);
   const preview = f.body && f.body.length > 0 ? `: ${oneLine(f.body, APP_BODY_PREVIEW)}` : '';
   return `⇢ app ${statusColor(f.status, color)} in ${formatLatency(f.latencyMs)}${color.dim(preview)}`;
 }
