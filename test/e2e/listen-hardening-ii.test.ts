@@ -1,7 +1,7 @@
 // Regression tests for issue 19 ("Hardening II"), part A: the listener's HTTP layer. Each test spawns the real CLI
 // and was seen failing on the code before its fix.
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'svix';
@@ -222,5 +222,38 @@ describe('a forward target that resets or answers garbage is reported as such, n
     await cli.waitFor(/event_fwd_task_completed .*→ 502 .*⇢ app reset the connection: /);
     await cli.waitFor(/event_fwd_file_created .*→ 502 .*⇢ app answered something that is not HTTP: /);
     expect(cli.stdout()).not.toContain('unreachable');
+  });
+});
+
+describe('a stdout nobody reads (issue 19 defect 8)', () => {
+  it('listen --json drops output lines past a bound, says so once on stderr, and the journal keeps every delivery', async () => {
+    const journal = join(dir, 'stalled.jsonl');
+    const cli = startCli(['listen', '--port', '0', '--no-inspect', '--json', '--record', journal], { env: ENV });
+    clis.push(cli);
+    const [, url] = await cli.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
+    // The harness read the ready line and stops reading: the pipe fills, then the listener holds what it writes.
+    cli.child.stdout.pause();
+    // 200 deliveries of ~60 KB: ~12 MB of --json lines, past the 8 MiB the listener lets wait for a reader.
+    const count = 200;
+    const padding = 'x'.repeat(60_000);
+    for (let sent = 0; sent < count; sent += 10) {
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, async (_, k) => {
+          const body = JSON.stringify({ ...buildEvent('task.completed', { id: `event_stall${sent + k}` }), padding });
+          return (await fetch(`${url}/webhooks`, { method: 'POST', headers: signed(body), body })).status;
+        }),
+      );
+      expect(answers).toEqual(Array(10).fill(200));
+    }
+    await cli.waitFor(/warning: stdout is not being read: 8 MiB of output is waiting, so lines are dropped until it is read again; the journal still records every delivery/);
+    expect(cli.stderr().match(/stdout is not being read/g)).toHaveLength(1);
+    const recorded = readFileSync(journal, 'utf8').split('\n').filter((line) => line !== '');
+    expect(recorded).toHaveLength(count);
+    // Read again, then stop: the count of what was dropped is told, and the run ends cleanly.
+    cli.child.stdout.resume();
+    expect(await cli.stop('SIGINT')).toBe(0);
+    expect(cli.stderr()).toMatch(/warning: \d+ output lines were dropped in all because the output was not being read/);
+    const shown = cli.stdout().split('\n').filter((line) => line.startsWith('{"type":"delivery"'));
+    expect(shown.length).toBeLessThan(count);
   });
 });

@@ -2,6 +2,7 @@ import { InputError } from '../../errors.js';
 import { isTunnelReport, listen, type ListenEvent, type RunningListener } from '../../listener/running-listener.js';
 import type { DeliveryReport, ListenSummary } from '../../listener/reports.js';
 import { DEFAULT_TEST_SECRET } from '../../signature/index.js';
+import { boundedWrite, droppingWarning, resumedWarning } from '../shared/bounded-output.js';
 import { createCoalescedOutput } from '../shared/coalesced-output.js';
 import { EXIT_OK } from '../shared/errors.js';
 import { withFlagWords } from '../shared/flag-words.js';
@@ -51,7 +52,7 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
       return ui.stream.isTTY ? ui.stream.columns : undefined;
     },
   };
-  const output = batchedOutput(ui);
+  const output = batchedOutput(ui, options.record !== undefined);
   let tunnelContext: TunnelContext | undefined;
   let ready = false;
   // The inspector page, fed the listener's delivery reports (started first, so the banner can give its URL).
@@ -106,6 +107,8 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
   const summary: ListenSummary = await listener.close();
   await inspector?.close();
   output.flush();
+  const dropped = output.droppedNote();
+  if (dropped) process.stderr.write(`${dropped}\n`);
   ui.record(summaryJson(summary));
   for (const line of formatSummary(summary, style)) ui.line(line);
   if (settings.listen.tunnel) exitSoonEvenIfHeld();
@@ -169,10 +172,25 @@ function diagnosticSecrets({ secrets, source }: ResolvedSecrets): Array<{ label:
   ].filter((d) => !secrets.includes(d.secret));
 }
 
-/** Delivery lines and --json objects, each stream written at most once per 20 ms (see createCoalescedOutput). */
-function batchedOutput(ui: Ui): { line(text: string): void; record(value: object): void; delivery(report: DeliveryReport): void; flush(): void } {
-  const records = createCoalescedOutput((bytes) => process.stdout.write(bytes));
-  const lines = createCoalescedOutput((bytes) => ui.stream.write(bytes));
+/**
+ * Delivery lines and --json objects, each stream written at most once per 20 ms (see createCoalescedOutput), and
+ * neither holding more than a bounded amount for a reader that stopped reading (see boundedWrite).
+ */
+function batchedOutput(
+  ui: Ui,
+  journal: boolean,
+): { line(text: string): void; record(value: object): void; delivery(report: DeliveryReport): void; flush(): void; droppedNote(): string | undefined } {
+  const bounded = (stream: NodeJS.WriteStream) => {
+    const name = stream === process.stdout ? 'stdout' : 'stderr';
+    return boundedWrite(stream, {
+      onDropping: (limit) => process.stderr.write(`${droppingWarning(name, limit, journal)}\n`),
+      onResumed: (dropped) => process.stderr.write(`${resumedWarning(name, dropped)}\n`),
+    });
+  };
+  const toStdout = bounded(process.stdout);
+  const toLines = ui.stream === process.stdout ? toStdout : bounded(ui.stream);
+  const records = createCoalescedOutput(toStdout);
+  const lines = createCoalescedOutput(toLines);
   const flush = () => (records.flush(), lines.flush());
   // Whatever ends the process (an unexpected crash included), the lines already queued are shown.
   process.once('exit', flush);
@@ -186,6 +204,10 @@ function batchedOutput(ui: Ui): { line(text: string): void; record(value: object
       else records.line(JSON.stringify(reportJson(report)));
     },
     flush,
+    droppedNote: () => {
+      const dropped = toStdout.dropped() + (toLines === toStdout ? 0 : toLines.dropped());
+      return dropped === 0 ? undefined : `warning: ${dropped} output line${dropped === 1 ? ' was' : 's were'} dropped in all because the output was not being read`;
+    },
   };
 }
 
