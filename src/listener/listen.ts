@@ -3,6 +3,7 @@ import { createVerifier, readLowerCaseWebhookHeaders, type VerifyResult } from '
 import { isoTime } from '../util/time.js';
 import { createForwarder, probeForwardTarget, type Forwarder, type ForwardResult } from './forward.js';
 import { journalRecord, openJournal } from '../journal/index.js';
+import { peekEventLabels } from './event-labels.js';
 import { RecentIds, type Sighting } from './recent-ids.js';
 import type { BodyProblem, DeliveryReport, ListenReport, ListenSummary } from './reports.js';
 import { decideResponse, NO_POLICY, type PolicyReason, type RespondPolicy, type ResponseDecision } from './respond-policy.js';
@@ -103,8 +104,10 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     const messageId = webhookHeaders.id;
     const verification: VerifyResult | undefined = verify?.({ payload: request.body, webhookHeaders });
     const sighting = countsAsAttempt({ messageId, verification }) ? recent.see(messageId!) : { attempt: 1 };
-    const { text, eventType, eventId, problem } = inspectBody(request.body);
     const refused = verification !== undefined && !verification.ok;
+    // Parsed only once it verified (or verification is off): a stranger's body must not buy a JSON parse of any
+    // shape it likes (issue 19 defect 4). A refused delivery's line still names its type and id, read by a scan.
+    const { text, eventType, eventId, problem } = refused ? { ...bodyText(request.body), ...peekEventLabels(request.body), problem: undefined } : inspectBody(request.body);
     // Every field in the order the JSON output shows them; the answer's fields are filled in as they are decided.
     const delivery: DeliveryReport = {
       type: 'delivery',
@@ -272,6 +275,11 @@ function answerOf(delivery: DeliveryReport, decision: ResponseDecision, forward:
   if (forward?.status !== undefined) return { status: forward.status, body: forward.body ?? '', headers: forward.headers ?? [] };
   if (forward) return { status: forward.errorKind === 'timeout' ? 504 : 502, body: `forwarding to ${forward.url} failed: ${forward.error}\n` };
   return { status: 200, body: 'ok\n' };
+}
+
+/** The body as text, when it is UTF-8 (the journal stores it so). */
+function bodyText(body: Buffer): { text?: string } {
+  return isUtf8(body) ? { text: body.toString('utf8') } : {};
 }
 
 /** The body as text (when it is UTF-8), the event's type and id for the line, or why the body is not an event. */
