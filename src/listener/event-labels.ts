@@ -1,5 +1,6 @@
+import { stringEnd } from '../signature/diagnose.js';
+
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 
 /**
  * The `type` and `id` members of a top-level JSON object, read by one pass over the bytes without parsing the
@@ -19,7 +20,7 @@ export function peekEventLabels(body: Uint8Array): { eventType?: string; eventId
     if (depth === 0 && c !== 0x7b) return found;
     if (c === QUOTE) {
       const start = i;
-      for (i++; i < body.length && body[i] !== QUOTE; i++) if (body[i] === BACKSLASH) i++;
+      i = stringEnd(body, i) - 1;
       if (depth !== 1) continue;
       if (expectKey) {
         key = rawKeyIs(body, start, i, 'type') ? 'type' : rawKeyIs(body, start, i, 'id') ? 'id' : undefined;
