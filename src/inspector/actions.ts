@@ -48,8 +48,9 @@ export class ActionError extends Error {
 const DROPPED = /^(host|content-length|connection|keep-alive|transfer-encoding|expect|te|trailer|upgrade|(svix|webhook)-(id|timestamp|signature))$/;
 
 /**
- * The request a replay sends. Re-signing is refused for a delivery that failed verification (its bytes were not
- * signed by the sender; re-signing them would launder them) unless the user edited the body, which is then theirs.
+ * The request a replay sends. Re-signing is refused for a delivery that failed verification or was never verified
+ * (its bytes were not shown to be the sender's; re-signing them would launder them) unless the user edited the
+ * body, which is then theirs.
  */
 export function buildReplay(d: DeliveryDetail, request: ReplayRequest, seams: ReplaySeams): OutgoingRequest {
   const edited = request.body !== undefined && request.body !== (d.bodyEncoding === 'utf8' ? d.body : undefined);
@@ -69,6 +70,11 @@ export function buildReplay(d: DeliveryDetail, request: ReplayRequest, seams: Re
     if (!seams.sign) throw new ActionError(400, 'the listener has no secret that can sign (it skips verification, or holds a whpk_ public key): replay with the original signature');
     if (d.verified === false && !edited) {
       throw new ActionError(400, 'this delivery failed verification, so it is not re-signed: replay it with its original signature, or edit the body');
+    }
+    // Never verified (recorded while verification was skipped, or a request the inspector sent elsewhere, whose
+    // signature it never checked): its bytes may be anyone's, exactly like a failed one (issue 19 defect 7).
+    if (d.verified !== true && !edited) {
+      throw new ActionError(400, 'this delivery was never verified (verification was skipped), so it is not re-signed: replay it with its original signature, or edit the body');
     }
     const id = request.signature === 'new-id' ? undefined : d.messageId;
     Object.assign(headers, seams.sign(body, id));

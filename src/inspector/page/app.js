@@ -372,7 +372,8 @@ function DiffPanel({ d }) {
 function ReplayPanel({ d, info, replay, result }) {
   const [target, setTarget] = useState('listener');
   const [url, setUrl] = useState('http://127.0.0.1:3000/webhooks');
-  const [signature, setSignature] = useState(d.verified === false ? 'original' : 'fresh');
+  // Only what verified is re-signed as it is (issue 19 defect 7): the rest keeps its original headers unless edited.
+  const [signature, setSignature] = useState(d.verified !== true ? 'original' : 'fresh');
   const [body, setBody] = useState(d.bodyEncoding === 'utf8' ? d.body : '');
   const [curl, setCurl] = useState(undefined);
   const edited = d.bodyEncoding === 'utf8' && body !== d.body;
@@ -399,7 +400,11 @@ function ReplayPanel({ d, info, replay, result }) {
       ${radio('signature', 'fresh', signature, setSignature, 'fresh timestamp and signature, same svix-id (a retry)', !info?.canSign)}
       ${radio('signature', 'new-id', signature, setSignature, 'fresh signature under a new svix-id (a new message)', !info?.canSign)}
       ${radio('signature', 'original', signature, setSignature, 'the original headers, byte for byte (a stale replay, which a verifier must refuse)', edited)}
-      ${d.verified === false ? html`<p class="sub">This delivery failed verification: it is only re-signed once you edit its body.</p>` : null}
+      ${d.verified === false
+        ? html`<p class="sub">This delivery failed verification: it is only re-signed once you edit its body.</p>`
+        : d.verified !== true
+          ? html`<p class="sub">This delivery was never verified: it is only re-signed once you edit its body.</p>`
+          : null}
     </fieldset>
     <fieldset><legend>Body ${edited ? html`<span class="badge warn">edited: re-signed when sent</span>` : null}</legend>
       <textarea aria-label="body" spellcheck="false" value=${body} onInput=${(e) => setBody(e.currentTarget.value)}></textarea>

@@ -1,0 +1,136 @@
+// Regression tests for issue 19 ("Hardening II"), part B: the inspector, the journal and replay under hostile or
+// unlucky input, and control characters on the terminal. Each test spawns the real CLI and was seen failing on the
+// code before its fix.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Webhook } from 'svix';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildEvent } from '../../src/events/index.js';
+import { runCli, startCli, type RunningCli } from '../helpers/cli.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+const TEST_SECRET = 'whsec_c2NhbmRvY3MtbG9jYWwtdGVzdC1rZXkh';
+const dir = mkdtempSync(join(tmpdir(), 'scandocs-hardening-ii-'));
+/** Per-user state (running-listener files, the inspector's token) stays in this test's own folder. */
+const ENV = { XDG_RUNTIME_DIR: dir, XDG_STATE_HOME: dir, TMPDIR: dir };
+
+const clis: RunningCli[] = [];
+const servers: TestServer[] = [];
+afterEach(async () => {
+  await Promise.all(clis.splice(0).map((cli) => cli.stop('SIGKILL')));
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+interface Listener {
+  cli: RunningCli;
+  url: string;
+  port: number;
+  /** The inspector, when it was not turned off. */
+  origin?: string;
+  token?: string;
+}
+
+async function listen(args: string[] = []): Promise<Listener> {
+  const cli = startCli(['listen', '--port', '0', ...(args.includes('--no-inspect') ? [] : ['--inspect-port', '0']), ...args], { env: ENV });
+  clis.push(cli);
+  const [, url, port] = await cli.waitFor(/Ready: waiting for deliveries on (http:\/\/127\.0\.0\.1:(\d+))/);
+  const inspect = /inspect\s+(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(cli.stdout() + cli.stderr())?.[1];
+  const parsed = inspect ? new URL(inspect) : undefined;
+  return { cli, url: url!, port: Number(port), origin: parsed?.origin, token: parsed?.searchParams.get('token') ?? undefined };
+}
+
+async function app(): Promise<TestServer> {
+  const server = await startServer();
+  servers.push(server);
+  return server;
+}
+
+/** The inspector's API as the page calls it, with the token as a bearer header (never in the URL). */
+function api(l: Listener, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${l.origin}${path}`, { ...init, headers: { authorization: `Bearer ${l.token}`, ...(init.headers as Record<string, string>) } });
+}
+
+/** The body of an API answer, as the test reads it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function json(response: Promise<Response> | Response): Promise<any> {
+  return (await response).json();
+}
+
+function postJson(l: Listener, path: string, value: unknown): Promise<Response> {
+  return api(l, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
+}
+
+let sequence = 0;
+function signed(body: string | Buffer, options: { id?: string; secret?: string } = {}): Record<string, string> {
+  const id = options.id ?? `msg_b19${Date.now()}${++sequence}`;
+  const timestamp = Math.floor(Date.now() / 1000);
+  const signature = new Webhook(options.secret ?? TEST_SECRET).sign(id, new Date(timestamp * 1000), body.toString());
+  return { 'content-type': 'application/json', 'svix-id': id, 'svix-timestamp': String(timestamp), 'svix-signature': signature };
+}
+
+function event(type = 'task.completed', id = `event_b19n${++sequence}`): string {
+  return JSON.stringify(buildEvent(type, { id }));
+}
+
+async function deliver(url: string, body: string | Buffer, headers: Record<string, string>) {
+  const response = await fetch(`${url}/webhooks`, { method: 'POST', headers, body });
+  return { status: response.status, text: await response.text() };
+}
+
+describe('replay of a journal recorded with --skip-verify (issue 19 defect 7)', () => {
+  it('does not re-sign deliveries that were never verified unless --include-unverified', async () => {
+    const path = join(dir, 'skip-verify.jsonl');
+    const { cli, url } = await listen(['--no-inspect', '--skip-verify', '--record', path]);
+    const forged = event('task.failed', 'event_forged19');
+    expect((await deliver(url, forged, { ...signed(forged), 'svix-signature': 'v1,Zm9yZ2Vk' })).status).toBe(200);
+    await cli.stop('SIGINT');
+
+    const target = await app();
+    const refused = await runCli(['replay', path, '--url', target.url, '--no-retries'], { env: ENV });
+    expect(refused.stderr).toContain(`all 1 matching deliveries in ${path} was recorded without signature verification: pass --include-unverified to send them anyway`);
+    expect(refused.code).toBe(2);
+    expect(target.requests).toHaveLength(0);
+
+    const sent = await runCli(['replay', path, '--url', target.url, '--no-retries', '--include-unverified'], { env: ENV });
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(target.requests.map((r) => JSON.parse(r.body.toString()).id)).toEqual(['event_forged19']);
+  });
+
+  it('skips the never-verified ones of a mixed journal and says how many', async () => {
+    const path = join(dir, 'mixed.jsonl');
+    const skipping = await listen(['--no-inspect', '--skip-verify', '--record', path]);
+    const forged = event('task.failed', 'event_mixed_forged');
+    expect((await deliver(skipping.url, forged, { 'content-type': 'application/json' })).status).toBe(200);
+    await skipping.cli.stop('SIGINT');
+    const verifying = await listen(['--no-inspect', '--record', path]);
+    const real = event('task.completed', 'event_mixed_real');
+    expect((await deliver(verifying.url, real, signed(real))).status).toBe(200);
+    await verifying.cli.stop('SIGINT');
+
+    const target = await app();
+    const result = await runCli(['replay', path, '--url', target.url, '--no-retries'], { env: ENV });
+    expect(result.code, result.stderr).toBe(0);
+    expect(target.requests.map((r) => JSON.parse(r.body.toString()).id)).toEqual(['event_mixed_real']);
+    expect(result.stdout).toContain('skipped 1 recorded delivery that was recorded without signature verification (--include-unverified sends them)');
+  });
+
+  it("the inspector's replay does not re-sign a delivery recorded without verification", async () => {
+    const path = join(dir, 'skip-verify-inspector.jsonl');
+    const skipping = await listen(['--no-inspect', '--skip-verify', '--record', path]);
+    const forged = event('task.failed', 'event_forged_inspector');
+    expect((await deliver(skipping.url, forged, { 'content-type': 'application/json', 'svix-id': 'msg_forged19' })).status).toBe(200);
+    await skipping.cli.stop('SIGINT');
+
+    // A verifying listener (it holds a secret that signs) on the same journal lists the past delivery.
+    const l = await listen(['--record', path]);
+    const list = await json(api(l, '/api/deliveries'));
+    expect(list.items.map((s: { eventId: string; verified: boolean | null }) => [s.eventId, s.verified])).toEqual([['event_forged_inspector', null]]);
+    const seq = list.items[0].seq;
+    for (const signature of ['fresh', 'new-id']) {
+      const response = await postJson(l, `/api/deliveries/${seq}/replay`, { target: 'url', url: `${l.url}/x`, signature });
+      expect(response.status).toBe(400);
+      expect((await json(response)).error).toContain('never verified');
+    }
+  });
+});
