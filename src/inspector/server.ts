@@ -11,7 +11,7 @@ import { diffDeliveries } from './diff.js';
 import { explainFailure } from './explain.js';
 import { History, type HistoryFilter } from './history.js';
 import { toJournalRecord, type DeliveryDetail, type DeliverySummary } from './model.js';
-import { allowedHosts, cookieName, newToken, originAllowed, requestToken, sameToken, SECURITY_HEADERS } from './security.js';
+import { allowedHosts, cookieName, newToken, originAllowed, pageToken, requestToken, sameToken, SECURITY_HEADERS } from './security.js';
 
 export const DEFAULT_INSPECT_PORT = 4040;
 /** With the default port taken, this many following ports are tried before any free one. */
@@ -101,11 +101,11 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     const url = new URL(req.url ?? '/', origin);
     const path = url.pathname;
     const method = req.method ?? 'GET';
-    const authorized = sameToken(requestToken(req, url, port), token);
+    const authorized = sameToken(requestToken(req, port), token);
 
     if (method === 'GET' && path === '/') {
       if (url.searchParams.has('token')) {
-        if (!authorized) return sendText(res, 401, 'refused: the token in this URL is not this inspector’s (open the URL listen printed)\n');
+        if (!sameToken(pageToken(url), token)) return sendText(res, 401, 'refused: the token in this URL is not this inspector’s (open the URL listen printed)\n');
         // Trade the token in the URL for a cookie, and drop it from the address bar and the history.
         res.setHeader('set-cookie', `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
         res.writeHead(303, { ...SECURITY_HEADERS, location: '/', 'cache-control': 'no-store' });
@@ -116,7 +116,10 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     }
     if (method === 'GET' && STATIC[path] && path !== '/') return sendFile(res, path);
     if (!path.startsWith('/api/')) return sendText(res, 404, 'not found\n');
-    if (!authorized) return send(res, 401, { error: 'missing or wrong token: open the URL listen printed, or send Authorization: Bearer <token>' });
+    if (!authorized) {
+      const inUrl = url.searchParams.has('token') ? ' (a ?token= in an API URL is not accepted: it would be logged)' : '';
+      return send(res, 401, { error: `missing or wrong token${inUrl}: open the URL listen printed, or send Authorization: Bearer <token>` });
+    }
     catchUp();
 
     if (method === 'POST') {

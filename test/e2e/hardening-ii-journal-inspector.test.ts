@@ -134,3 +134,20 @@ describe('replay of a journal recorded with --skip-verify (issue 19 defect 7)', 
     }
   });
 });
+
+describe('the inspector token stays out of API URLs (issue 19, smaller: ?token= only on the page URL)', () => {
+  it('refuses ?token= on /api/ URLs, and takes it on the page URL, which trades it for the cookie the API accepts', async () => {
+    const l = await listen();
+    for (const path of ['/api/info', '/api/deliveries', '/api/events', '/api/export.jsonl']) {
+      const response = await fetch(`${l.origin}${path}?token=${l.token}`);
+      expect(response.status, path).toBe(401);
+      expect((await json(response)).error).toContain('a ?token= in an API URL is not accepted');
+    }
+    const page = await fetch(`${l.origin}/?token=${l.token}`, { redirect: 'manual' });
+    expect(page.status).toBe(303);
+    const cookie = page.headers.get('set-cookie')!.split(';')[0]!;
+    expect((await fetch(`${l.origin}/api/info`, { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${l.origin}/`, { headers: { cookie } })).status).toBe(200);
+    expect((await api(l, '/api/info')).status).toBe(200);
+  });
+});
