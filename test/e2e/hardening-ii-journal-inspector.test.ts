@@ -1,7 +1,8 @@
 // Regression tests for issue 19 ("Hardening II"), part B: the inspector, the journal and replay under hostile or
 // unlucky input, and control characters on the terminal. Each test spawns the real CLI and was seen failing on the
 // code before its fix.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'svix';
@@ -149,5 +150,80 @@ describe('the inspector token stays out of API URLs (issue 19, smaller: ?token= 
     expect((await fetch(`${l.origin}/api/info`, { headers: { cookie } })).status).toBe(200);
     expect((await fetch(`${l.origin}/`, { headers: { cookie } })).status).toBe(200);
     expect((await api(l, '/api/info')).status).toBe(200);
+  });
+});
+
+/** Every character that must never reach a terminal or a script raw (line feed and tab aside). */
+// eslint-disable-next-line no-control-regex
+const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ufffd]/;
+
+function rawControlsIn(text: string): string[] {
+  return [...text].filter((c) => RAW_CONTROL.test(c)).map((c) => `U+${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A POST whose header values may carry bytes 0x80–0xff (sent as they are, read back by Node as latin1). */
+function postRaw(url: string, headers: Record<string, string>, body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/webhooks`, { method: 'POST', headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('control characters never reach terminals or scripts raw (issue 19 defect 9)', () => {
+  const id = 'msg_c1\u009b31m\u0085x';
+  const text = JSON.stringify({ ...buildEvent('task.completed', { id: 'event_ctl19' }), note: 'a\u009b2Jb\u007fc\u202ed\u2066e\u2028f\u200fg\u061ch' });
+
+  it('listen --json escapes C1, DEL, bidi and U+2028 in strings as \\uXXXX, and the human lines escape them too', async () => {
+    const path = join(dir, 'controls.jsonl');
+    const l = await listen(['--no-inspect', '--json', '--record', path]);
+    const human = await listen(['--no-inspect', '-v']);
+    for (const target of [l, human]) expect(await postRaw(target.url, signed(text, { id }), Buffer.from(text))).toBe(200);
+    await l.cli.waitFor(/"type":"delivery"/);
+    await human.cli.waitFor(/event_ctl19/);
+    await Promise.all([l.cli.stop('SIGINT'), human.cli.stop('SIGINT')]);
+    const line = l.cli.stdout().split('\n').find((x) => x.includes('"type":"delivery"'))!;
+    expect(rawControlsIn(l.cli.stdout() + l.cli.stderr())).toEqual([]);
+    expect(rawControlsIn(human.cli.stdout() + human.cli.stderr())).toEqual([]);
+    expect(line).toContain('"svix-id":"msg_c1\\u009b31m\\u0085x"');
+    expect(line).toContain('a\\u009b2Jb\\u007fc\\u202ed\\u2066e\\u2028f\\u200fg\\u061ch');
+    // Escaped, not changed: the line parses back to the very bytes received.
+    const parsed = JSON.parse(line);
+    expect(parsed.headers['svix-id']).toBe(id);
+    expect(parsed.body).toBe(text);
+  });
+
+  it('replay -v shows a recorded svix-id\'s C1 bytes escaped', async () => {
+    const path = join(dir, 'controls-replay.jsonl');
+    const l = await listen(['--no-inspect', '--record', path]);
+    expect(await postRaw(l.url, signed(text, { id }), Buffer.from(text))).toBe(200);
+    await l.cli.stop('SIGINT');
+    const target = await app();
+    const result = await runCli(['replay', path, '--url', target.url, '--no-retries', '-v'], { env: ENV });
+    expect(result.code, result.stderr).toBe(0);
+    expect(target.requests[0]!.headers['svix-id']).toBe(id);
+    expect(rawControlsIn(result.stdout + result.stderr)).toEqual([]);
+    expect(result.stdout).toContain('> svix-id: msg_c1\\x9b31m\\x85x');
+    const json = await runCli(['replay', path, '--url', target.url, '--no-retries', '--json'], { env: ENV });
+    expect(rawControlsIn(json.stdout + json.stderr)).toEqual([]);
+  });
+
+  it("verify's invalid-timestamp message quotes the header escaped (ESC, BEL), in lines and in --json", async () => {
+    const headers = join(dir, 'controls-headers.txt');
+    writeFileSync(headers, 'svix-id: msg_1\nsvix-timestamp: 1\u001b]0;pwned\u0007\u009b\nsvix-signature: v1,Zm9v\n');
+    const common = ['verify', '--payload', '{}', '--secret', TEST_SECRET];
+    for (const args of [
+      [...common, '--headers', `@${headers}`],
+      [...common, '--headers', `@${headers}`, '--json'],
+      [...common, '--id', 'msg_1', '--signature', 'v1,Zm9v', '--timestamp', '12\u001b[31m\u0007'],
+    ]) {
+      const result = await runCli(args, { env: ENV });
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stdout + result.stderr).toContain('invalid-timestamp');
+      expect(rawControlsIn(result.stdout + result.stderr), args.join(' ')).toEqual([]);
+    }
   });
 });
