@@ -54,6 +54,8 @@ const DROPPED = /^(host|content-length|connection|keep-alive|transfer-encoding|e
  */
 export function buildReplay(d: DeliveryDetail, request: ReplayRequest, seams: ReplaySeams): OutgoingRequest {
   const edited = request.body !== undefined && request.body !== (d.bodyEncoding === 'utf8' ? d.body : undefined);
+  // Its empty body stands for bytes that were not kept: sending it would replay a different request (issue 19 defect 5).
+  if (d.bodyKept === false && !edited) throw new ActionError(409, notKept(d));
   const body = edited ? Buffer.from(request.body!, 'utf8') : decodeBody(d);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(d.headers)) if (!DROPPED.test(name)) headers[name] = value;
@@ -81,6 +83,11 @@ export function buildReplay(d: DeliveryDetail, request: ReplayRequest, seams: Re
     signedAs = `a fresh signature${request.signature === 'new-id' ? ' under a new svix-id' : ' under the same svix-id'}${edited ? ' over the edited body' : ''}`;
   }
   return { url: targetUrl(d, request, seams), method: d.method === 'GET' || d.method === 'HEAD' ? 'POST' : d.method, headers, body, signedAs };
+}
+
+/** Why a delivery's body cannot be replayed, exported or saved: the in-memory history did not keep it. */
+export function notKept(d: Pick<DeliveryDetail, 'seq' | 'bodyBytes'>): string {
+  return `the body of delivery ${d.seq} (${d.bodyBytes.toLocaleString('en')} bytes) was too large for the in-memory history to keep, so it cannot be replayed or saved from here: record deliveries to a journal to keep every body`;
 }
 
 function targetUrl(d: DeliveryDetail, request: ReplayRequest, seams: ReplaySeams): string {

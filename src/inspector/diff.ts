@@ -36,6 +36,8 @@ export function diffDeliveries(a: DeliveryDetail, b: DeliveryDetail): DeliveryDi
 }
 
 function diffBodies(a: DeliveryDetail, b: DeliveryDetail): BodyDiff {
+  // A body the history did not keep reads as empty: never compare that as if it were the body.
+  if (a.bodyKept === false || b.bodyKept === false) return { kind: 'text', same: false, a: shownBody(a), b: shownBody(b) };
   const x = parseObject(a);
   const y = parseObject(b);
   if (x !== undefined && y !== undefined) {
@@ -61,4 +63,8 @@ function parseObject(d: DeliveryDetail): Record<string, unknown> | unknown[] | u
   } catch {
     return undefined;
   }
+}
+
+function shownBody(d: DeliveryDetail): string {
+  return d.bodyKept === false ? `(body not kept: ${d.bodyBytes} bytes)` : d.body;
 }

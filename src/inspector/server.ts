@@ -6,7 +6,7 @@ import { PRODUCTION_DELAYS_MS } from '../delivery/schedule.js';
 import { InputError } from '../errors.js';
 import type { DeliveryReport } from '../listener/reports.js';
 import { encodeBody } from '../journal/index.js';
-import { ActionError, buildReplay, sendReplay, toCurl, toHar, type ReplayRequest, type ReplaySeams } from './actions.js';
+import { ActionError, buildReplay, notKept, sendReplay, toCurl, toHar, type ReplayRequest, type ReplaySeams } from './actions.js';
 import { diffDeliveries } from './diff.js';
 import { explainFailure } from './explain.js';
 import { History, type HistoryFilter } from './history.js';
@@ -152,7 +152,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (one) {
       const detail = history.detail(Number(one[1]));
       if (!detail) return send(res, 404, { error: `delivery ${one[1]} is not in the history (it holds the last ${history.capacity})` });
-      if (one[2]) return sendFixture(res, detail);
+      if (one[2]) return detail.bodyKept === false ? send(res, 409, { error: notKept(detail) }) : sendFixture(res, detail);
       return send(res, 200, describe(detail));
     }
     return send(res, 404, { error: 'no such endpoint' });
@@ -239,12 +239,14 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
 
   function exportShown(res: ServerResponse, url: URL, har: boolean): void {
     const { items } = history.list(filterOf(url), history.capacity);
+    // A delivery whose body was not kept is left out: written with an empty body, replay would send that instead.
     const details = history.details(
       items
         .reverse()
-        .filter((s) => s.source !== 'replay')
+        .filter((s) => s.source !== 'replay' && s.bodyKept !== false)
         .map((s) => s.seq),
     );
+    const leftOut = items.filter((s) => s.bodyKept === false).length;
     const name = `deliveries-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     const body = har ? JSON.stringify(toHar(details, options.version ?? '0'), null, 2) : details.map((d) => JSON.stringify(toJournalRecord(d))).join('\n') + (details.length ? '\n' : '');
     res.writeHead(200, {
@@ -252,6 +254,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       'content-type': har ? 'application/json; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
       'content-disposition': `attachment; filename="${name}.${har ? 'har' : 'jsonl'}"`,
       'cache-control': 'no-store',
+      ...(leftOut > 0 && { 'x-deliveries-left-out': `${leftOut} (their bodies were too large for the in-memory history to keep)` }),
     });
     res.end(body);
   }

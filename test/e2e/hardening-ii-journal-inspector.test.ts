@@ -227,3 +227,76 @@ describe('control characters never reach terminals or scripts raw (issue 19 defe
     }
   });
 });
+
+/** A JSON event body of exactly `bytes` bytes, its padding made of `fill`. */
+function sizedEvent(bytes: number, id: string, fill = 'a'): Buffer {
+  const head = `{"id":"${id}","type":"task.completed","data":{},"pad":"`;
+  return Buffer.from(`${head}${fill.repeat(bytes - head.length - 2)}"}`);
+}
+
+describe('a body up to --max-body is kept whole by the in-memory inspector, and replayed whole (issue 19 defect 5)', () => {
+  const MAX_BODY = 1024 * 1024;
+
+  it('keeps 1,048,547 bytes and the largest accepted body (1 MiB) whole, and their replay sends every byte', async () => {
+    const l = await listen();
+    const target = await app();
+    const sizes = [1_048_547, MAX_BODY];
+    for (const [n, size] of sizes.entries()) {
+      const body = sizedEvent(size, `event_big${n}`);
+      expect((await deliver(l.url, body, signed(body))).status).toBe(200);
+    }
+    expect((await deliver(l.url, sizedEvent(MAX_BODY + 1, 'event_over'), signed(sizedEvent(MAX_BODY + 1, 'event_over')))).status).toBe(413);
+    for (const [n, size] of sizes.entries()) {
+      const detail = await json(api(l, `/api/deliveries/${n + 1}`));
+      expect(detail.bodyKept).toBeUndefined();
+      expect(detail.bodyBytes).toBe(size);
+      expect(detail.body).toBe(sizedEvent(size, `event_big${n}`).toString());
+      const replayed = await json(postJson(l, `/api/deliveries/${n + 1}/replay`, { target: 'url', url: `${target.url}/in`, signature: 'fresh' }));
+      expect(replayed.result.status).toBe(200);
+      expect(target.requests.at(-1)!.body.equals(sizedEvent(size, `event_big${n}`))).toBe(true);
+    }
+  });
+
+  it('across the first wrap of its 4 MiB ring, every delivery it lists reads back whole', async () => {
+    const l = await listen();
+    const sent = new Map<number, Buffer>();
+    for (let n = 1; n <= 7; n++) {
+      const body = sizedEvent(900_000 + n * 20_011, `event_wrap${n}`, String.fromCharCode(96 + n));
+      sent.set(n, body);
+      expect((await deliver(l.url, body, signed(body))).status).toBe(200);
+    }
+    const listed = (await json(api(l, '/api/deliveries'))).items.map((s: { seq: number }) => s.seq);
+    expect(listed[0]).toBe(7);
+    expect(listed.length).toBeGreaterThanOrEqual(3);
+    expect(listed.length).toBeLessThan(7);
+    for (const seq of listed) {
+      const detail = await json(api(l, `/api/deliveries/${seq}`));
+      expect(detail.bodyKept, `seq ${seq}`).toBeUndefined();
+      expect(detail.body === sent.get(seq)!.toString(), `seq ${seq}`).toBe(true);
+    }
+    expect((await api(l, '/api/deliveries/1')).status).toBe(404);
+  });
+
+  it('marks a body it did not keep as such and refuses to replay, copy or save it, never sending an empty body', async () => {
+    const l = await listen(['--max-body', '2mb']);
+    const target = await app();
+    const body = sizedEvent(1_500_000, 'event_huge');
+    expect((await deliver(l.url, body, signed(body))).status).toBe(200);
+    const detail = await json(api(l, '/api/deliveries/1'));
+    expect(detail).toMatchObject({ bodyKept: false, bodyBytes: 1_500_000, body: '' });
+    for (const signature of ['fresh', 'new-id', 'original']) {
+      for (const action of ['replay', 'curl']) {
+        const response = await postJson(l, `/api/deliveries/1/${action}`, { target: 'url', url: `${target.url}/in`, signature });
+        expect(response.status, `${action} ${signature}`).toBe(409);
+        expect((await json(response)).error).toBe(
+          'the body of delivery 1 (1,500,000 bytes) was too large for the in-memory history to keep, so it cannot be replayed or saved from here: record deliveries to a journal to keep every body',
+        );
+      }
+    }
+    expect((await api(l, '/api/deliveries/1/fixture')).status).toBe(409);
+    const exported = await api(l, '/api/export.jsonl');
+    expect(await exported.text()).toBe('');
+    expect(exported.headers.get('x-deliveries-left-out')).toMatch(/^1 /);
+    expect(target.requests).toHaveLength(0);
+  });
+});

@@ -1,7 +1,7 @@
 // The inspector page: a live, filterable list of deliveries and the detail of the one selected. Data comes from
 // the JSON API and the event stream of the server that serves this file; nothing is loaded from another host.
 import { html, render, useCallback, useEffect, useMemo, useRef, useState } from '/vendor/htm-preact.js';
-import { Badges, Body, clock, DiffView, Diagnosis, duration, HeaderTable, statusClass, Timeline, Verification } from './view.js';
+import { Badges, Body, clock, DiffView, Diagnosis, duration, HeaderTable, NotKept, statusClass, Timeline, Verification } from './view.js';
 
 const ROW_HEIGHT = 28;
 const PAGE = 200;
@@ -313,7 +313,7 @@ function Detail({ seq, version, tab, setTab, info, onPick, replay, replayResult 
     </div>
     <div class="tabs" role="tablist">${tabs.map(([key, label]) => html`<button role="tab" class=${tab === key ? 'active' : ''} onClick=${() => setTab(key)}>${label}</button>`)}</div>
     ${tab === 'overview' ? html`<${Overview} d=${d} />` : null}
-    ${tab === 'request' ? html`<h3>Headers</h3><${HeaderTable} headers=${d.headers} /><h3>Raw body (${d.bodyBytes.toLocaleString('en')} bytes)</h3><pre class="raw" data-testid="raw-body">${d.body}</pre>` : null}
+    ${tab === 'request' ? html`<h3>Headers</h3><${HeaderTable} headers=${d.headers} /><h3>Raw body (${d.bodyBytes.toLocaleString('en')} bytes)</h3>${d.bodyKept === false ? html`<${NotKept} d=${d} />` : html`<pre class="raw" data-testid="raw-body">${d.body}</pre>`}` : null}
     ${tab === 'timeline' ? html`<${Timeline} d=${d} onSelect=${onPick} />` : null}
     ${tab === 'diff' ? html`<${DiffPanel} key=${d.seq} d=${d} />` : null}
     ${tab === 'replay' ? html`<${ReplayPanel} key=${d.seq} d=${d} info=${info} replay=${replay} result=${replayResult} />` : null}

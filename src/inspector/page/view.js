@@ -67,7 +67,13 @@ export function parseJson(d) {
   }
 }
 
+/** Said instead of a body the in-memory history did not keep: its empty string is not the body. */
+export function NotKept({ d }) {
+  return html`<p class="sub" data-testid="body-not-kept">(body not kept: ${d.bodyBytes.toLocaleString('en')} bytes, too large for the in-memory history; record to a journal with --record to keep every body)</p>`;
+}
+
 export function Body({ d }) {
+  if (d.bodyKept === false) return html`<${NotKept} d=${d} />`;
   const parsed = parseJson(d);
   if (d.body === '') return html`<p class="sub">(empty body)</p>`;
   if (parsed) return html`<${JsonTree} value=${parsed.value} />`;
