@@ -300,3 +300,37 @@ describe('a body up to --max-body is kept whole by the in-memory inspector, and 
     expect(target.requests).toHaveLength(0);
   });
 });
+
+describe('one deeply nested body does not blind the inspector API (issue 19 defect 2)', () => {
+  /** 40 KB nested 20,000 deep. */
+  const DEEP = `${'['.repeat(20_000)}1${']'.repeat(20_000)}`;
+
+  for (const mode of ['in memory', 'with a journal']) {
+    it(`answers every API call about it, /api/diff included, never 500 (${mode})`, async () => {
+      const l = await listen(mode === 'in memory' ? [] : ['--record', join(dir, `deep-api-${Date.now()}.jsonl`)]);
+      // Unsigned is enough: the listener answers 401 and lists it.
+      expect((await deliver(l.url, DEEP, { 'content-type': 'application/json' })).status).toBe(401);
+      const normal = event('task.completed', `event_after_deep_${mode.length}`);
+      expect((await deliver(l.url, normal, signed(normal))).status).toBe(200);
+      const deepOne = `${'['.repeat(300)}2${']'.repeat(300)}`;
+      expect((await deliver(l.url, deepOne, { 'content-type': 'application/json' })).status).toBe(401);
+
+      const list = await json(api(l, '/api/deliveries'));
+      expect(list.items.map((s: { seq: number }) => s.seq)).toEqual([3, 2, 1]);
+      const detail = await json(api(l, '/api/deliveries/1'));
+      expect(detail.body).toBe(DEEP);
+      for (const [a, b] of [[1, 2], [1, 1], [1, 3], [2, 3]]) {
+        const response = await api(l, `/api/diff?a=${a}&b=${b}`);
+        expect(response.status, `diff ${a} ${b}`).toBe(200);
+        const diff = await json(response);
+        // Too deep to compare field by field: compared as text, and said to be the same or not.
+        expect(diff.body.kind).toBe('text');
+        expect(diff.body.same).toBe(a === b);
+      }
+      for (const path of ['/api/info', '/api/deliveries?q=1', '/api/deliveries/1/fixture', '/api/export.jsonl', '/api/export.har']) {
+        expect((await api(l, path)).status, path).toBe(200);
+      }
+      expect((await postJson(l, '/api/deliveries/1/curl', { target: 'listener', signature: 'original' })).status).toBe(400);
+    });
+  }
+});
