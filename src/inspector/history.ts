@@ -187,8 +187,8 @@ export class History {
   summary(seq: number): DeliverySummary | undefined {
     const slot = this.slot(seq);
     if (!slot) {
-      const report = this.unpack(seq);
-      return report && summarizeReport(seq, report);
+      const packed = this.unpack(seq);
+      return packed && summaryOfPacked(seq, packed);
     }
     return slot.summary;
   }
@@ -196,8 +196,8 @@ export class History {
   detail(seq: number, reader?: ReturnType<typeof openJournalReader>): DeliveryDetail | undefined {
     const slot = this.slot(seq);
     if (!slot) {
-      const report = this.unpack(seq);
-      return report && detailOfReport(summarizeReport(seq, report), report);
+      const packed = this.unpack(seq);
+      return packed && detailOfReport(summaryOfPacked(seq, packed), packed.report);
     }
     if (slot.detail) return slot.detail;
     if (!slot.ref || !this.journalPath) return undefined;
@@ -235,10 +235,10 @@ export class History {
       for (let seq = Math.min(before - 1, this.last); seq >= this.first(); seq--) {
         // A packed delivery is unpacked once, for its summary and (a text search) its body.
         const slot = this.slot(seq);
-        const report = slot ? undefined : this.unpack(seq);
-        const summary = slot ? slot.summary : report && summarizeReport(seq, report);
+        const packed = slot ? undefined : this.unpack(seq);
+        const summary = slot ? slot.summary : packed && summaryOfPacked(seq, packed);
         if (!summary || !match(summary)) continue;
-        if (text && !(report ? textOf(encodeBody(report.body)) : this.bodyText(seq, reader)).includes(text)) continue;
+        if (text && !(packed ? textOf(encodeBody(packed.report.body)) : this.bodyText(seq, reader)).includes(text)) continue;
         if (items.length === limit) return { items, more: true };
         items.push(summary);
       }
@@ -310,13 +310,17 @@ export class History {
     this.heldBytes -= slot.bytes;
   }
 
-  /** A packed delivery as the report it was (a body that did not fit the ring reads as empty). */
-  private unpack(seq: number): DeliveryReport | undefined {
+  /**
+   * A packed delivery as the report it was, and whether its body was kept: a body too large for the ring reads as
+   * empty in the report, which must then never be taken for the original (see summaryOfPacked).
+   */
+  private unpack(seq: number): Packed | undefined {
     if (!this.ring || !Number.isInteger(seq) || seq < this.first() || seq > this.last) return undefined;
     const index = (seq - 1) % this.capacity;
     const packed = this.ring.get(index);
     if (!packed) return undefined;
-    return this.scalars!.unpack(index, packed.meta, packed.body ?? Buffer.alloc(0), packed.extra);
+    const report = this.scalars!.unpack(index, packed.meta, packed.body ?? Buffer.alloc(0), packed.extra);
+    return { report, bodyBytes: packed.bodyBytes, bodyKept: packed.body !== undefined };
   }
 
   private bodyText(seq: number, reader: ReturnType<typeof openJournalReader> | undefined): string {
@@ -534,6 +538,21 @@ class Scalars {
       body,
     };
   }
+}
+
+/** A delivery read back from the ring: its report (with an empty body when the body was not kept). */
+interface Packed {
+  report: DeliveryReport;
+  bodyBytes: number;
+  bodyKept: boolean;
+}
+
+/** The row of a packed delivery: its real size, and `bodyKept: false` when the body was left out of the ring. */
+function summaryOfPacked(seq: number, { report, bodyBytes, bodyKept }: Packed): DeliverySummary {
+  const summary = summarizeReport(seq, report);
+  summary.bodyBytes = bodyBytes;
+  if (!bodyKept) summary.bodyKept = false;
+  return summary;
 }
 
 function fileSize(path: string): number {

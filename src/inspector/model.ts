@@ -30,6 +30,11 @@ export interface DeliverySummary {
   forwardError?: string;
   filtered: boolean;
   bodyBytes: number;
+  /**
+   * false when the body was too large for the in-memory history to keep (the detail's `body` is then empty, not
+   * the original): such a delivery cannot be replayed, exported or saved from the inspector (issue 19 defect 5).
+   */
+  bodyKept?: false;
   /** For replays the inspector sent somewhere else than the listener: where to. */
   sentTo?: string;
 }

@@ -8,6 +8,7 @@ import { formatDuration } from '../../util/duration.js';
 import { createCoalescedOutput } from '../shared/coalesced-output.js';
 import { spinnerOptions, type Ui } from '../shared/ui.js';
 import { escapeBlock, escapeControl, indent, plural } from '../shared/text.js';
+import { stringifyJson } from '../../util/json-string.js';
 
 /** How many lines of a response body an attempt line shows without -v, and how wide each may be. */
 const PREVIEW_LINES = 3;
@@ -34,7 +35,7 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
   const records = ui.json ? createCoalescedOutput((bytes) => process.stdout.write(bytes)) : undefined;
   const line = (text = '') => (human ? human.line(text) : countdown!.around(() => ui.line(text)));
   // Called as record?.({…}): without --json the object is not even built (one per attempt adds up over thousands).
-  const record = records && ((value: object) => records.line(JSON.stringify(value)));
+  const record = records && ((value: object) => records.line(stringifyJson(value)));
 
   // A --data body without a "type" is no event: name it by its svix-id, not as an event type called "body".
   const label = (m: MessageRef) =>
@@ -53,8 +54,9 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
         countdown?.inFlight(report.message, `${label(report.message)} · attempt ${report.attempt} · waiting for the answer`);
         if (options.verbose) {
           const { request } = report;
-          line(color.dim(`  > POST ${request.url}  (attempt ${report.attempt})`));
-          for (const [name, value] of Object.entries(request.headers)) line(color.dim(`  > ${name}: ${value}`));
+          line(color.dim(`  > POST ${escapeControl(request.url)}  (attempt ${report.attempt})`));
+          // A replayed svix-id is whatever the recorded request carried (C1 bytes read as latin1 included): escaped.
+          for (const [name, value] of Object.entries(request.headers)) line(color.dim(`  > ${escapeControl(name)}: ${escapeControl(value)}`));
           line(indent(escapeBlock(Buffer.from(request.body).toString('utf8')), '  > '));
         }
         return;

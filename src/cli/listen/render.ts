@@ -11,6 +11,7 @@ import { verificationWithFlagWords } from '../shared/flag-words.js';
 import { SECRET_ENV, type ResolvedSecrets } from '../shared/inputs.js';
 import { colorJson } from '../shared/json-color.js';
 import { escapeBlock, escapeControl as safe, indent, plural } from '../shared/text.js';
+import { stringifyJson } from '../../util/json-string.js';
 
 export interface LineStyle {
   color: ChalkInstance;
@@ -107,13 +108,13 @@ export function reportJson(given: ListenReport): object {
  * A delivery's --json line in parts when its body is UTF-8 (as a webhook's is): the text up to its body, the
  * body's bytes, and the rest. The output escapes the bytes straight into its buffer, so the body, most of the
  * line, is never decoded into a string and escaped into another (that allocation grew V8's young generation:
- * bench/listen.js --memory). The line is byte for byte JSON.stringify(reportJson(report)).
+ * bench/listen.js --memory). The line is byte for byte stringifyJson(reportJson(report)).
  */
 export function deliveryJsonLine(given: DeliveryReport): { before: string[]; body: Buffer; after: string } | undefined {
   if (!isUtf8(given.body)) return undefined;
   // Without a body, the object's last keys (body, bodyEncoding) are left out: the line goes on from its `}`.
   // Parts, not one joined string: joining would copy this whole text once more (the same growth as above).
-  const fields = JSON.stringify(deliveryJson(withFlagWords(given) as DeliveryReport, undefined));
+  const fields = stringifyJson(deliveryJson(withFlagWords(given) as DeliveryReport, undefined));
   return { before: [fields.slice(0, -1), ',"body":'], body: given.body, after: ',"bodyEncoding":"utf8"}' };
 }
 

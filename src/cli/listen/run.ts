@@ -19,6 +19,7 @@ import { bannerLines, deliveryJsonLine, formatReport, formatSummary, reportJson,
 import { parseRespondOptions } from './respond-flags.js';
 import { startListenInspector } from './inspect.js';
 import type { TunnelCommandOptions } from '../tunnel/flags.js';
+import { stringifyJson } from '../../util/json-string.js';
 
 export interface ListenCommandOptions extends TunnelCommandOptions {
   port: string;
@@ -196,12 +197,12 @@ function batchedOutput(
   process.once('exit', flush);
   return {
     line: (text) => lines.line(text),
-    record: (value) => records.line(JSON.stringify(value)),
+    record: (value) => records.line(stringifyJson(value)),
     // A UTF-8 body goes from its bytes into the line (see deliveryJsonLine); any other, base64 in a string.
     delivery: (report) => {
       const parts = deliveryJsonLine(report);
       if (parts) records.jsonLine(parts.before, parts.body, parts.after);
-      else records.line(JSON.stringify(reportJson(report)));
+      else records.line(stringifyJson(reportJson(report)));
     },
     flush,
     droppedNote: () => {

@@ -1,7 +1,7 @@
 // The inspector page: a live, filterable list of deliveries and the detail of the one selected. Data comes from
 // the JSON API and the event stream of the server that serves this file; nothing is loaded from another host.
 import { html, render, useCallback, useEffect, useMemo, useRef, useState } from '/vendor/htm-preact.js';
-import { Badges, Body, clock, DiffView, Diagnosis, duration, HeaderTable, statusClass, Timeline, Verification } from './view.js';
+import { Badges, Body, clock, DiffView, Diagnosis, duration, Guard, HeaderTable, NotKept, statusClass, Timeline, Verification } from './view.js';
 
 const ROW_HEIGHT = 28;
 const PAGE = 200;
@@ -224,8 +224,10 @@ function App() {
     </div>
     <div class="main">
       <${List} items=${items} more=${more} selected=${selected} onPick=${pick} onOlder=${loadOlder} scroller=${scroller} />
-      <${Detail} seq=${selected} version=${detailVersion} tab=${tab} setTab=${setTab} info=${info} onPick=${pick}
-        replay=${replaySelected} replayResult=${replayResult} />
+      <${Guard} key=${`detail-${selected}`} what=${`delivery #${selected}`}>
+        <${Detail} seq=${selected} version=${detailVersion} tab=${tab} setTab=${setTab} info=${info} onPick=${pick}
+          replay=${replaySelected} replayResult=${replayResult} />
+      </${Guard}>
     </div>
   </div>`;
 }
@@ -255,7 +257,23 @@ function List({ items, more, selected, onPick, onOlder, scroller }) {
   const rows = [];
   for (let i = first; i < last; i++) {
     const s = items[i];
-    rows.push(html`<div key=${s.seq} class=${`row ${s.seq === selected ? 'selected' : ''}`} style=${{ top: `${i * ROW_HEIGHT}px` }}
+    // Each row on its own: one delivery that cannot be drawn leaves a note in its place, never an empty list.
+    rows.push(html`<${Guard} key=${s.seq} what=${`delivery #${s.seq}`}><${Row} s=${s} i=${i} selected=${selected} onPick=${onPick} /></${Guard}>`);
+  }
+  return html`<section class="list" aria-label="deliveries">
+    <div class="list-head"><span>time</span><span>type</span><span>event id</span><span>svix-id</span><span></span><span class="num">status</span><span class="num">latency</span><span class="num" title="forwarded: the app's status">app</span></div>
+    <div class="scroller" ref=${scroller} onScroll=${onScroll} data-testid="list">
+      <div style=${{ height: `${items.length * ROW_HEIGHT + (more ? 30 : 0)}px` }}>
+        ${rows}
+        ${more ? html`<div class="more" style=${{ top: `${items.length * ROW_HEIGHT}px` }}>loading older deliveries…</div>` : null}
+      </div>
+      ${items.length === 0 ? html`<p class="empty">No deliveries yet. Send one: <code>scandocs-webhooks trigger task.completed --url …</code></p>` : null}
+    </div>
+  </section>`;
+}
+
+function Row({ s, i, selected, onPick }) {
+  return html`<div class=${`row ${s.seq === selected ? 'selected' : ''}`} style=${{ top: `${i * ROW_HEIGHT}px` }}
       data-seq=${s.seq} onClick=${() => onPick(s.seq)}>
       <span class="time">${clock(s.receivedAt)}</span>
       <span>${s.eventType ?? '(no type)'}</span>
@@ -269,18 +287,7 @@ function List({ items, more, selected, onPick, onOlder, scroller }) {
       <span class=${`num ${statusClass(s.status)}`}>${s.status || '–'}</span>
       <span class="num">${duration(s.latencyMs)}</span>
       <span class=${`num ${s.forwardStatus ? statusClass(s.forwardStatus) : s.forwardError ? 'bad' : ''}`} title=${s.forwardError ?? ''}>${s.forwardStatus ?? (s.forwardError ? '✗' : '')}</span>
-    </div>`);
-  }
-  return html`<section class="list" aria-label="deliveries">
-    <div class="list-head"><span>time</span><span>type</span><span>event id</span><span>svix-id</span><span></span><span class="num">status</span><span class="num">latency</span><span class="num" title="forwarded: the app's status">app</span></div>
-    <div class="scroller" ref=${scroller} onScroll=${onScroll} data-testid="list">
-      <div style=${{ height: `${items.length * ROW_HEIGHT + (more ? 30 : 0)}px` }}>
-        ${rows}
-        ${more ? html`<div class="more" style=${{ top: `${items.length * ROW_HEIGHT}px` }}>loading older deliveries…</div>` : null}
-      </div>
-      ${items.length === 0 ? html`<p class="empty">No deliveries yet. Send one: <code>scandocs-webhooks trigger task.completed --url …</code></p>` : null}
-    </div>
-  </section>`;
+    </div>`;
 }
 
 function Detail({ seq, version, tab, setTab, info, onPick, replay, replayResult }) {
@@ -312,11 +319,13 @@ function Detail({ seq, version, tab, setTab, info, onPick, replay, replayResult 
       <${Badges} d=${d} />
     </div>
     <div class="tabs" role="tablist">${tabs.map(([key, label]) => html`<button role="tab" class=${tab === key ? 'active' : ''} onClick=${() => setTab(key)}>${label}</button>`)}</div>
+    <${Guard} key=${`${d.seq}-${tab}`} what=${`this tab of delivery #${d.seq}`}>
     ${tab === 'overview' ? html`<${Overview} d=${d} />` : null}
-    ${tab === 'request' ? html`<h3>Headers</h3><${HeaderTable} headers=${d.headers} /><h3>Raw body (${d.bodyBytes.toLocaleString('en')} bytes)</h3><pre class="raw" data-testid="raw-body">${d.body}</pre>` : null}
+    ${tab === 'request' ? html`<h3>Headers</h3><${HeaderTable} headers=${d.headers} /><h3>Raw body (${d.bodyBytes.toLocaleString('en')} bytes)</h3>${d.bodyKept === false ? html`<${NotKept} d=${d} />` : html`<pre class="raw" data-testid="raw-body">${d.body}</pre>`}` : null}
     ${tab === 'timeline' ? html`<${Timeline} d=${d} onSelect=${onPick} />` : null}
     ${tab === 'diff' ? html`<${DiffPanel} key=${d.seq} d=${d} />` : null}
     ${tab === 'replay' ? html`<${ReplayPanel} key=${d.seq} d=${d} info=${info} replay=${replay} result=${replayResult} />` : null}
+    </${Guard}>
   </section>`;
 }
 
@@ -372,7 +381,8 @@ function DiffPanel({ d }) {
 function ReplayPanel({ d, info, replay, result }) {
   const [target, setTarget] = useState('listener');
   const [url, setUrl] = useState('http://127.0.0.1:3000/webhooks');
-  const [signature, setSignature] = useState(d.verified === false ? 'original' : 'fresh');
+  // Only what verified is re-signed as it is (issue 19 defect 7): the rest keeps its original headers unless edited.
+  const [signature, setSignature] = useState(d.verified !== true ? 'original' : 'fresh');
   const [body, setBody] = useState(d.bodyEncoding === 'utf8' ? d.body : '');
   const [curl, setCurl] = useState(undefined);
   const edited = d.bodyEncoding === 'utf8' && body !== d.body;
@@ -399,7 +409,11 @@ function ReplayPanel({ d, info, replay, result }) {
       ${radio('signature', 'fresh', signature, setSignature, 'fresh timestamp and signature, same svix-id (a retry)', !info?.canSign)}
       ${radio('signature', 'new-id', signature, setSignature, 'fresh signature under a new svix-id (a new message)', !info?.canSign)}
       ${radio('signature', 'original', signature, setSignature, 'the original headers, byte for byte (a stale replay, which a verifier must refuse)', edited)}
-      ${d.verified === false ? html`<p class="sub">This delivery failed verification: it is only re-signed once you edit its body.</p>` : null}
+      ${d.verified === false
+        ? html`<p class="sub">This delivery failed verification: it is only re-signed once you edit its body.</p>`
+        : d.verified !== true
+          ? html`<p class="sub">This delivery was never verified: it is only re-signed once you edit its body.</p>`
+          : null}
     </fieldset>
     <fieldset><legend>Body ${edited ? html`<span class="badge warn">edited: re-signed when sent</span>` : null}</legend>
       <textarea aria-label="body" spellcheck="false" value=${body} onInput=${(e) => setBody(e.currentTarget.value)}></textarea>
