@@ -67,38 +67,67 @@ export function freshEvent(type: string, options: FreshEventOptions = {}): ScanD
  * follow the steps, seconds apart, the last one at `now`.
  */
 export function buildLifecycle(operation: string, options: LifecycleOptions = {}): LifecycleStep[] {
+  return finishTimeline(planLifecycle(operation, options.failed ?? false), (options.now ?? new Date()).getTime());
+}
+
+/** An event of a timeline before its ids are renewed and its time set: `second` counts from the timeline's start. */
+export interface PlannedEvent {
+  step: string;
+  type: string;
+  data: Record<string, unknown>;
+  second: number;
+  /** The sample ids of the events sharing a map become the same fresh ids (one lifecycle shares one). */
+  ids: Map<string, string>;
+}
+
+/** A lifecycle's events with sample ids and times in seconds from its first event (internal: scenarios compose these). */
+export function planLifecycle(operation: string, failed: boolean): PlannedEvent[] {
   const op = resolveOperation(operation);
   const data = lifecycleData(op);
   const completed = copyFixture('task.completed', op).data as { id: string; operation: string; result: Record<string, unknown> };
-  const planned: Array<{ step: string; type: string; data: Record<string, unknown>; second: number }> = [];
+  const ids = new Map<string, string>();
+  const planned: PlannedEvent[] = [];
   let second = 0;
   data.inputs.forEach((input, i) => {
-    planned.push({ step: numbered('upload', i, data.inputs.length), type: 'file.created', data: structuredClone(input), second });
+    planned.push({ step: numbered('upload', i, data.inputs.length), type: 'file.created', data: structuredClone(input), second, ids });
     second += 1;
   });
   second += 1;
-  planned.push({ step: 'task.created', type: 'task.created', data: { id: completed.id, operation: op }, second });
+  planned.push({ step: 'task.created', type: 'task.created', data: { id: completed.id, operation: op }, second, ids });
   second += data.seconds;
-  const endSecond = second;
-  if (options.failed) {
-    planned.push({ step: 'task.failed', type: 'task.failed', data: { id: completed.id, operation: op, result: structuredClone(data.failure) }, second });
-  } else {
-    planned.push({ step: 'task.completed', type: 'task.completed', data: completed, second });
-    const files = generatedFiles(completed.result);
-    files.forEach((file, i) => {
-      second += 1;
-      const { id, name, type, properties, task_id } = file;
-      planned.push({ step: numbered('generated', i, files.length), type: 'file.created', data: { id, name, type, properties: structuredClone(properties), task_id }, second });
-    });
+  if (failed) {
+    planned.push({ step: 'task.failed', type: 'task.failed', data: { id: completed.id, operation: op, result: structuredClone(data.failure) }, second, ids });
+    return planned;
   }
-  const startMs = (options.now ?? new Date()).getTime() - second * 1000;
-  // A generated file exists a moment before its task is reported complete.
-  for (const file of options.failed ? [] : generatedFiles(completed.result)) file['created_at'] = new Date(startMs + (endSecond - 1) * 1000).toISOString();
-  const ids = new Map<string, string>();
-  return planned.map(({ step, type, data: eventData, second: at }) => ({
-    step,
-    event: { id: newEventId(), type, timestamp: new Date(startMs + at * 1000).toISOString(), data: refreshIds(eventData, ids, 0) as Record<string, unknown> },
-  }));
+  planned.push({ step: 'task.completed', type: 'task.completed', data: completed, second, ids });
+  const files = generatedFiles(completed.result);
+  files.forEach((file, i) => {
+    second += 1;
+    const { id, name, type, properties, task_id } = file;
+    planned.push({ step: numbered('generated', i, files.length), type: 'file.created', data: { id, name, type, properties: structuredClone(properties), task_id }, second, ids });
+  });
+  return planned;
+}
+
+/**
+ * The planned events as events: fresh event ids, fresh file and task ids (per map), timestamps whole seconds
+ * apart with the last at `nowMs`. A generated file is created a second before its task is reported complete.
+ */
+export function finishTimeline(planned: readonly PlannedEvent[], nowMs: number): LifecycleStep[] {
+  const startMs = nowMs - (planned.at(-1)?.second ?? 0) * 1000;
+  return planned.map(({ step, type, data, second, ids }) => {
+    const atMs = startMs + second * 1000;
+    const fresh = refreshIds(data, ids, 0) as Record<string, unknown>;
+    if (type === 'task.completed' && isRecord(fresh['result'])) {
+      const createdAt = new Date(atMs - 1000).toISOString();
+      for (const file of generatedFiles(fresh['result'])) file['created_at'] = createdAt;
+    }
+    return { step, event: { id: newEventId(), type, timestamp: new Date(atMs).toISOString(), data: fresh } };
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** The operations a lifecycle can be built for: all nine. */
