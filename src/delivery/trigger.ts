@@ -1,7 +1,8 @@
 import { InputError } from '../errors.js';
 import { EVENT_TYPES, type BuildEventOptions } from '../events/index.js';
 import { eventTextBuilder } from '../events/event-text.js';
-import { builtInScenario, scenarioBuilder, type ScenarioDefinition } from '../events/scenario.js';
+import { builtInScenario, type ScenarioDefinition } from '../events/scenario.js';
+import { scenarioTextBuilder, type ScenarioText } from '../events/scenario-text.js';
 import { newMessageId } from '../signature/index.js';
 import { arrangeBatch } from './batch.js';
 import type { OutgoingMessage } from './deliver.js';
@@ -79,12 +80,12 @@ function scenarioMessages(options: TriggerOptions, scenario: string | ScenarioDe
     throw new InputError('usage', 'a scenario builds its own events: drop types, data, variant, set and setNew (a flow file can change fields)', { kind: 'scenario-with-types' });
   }
   // Built now, so a bad scenario fails before anything is sent.
-  const build = scenarioBuilder(typeof scenario === 'string' ? builtInScenario(scenario) : scenario);
-  const toMessage = ({ scenario: name, step, event }: ReturnType<typeof build>[number]): OutgoingMessage => ({
+  const build = scenarioTextBuilder(typeof scenario === 'string' ? builtInScenario(scenario) : scenario);
+  const toMessage = ({ scenario: name, step, text, id, type }: ScenarioText): OutgoingMessage => ({
     messageId: newMessageId(),
-    body: Buffer.from(JSON.stringify(event)),
-    eventId: event.id,
-    eventType: event.type,
+    body: Buffer.from(text),
+    eventId: id,
+    eventType: type,
     scenario: name,
     step,
   });
