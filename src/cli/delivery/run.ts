@@ -8,12 +8,13 @@ import { resolveSigningSecret, type ResolvedSecrets } from '../shared/inputs.js'
 import type { Ui } from '../shared/ui.js';
 import { parseDuration } from '../parse/duration.js';
 import { parseHeaderLine } from '../parse/header-line.js';
-import { parseHttpUrl } from '../parse/url.js';
+import { resolveTarget, secretDisagreement, targetWords, type Target } from '../shared/target.js';
 import { parseSchedule } from './schedule-flags.js';
 
 /** The options `trigger` and `replay` share: where to send, how to sign, and how to retry. */
 export interface DeliveryCommandOptions {
-  url: string;
+  /** Without it, the running `listen`. */
+  url?: string;
   secret?: string;
   header?: string[];
   timeout: string;
@@ -31,19 +32,25 @@ const MAX_CONCURRENCY = 1000;
 export interface DeliverySettings {
   send: Omit<SendOptions, 'onReport' | 'signal'> & { url: string; secret: string; timeoutMs: number; concurrency: number; schedule: Schedule };
   secretSource: ResolvedSecrets['source'];
+  target: Target;
   verbose: boolean;
 }
 
 /** Checks every shared flag before anything is sent, so bad input is one line and exit 2, never a half-run. */
 export function resolveDeliverySettings(options: DeliveryCommandOptions): DeliverySettings {
-  const url = parseHttpUrl(options.url, '--url', 'http://127.0.0.1:3000/webhooks').href;
   const { secret, source } = resolveSigningSecret(options.secret);
   const headers = Object.fromEntries((options.header ?? []).map((h) => parseHeaderLine(h, '--header', '"svix-signature: v1,bad"')));
   const timeoutMs = parseDuration(options.timeout, '--timeout');
   if (timeoutMs <= 0) throw new InputError('invalid-duration', `--timeout ${options.timeout} must be more than 0, e.g. --timeout 5s`);
+  const schedule = parseSchedule(options);
+  const concurrency = parseCount(options.concurrency, '--concurrency', MAX_CONCURRENCY);
+  // Last: every flag is checked before "no listen is running" sends the user off to start one.
+  const target = resolveTarget(options.url, 'http://127.0.0.1:3000/webhooks');
+  const url = target.url;
   return {
-    send: { url, secret, headers, timeoutMs, schedule: parseSchedule(options), concurrency: parseCount(options.concurrency, '--concurrency', MAX_CONCURRENCY) },
+    send: { url, secret, headers, timeoutMs, schedule, concurrency },
     secretSource: source,
+    target,
     verbose: options.verbose === true,
   };
 }
@@ -77,9 +84,11 @@ export async function runDeliveries(
   const onReport = (report: SendReport) => {
     if (report.type !== 'start') return renderer.onReport(report);
     const parallel = report.concurrency > 1 ? ` · ${report.concurrency} at a time` : '';
+    const disagreement = secretDisagreement(settings.target, settings.secretSource);
+    if (disagreement) ui.line(color.yellow(disagreement));
     ui.line(
       color.dim(
-        `→ ${describe(report)} to ${displayUrl(report.url)} · schedule ${report.schedule.label} · timeout ${formatDuration(report.timeoutMs)}${parallel} · signed with ${maskSecret(settings.send.secret)}${secretNote}`,
+        `→ ${describe(report)} ${targetWords(settings.target, displayUrl(report.url))} · schedule ${report.schedule.label} · timeout ${formatDuration(report.timeoutMs)}${parallel} · signed with ${maskSecret(settings.send.secret)}${secretNote}`,
       ),
     );
   };

@@ -25,6 +25,11 @@ const MAX_COUNT = 100_000;
 
 export async function runTrigger(types: string[], options: TriggerCommandOptions): Promise<number> {
   const ui = createUi(options);
+  const urlArgument = findUrlArgument(types);
+  // `trigger task.completed http://…` forgot --url: without this, it would go to the running listen instead.
+  if (urlArgument !== undefined && options.url === undefined) {
+    throw new InputError('usage', `"${urlArgument}" is an argument, but the endpoint goes in --url: did you mean --url ${urlArgument}?`);
+  }
   const settings = resolveDeliverySettings(options);
   const count = parseCount(options.count, '--count', MAX_COUNT);
   if (options.data === undefined) {
