@@ -25,7 +25,21 @@ export interface DeliveryRenderer {
  * Turns delivery reports into lines for people (with an ora countdown while a retry waits, on a terminal) and,
  * with --json, into one JSON object per attempt and per final result on stdout.
  */
-export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean; spinner: boolean }): Promise<DeliveryRenderer> {
+/** What the renderer says when the first attempt meets one of the two commonest mistakes (issue 22). */
+export interface MistakeHints {
+  /** 'trigger' or 'replay', as the hint names the command. */
+  command: string;
+  /** The secret as shown (masked) and where it came from, e.g. "whsec_c2Nh•••••• (the built-in test secret)". */
+  signedWith: string;
+  /** Whether a failed attempt is retried (not with --no-retries). */
+  retries: boolean;
+  /** Where the run sends. */
+  url: string;
+  /** False when -H replaced a signature header on purpose: a 401 is then the point, not a mistake. */
+  secretHint: boolean;
+}
+
+export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean; spinner: boolean; hints?: MistakeHints }): Promise<DeliveryRenderer> {
   const { color } = ui;
   const countdown = options.spinner ? createCountdown(ui, (await import('ora')).default) : undefined;
   // Thousands of deliveries make thousands of lines: written one by one, each is a blocking syscall on a pipe,
@@ -47,6 +61,25 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
     ...(m.copy ? { copy: m.copy } : {}),
   });
 
+  // Each hint is said once a run, the moment its mistake first shows, rather than after ten seconds of retries.
+  const hinted = new Set<'refused' | 'refused-auth'>();
+  const hint = (result: AttemptResult) => {
+    const hints = options.hints;
+    if (!hints) return;
+    const then = hints.retries ? `${hints.command} keeps retrying as production would (Ctrl-C stops)` : `${hints.command} makes no retries`;
+    if (result.kind === 'error' && result.cause === 'refused' && !hinted.has('refused')) {
+      hinted.add('refused');
+      line(color.yellow(`nothing is listening at ${hostPort(hints.url)}: start your app (or \`scandocs-webhooks listen\`); ${then}`));
+    } else if (result.kind === 'response' && (result.status === 401 || result.status === 403) && hints.secretHint && !hinted.has('refused-auth')) {
+      hinted.add('refused-auth');
+      line(
+        color.yellow(
+          `the endpoint answered ${result.status}: it probably verifies with another secret than ${hints.command} signed with, ${hints.signedWith}: pass your app's secret with --secret, or set SCANDOCS_WEBHOOK_SECRET`,
+        ),
+      );
+    }
+  };
+
   function onReport(report: DeliveryReport): void {
     switch (report.type) {
       case 'attempt': {
@@ -65,6 +98,7 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
         const where = attempt > 1 ? ` · would be ${formatOffset(report.productionOffsetMs)} in production · waited ${formatWait(report.waitedMs)}` : '';
         const mark = result.ok ? color.green('✓') : color.red('✗');
         line(`${mark} ${label(report.message)} · attempt ${attempt}${where} · ${describeResult(result, color)} · ${formatDuration(result.latencyMs)}`);
+        if (!result.ok) hint(result);
         if (result.kind === 'response') {
           if (options.verbose) {
             for (const [name, value] of Object.entries(result.headers)) line(color.dim(`  < ${escapeControl(name)}: ${escapeControl(String(value))}`));
@@ -144,6 +178,12 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
       records?.flush();
     },
   };
+}
+
+/** "127.0.0.1:4000": where a connection was refused. */
+function hostPort(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || (parsed.protocol === 'https:' ? '443' : '80')}`;
 }
 
 /** Where an attempt falls in production, counted from the first attempt: +0s, +5s, +35m05s. */

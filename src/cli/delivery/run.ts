@@ -69,6 +69,7 @@ export function parseCount(text: string, flag: string, max: number): number {
  * delivered, 1 when any finally failed. `describe` words the run for its first line.
  */
 export async function runDeliveries(
+  command: 'trigger' | 'replay',
   settings: DeliverySettings,
   ui: Ui,
   describe: (start: SendStartReport) => string,
@@ -78,9 +79,19 @@ export async function runDeliveries(
   // On a terminal the spinner shows each attempt in flight and each retry wait. A terminal reporting 0 columns
   // (some CI ptys) would make ora's line clearing loop forever: plain lines there.
   const spinner = ui.interactive && (ui.stream.columns ?? 0) > 0;
-  const renderer = await createDeliveryRenderer(ui, { verbose: settings.verbose, spinner });
+  const secretNote = settings.secretSource === 'default' ? ' (the built-in test secret)' : settings.secretSource === 'env' ? ' (from $SCANDOCS_WEBHOOK_SECRET)' : ' (from --secret)';
+  const renderer = await createDeliveryRenderer(ui, {
+    verbose: settings.verbose,
+    spinner,
+    hints: {
+      command,
+      signedWith: `${maskSecret(settings.send.secret)}${secretNote}`,
+      retries: settings.send.schedule.waitsMs.length > 1,
+      url: settings.send.url,
+      secretHint: !Object.keys(settings.send.headers ?? {}).some((name) => /^(svix|webhook)-(signature|timestamp|id)$/i.test(name)),
+    },
+  });
   const { color } = ui;
-  const secretNote = settings.secretSource === 'default' ? ' (the built-in test secret)' : settings.secretSource === 'env' ? ' (from $SCANDOCS_WEBHOOK_SECRET)' : '';
   const onReport = (report: SendReport) => {
     if (report.type !== 'start') return renderer.onReport(report);
     const parallel = report.concurrency > 1 ? ` · ${report.concurrency} at a time` : '';
