@@ -80,7 +80,7 @@ describe('the endpoint answers 401 or 403', () => {
   }, 20_000);
 
   it('names the environment variable when the secret came from it, and never prints it whole', async () => {
-    const server = await startServer((_req, res) => ((res.statusCode = 401), res.end()));
+    const server = await startServer((_req, res) => void ((res.statusCode = 401), res.end()));
     servers.push(server);
     const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
     const { stdout, code } = await runCli(['trigger', 'task.completed', '--no-retries', '--url', server.url], { env: { SCANDOCS_WEBHOOK_SECRET: secret } });
@@ -90,7 +90,7 @@ describe('the endpoint answers 401 or 403', () => {
   });
 
   it('a signature header replaced on purpose with -H gets no secret hint (the 401 is the point)', async () => {
-    const server = await startServer((_req, res) => ((res.statusCode = 401), res.end()));
+    const server = await startServer((_req, res) => void ((res.statusCode = 401), res.end()));
     servers.push(server);
     const { stdout } = await runCli(['trigger', 'task.completed', '--no-retries', '--url', server.url, '-H', 'svix-signature: v1,bad']);
     expect(stdout).toContain('401');
