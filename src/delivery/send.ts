@@ -144,6 +144,9 @@ export async function sendMessages(
   };
 
   const agent = createDeliveryAgent();
+  // A stop must not wait out an attempt in flight (up to the timeout): its connection is cut at once.
+  const cut = () => void agent.destroy(new Error('stopped')).catch(() => {});
+  options.signal?.addEventListener('abort', cut, { once: true });
   try {
     const summary = await deliverBatch(messages, {
       ...settings,
@@ -154,6 +157,7 @@ export async function sendMessages(
     });
     return { ...summary, deliveries };
   } finally {
-    await agent.close();
+    options.signal?.removeEventListener('abort', cut);
+    if (!options.signal?.aborted) await agent.close();
   }
 }

@@ -16,7 +16,8 @@ const SPINNER_TICK_MS = 100;
 
 export interface DeliveryRenderer {
   onReport(report: DeliveryReport): void;
-  summary(summary: BatchSummary): void;
+  /** The last line (and --json object); `interrupted` when a signal stopped the run before its end. */
+  summary(summary: BatchSummary, interrupted?: NodeJS.Signals): void;
   /** Stops the spinner, if any, and writes what is still buffered. */
   close(): void;
 }
@@ -157,10 +158,20 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
     }
   }
 
-  function summary(result: BatchSummary): void {
+  function summary(result: BatchSummary, interrupted?: NodeJS.Signals): void {
     const events = plural(result.total, 'event', 'events');
     const rate = result.total > 1 && result.durationMs > 0 ? ` · ${Math.round((result.total * 1000) / result.durationMs)}/s` : '';
     const tail = color.dim(` · ${plural(result.attempts, 'attempt', 'attempts')} · ${formatDuration(result.durationMs)}${rate}`);
+    if (interrupted) {
+      const unfinished = result.total - result.delivered - result.failed;
+      const failed = result.failed > 0 ? `, ${result.failed} gave up` : '';
+      const stopped = interrupted === 'SIGINT' ? 'stopped (Ctrl-C)' : `stopped (${interrupted})`;
+      // No rate: the run did not send what it counts.
+      const done = color.dim(` · ${plural(result.attempts, 'attempt', 'attempts')} · ${formatDuration(result.durationMs)}`);
+      line(`${color.yellow(stopped)}: delivered ${result.delivered} of ${events}${failed}, ${unfinished} not finished${done}`);
+      record?.({ type: 'summary', ...result, interrupted, unfinished });
+      return;
+    }
     line(
       result.failed === 0
         ? `${color.green(`delivered ${result.delivered} of ${events}`)}${tail}`

@@ -3,7 +3,7 @@ import type { Schedule } from '../../delivery/schedule.js';
 import type { SendOptions, SendReport, SendResult, SendStartReport } from '../../delivery/send.js';
 import { maskSecret } from '../../signature/index.js';
 import { formatDuration } from '../../util/duration.js';
-import { EXIT_FAILED, EXIT_OK } from '../shared/errors.js';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../shared/errors.js';
 import { resolveSigningSecret, type ResolvedSecrets } from '../shared/inputs.js';
 import type { Ui } from '../shared/ui.js';
 import { parseDuration } from '../parse/duration.js';
@@ -73,7 +73,7 @@ export async function runDeliveries(
   settings: DeliverySettings,
   ui: Ui,
   describe: (start: SendStartReport) => string,
-  run: (onReport: (report: SendReport) => void) => Promise<SendResult>,
+  run: (onReport: (report: SendReport) => void, signal: AbortSignal) => Promise<SendResult>,
 ): Promise<number> {
   const { createDeliveryRenderer } = await import('./render.js');
   // On a terminal the spinner shows each attempt in flight and each retry wait. A terminal reporting 0 columns
@@ -92,8 +92,16 @@ export async function runDeliveries(
     },
   });
   const { color } = ui;
+  // What happened so far, for the summary a Ctrl-C still prints (the run itself rejects when stopped).
+  const sofar = { total: 0, delivered: 0, failed: 0, attempts: 0, started: performance.now() };
   const onReport = (report: SendReport) => {
-    if (report.type !== 'start') return renderer.onReport(report);
+    if (report.type !== 'start') {
+      if (report.type === 'response') sofar.attempts++;
+      else if (report.type === 'delivered') sofar.delivered++;
+      else if (report.type === 'gave-up') sofar.failed++;
+      return renderer.onReport(report);
+    }
+    sofar.total = report.total;
     const parallel = report.concurrency > 1 ? ` · ${report.concurrency} at a time` : '';
     const disagreement = secretDisagreement(settings.target, settings.secretSource);
     if (disagreement) ui.line(color.yellow(disagreement));
@@ -103,13 +111,40 @@ export async function runDeliveries(
       ),
     );
   };
+  const stop = stopOnSignal();
   try {
-    const { deliveries: _results, ...summary } = await run(onReport);
+    const { deliveries: _results, ...summary } = await run(onReport, stop.signal);
     renderer.summary(summary);
     return summary.failed === 0 ? EXIT_OK : EXIT_FAILED;
+  } catch (error) {
+    if (!stop.signal.aborted) throw error;
+    // Ctrl-C: nothing more is sent, and what was found is kept: the lines so far, then the summary.
+    const { started, ...counts } = sofar;
+    renderer.summary({ ...counts, durationMs: Math.round(performance.now() - started) }, stop.signal.reason as NodeJS.Signals);
+    return EXIT_INTERRUPTED;
   } finally {
+    stop.dispose();
     renderer.close();
   }
+}
+
+/**
+ * Aborts on the first SIGINT or SIGTERM, with the signal as the reason. Listening only once: a second Ctrl-C
+ * gets the default, immediate exit.
+ */
+function stopOnSignal(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    dispose();
+    controller.abort(signal);
+  };
+  const dispose = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { signal: controller.signal, dispose };
 }
 
 /** The URL as shown in output: a password in it is masked, never printed. */

@@ -49,7 +49,7 @@ export async function runTrigger(types: string[], options: TriggerCommandOptions
     const twice = options.duplicate ? `, each twice with the same svix-id (${total} deliveries)` : '';
     return `sending ${plural(events, 'event', 'events')}${twice}${options.shuffle ? ', shuffled' : ''}`;
   };
-  return runDeliveries('trigger', settings, ui, describe, (onReport) =>
+  return runDeliveries('trigger', settings, ui, describe, (onReport, signal) =>
     trigger({
       ...settings.send,
       ...(data === undefined ? { types: options.all ? 'all' : types, variant: options.variant, set: options.set, setNew: options.setNew } : { data, raw: options.raw }),
@@ -57,6 +57,7 @@ export async function runTrigger(types: string[], options: TriggerCommandOptions
       duplicate: options.duplicate,
       shuffle: options.shuffle,
       onReport,
+      signal,
     }).catch((error: unknown) => {
       throw invalidJsonWithFlags(error, options.data!);
     }),
