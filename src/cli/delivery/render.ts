@@ -163,6 +163,10 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
     const rate = result.total > 1 && result.durationMs > 0 ? ` · ${Math.round((result.total * 1000) / result.durationMs)}/s` : '';
     const tail = color.dim(` · ${plural(result.attempts, 'attempt', 'attempts')} · ${formatDuration(result.durationMs)}${rate}`);
     if (interrupted) {
+      // The terminal echoed ^C where the cursor was: a spinner's line is cleared with it; a finished line is left
+      // with "^C" at its start, so the summary starts a new one.
+      const spinning = countdown?.stop() ?? false;
+      if (!spinning && ui.interactive) ui.stream.write('\n');
       const unfinished = result.total - result.delivered - result.failed;
       const failed = result.failed > 0 ? `, ${result.failed} gave up` : '';
       const stopped = interrupted === 'SIGINT' ? 'stopped (Ctrl-C)' : `stopped (${interrupted})`;
@@ -243,11 +247,14 @@ function createCountdown(ui: Ui, ora: typeof import('ora').default) {
     else spinner = ora(spinnerOptions(ui, text)).start();
     ticker ??= setInterval(refresh, SPINNER_TICK_MS);
   };
-  function stop(): void {
+  /** Stops the spinner; true when one was showing (its line is now cleared). */
+  function stop(): boolean {
     if (ticker) clearInterval(ticker);
     ticker = undefined;
+    const spinning = spinner !== undefined;
     spinner?.stop();
     spinner = undefined;
+    return spinning;
   }
   return {
     wait(message: MessageRef, ms: number, text: string) {

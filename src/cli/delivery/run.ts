@@ -129,14 +129,16 @@ export async function runDeliveries(
 }
 
 /**
- * Aborts on the first SIGINT or SIGTERM, with the signal as the reason. Listening only once: a second Ctrl-C
- * gets the default, immediate exit.
+ * Aborts on the first SIGINT or SIGTERM, with the signal as the reason; a second one ends the process at once.
+ * The handler stays installed until the run ends: ora's cursor restorer (signal-exit) re-raises a signal that no
+ * one else listens to, which would kill the run before its summary.
  */
 function stopOnSignal(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
+    if (!controller.signal.aborted) return controller.abort(signal);
     dispose();
-    controller.abort(signal);
+    process.kill(process.pid, signal);
   };
   const dispose = () => {
     process.off('SIGINT', onSignal);

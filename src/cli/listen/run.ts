@@ -91,7 +91,7 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
 
   // Listen for Ctrl-C before starting, so one pressed during start-up still stops cleanly once ready.
   const stop = new AbortController();
-  const stopped = stopSignal().then(() => stop.abort(new Error('stopped before the tunnel opened')));
+  const stopped = stopSignal().then((signal) => (stop.abort(new Error('stopped before the tunnel opened')), signal));
   try {
     listener = await listen({
       ...settings.listen,
@@ -110,12 +110,14 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
     throw error;
   }
 
-  await stopped;
+  const signal = await stopped;
   // Stopping: no new sender should pick this listener.
   unannounce?.();
   const summary: ListenSummary = await listener.close();
   await inspector?.close();
   output.flush();
+  // The terminal echoed ^C at the start of the line: "Stopped." goes on the next one (issue 22).
+  if (signal === 'SIGINT' && ui.stream.isTTY) ui.stream.write('\n');
   ui.record(summaryJson(summary));
   for (const line of formatSummary(summary, style)) ui.line(line);
   if (settings.listen.tunnel) exitSoonEvenIfHeld();
