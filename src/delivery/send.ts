@@ -85,8 +85,8 @@ export interface ResolvedSend {
 
 export function resolveSend(options: SendOptions): ResolvedSend {
   // Checked, then kept as given: results and reports show the URL the caller passed.
+  httpUrl(options.url, 'url', 'http://127.0.0.1:3000/webhooks');
   const url = String(options.url);
-  httpUrl(url, 'url', 'http://127.0.0.1:3000/webhooks');
   const secret = checkedSecret(options.secret, 'sign');
   const timeoutMs = options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   if (!(timeoutMs > 0)) throw new InputError('invalid-duration', `timeoutMs must be more than 0 (got ${timeoutMs})`);

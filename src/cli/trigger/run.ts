@@ -30,18 +30,18 @@ export async function runTrigger(types: string[], options: TriggerCommandOptions
   if (urlArgument !== undefined && options.url === undefined) {
     throw new InputError('usage', `"${urlArgument}" is an argument, but the endpoint goes in --url: did you mean --url ${urlArgument}?`);
   }
-  const settings = resolveDeliverySettings(options);
-  const count = parseCount(options.count, '--count', MAX_COUNT);
   if (options.data === undefined) {
     if (options.all && types.length > 0) throw new InputError('usage', `pass event types or --all, not both (got --all and ${types.join(' ')})`);
-    const url = findUrlArgument(types);
-    if (url !== undefined) throw new InputError('usage', `"${url}" is not an event type: did you mean --url ${url}? (drop it from the event types)`);
+    if (urlArgument !== undefined) throw new InputError('usage', `"${urlArgument}" is not an event type: did you mean --url ${urlArgument}? (drop it from the event types)`);
     if (!options.all && types.length === 0) {
       throw new InputError('usage', `name at least one event type (${EVENT_TYPES.join(', ')}), or --all, or --data @event.json`);
     }
   } else if (types.length > 0 || options.all || options.variant !== undefined || options.set !== undefined || options.setNew !== undefined) {
     throw new InputError('usage', '--data sends its own body as is: drop the event types, --all, --variant, --set and --set-new (edit the file instead)');
   }
+  // After what to send: "no listen is running" is only worth saying about a command that is otherwise right.
+  const settings = resolveDeliverySettings(options);
+  const count = parseCount(options.count, '--count', MAX_COUNT);
   const data = options.data === undefined ? undefined : await readPayload(options.data, '--data');
   // "sending 40 events (each twice)" for 20 events read as 40 events sent twice: count the events, then the sends.
   const describe = ({ total }: { total: number }) => {
