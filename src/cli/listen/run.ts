@@ -1,4 +1,5 @@
 import { InputError } from '../../errors.js';
+import { announceListener } from '../../listener/announcement.js';
 import { isTunnelReport, listen, type ListenEvent, type RunningListener } from '../../listener/running-listener.js';
 import type { DeliveryReport, ListenSummary } from '../../listener/reports.js';
 import { DEFAULT_TEST_SECRET } from '../../signature/index.js';
@@ -56,6 +57,7 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
   const output = batchedOutput(ui, options.record !== undefined);
   let tunnelContext: TunnelContext | undefined;
   let ready = false;
+  let unannounce: (() => void) | undefined;
   // The inspector page, fed the listener's delivery reports (started first, so the banner can give its URL).
   let listener: RunningListener | undefined;
   const inspector = options.inspect ? await startListenInspector(options, settings.listen, () => listener?.url) : undefined;
@@ -64,6 +66,11 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
     if (report.type === 'ready') {
       ready = true;
       ui.record({ ...reportJson(report), ...(inspector && { inspectUrl: inspector.url }) });
+      // `trigger`, `replay` and `check` without a URL send here; the file goes when the listener stops (or, after
+      // a crash, when a later run finds its process gone). Written before the banner, so whoever reads "Ready"
+      // finds it.
+      unannounce = announceListener({ url: `${reachableUrl(report.url)}/webhooks`, secretSource: announcedSource(settings.secrets) });
+      if (unannounce) process.once('exit', unannounce);
       for (const line of bannerLines({ ...settings.banner, url: report.url, inspectUrl: inspector?.url }, ui.color)) ui.line(line);
       tunnelContext = {
         localUrl: report.url,
@@ -86,7 +93,7 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
 
   // Listen for Ctrl-C before starting, so one pressed during start-up still stops cleanly once ready.
   const stop = new AbortController();
-  const stopped = stopSignal().then(() => stop.abort(new Error('stopped before the tunnel opened')));
+  const stopped = stopSignal().then((signal) => (stop.abort(new Error('stopped before the tunnel opened')), signal));
   try {
     listener = await listen({
       ...settings.listen,
@@ -96,6 +103,7 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
       historyLimit: 0,
     });
   } catch (error) {
+    unannounce?.();
     await inspector?.close();
     // A script reading --json saw `ready`: it must also see why the run ends, not only an exit code.
     if (ui.json && ready) output.record(errorJson(error));
@@ -104,10 +112,14 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
     throw error;
   }
 
-  await stopped;
+  const signal = await stopped;
+  // Stopping: no new sender should pick this listener.
+  unannounce?.();
   const summary: ListenSummary = await listener.close();
   await inspector?.close();
   output.flush();
+  // The terminal echoed ^C at the start of the line: "Stopped." goes on the next one (issue 22).
+  if (signal === 'SIGINT' && ui.stream.isTTY) ui.stream.write('\n');
   const dropped = output.droppedNote();
   if (dropped) process.stderr.write(`${dropped}\n`);
   ui.record(summaryJson(summary));
@@ -155,6 +167,19 @@ function parseSettings(options: ListenCommandOptions) {
       tunnel: tunnel && { ...tunnel.config, timeoutMs: tunnel.timeoutMs },
     },
   };
+}
+
+/** A listener bound to every interface (0.0.0.0, ::) is reached on loopback. */
+function reachableUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.hostname === '0.0.0.0') parsed.hostname = '127.0.0.1';
+  else if (parsed.hostname === '[::]') parsed.hostname = '[::1]';
+  return parsed.href.replace(/\/$/, '');
+}
+
+function announcedSource(secrets: ResolvedSecrets | undefined): 'option' | 'env' | 'default' | 'none' {
+  if (!secrets) return 'none';
+  return secrets.source === 'flag' ? 'option' : secrets.source;
 }
 
 function errorJson(error: unknown): object {
