@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { decodeBody } from '../journal/index.js';
 import { InputError } from '../errors.js';
+import { curlCommand } from '../util/curl.js';
 import { httpUrl } from '../util/http-url.js';
 import type { DeliveryDetail } from './model.js';
 
@@ -145,13 +146,9 @@ export function sendReplay(out: OutgoingRequest): Promise<ReplayResult> {
   });
 }
 
-/** A shell command that sends the same request; single quotes keep every byte of the values literal. */
+/** A shell command that sends the same request, in the form `sign --curl` prints. */
 export function toCurl(out: OutgoingRequest): string {
-  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const parts = [`curl -X ${out.method} ${quote(out.url)}`];
-  for (const [name, value] of Object.entries(out.headers)) parts.push(`-H ${quote(`${name}: ${value}`)}`);
-  parts.push(['--data-binary', quote(out.body.toString('utf8'))].join(' '));
-  return parts.join(' \\\n  ');
+  return curlCommand(out);
 }
 
 /** HAR 1.2: the deliveries as requests and the listener's answers, for any HAR viewer. */
