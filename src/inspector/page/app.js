@@ -171,7 +171,11 @@ function App() {
     const onKey = (event) => {
       const field = event.target.closest?.('input, textarea, select');
       if (field) {
-        if (event.key === 'Escape') field.blur();
+        if (event.key === 'Escape') {
+          // Chromium empties a search box on Escape without an input event: the filter must follow the box (issue 23).
+          if (field === search.current) setFilters((f) => (f.q === '' ? f : { ...f, q: '' }));
+          field.blur();
+        }
         return;
       }
       if (event.ctrlKey || event.metaKey || event.altKey) return;
@@ -217,7 +221,7 @@ function App() {
       <select aria-label="verification" value=${filters.verification} onChange=${set('verification')}>
         <option value="">any verification</option><option value="verified">✓ verified</option><option value="failed">✗ failed</option><option value="unverified">– not verified</option>
       </select>
-      <input ref=${search} type="search" aria-label="search bodies" placeholder="Search bodies  ( / )" value=${filters.q} onInput=${set('q')} />
+      <input ref=${search} type="search" aria-label="search bodies" placeholder="Search bodies  ( / )" value=${filters.q} onInput=${set('q')} onSearch=${set('q')} />
       <label class="follow"><input type="checkbox" checked=${follow} onChange=${(e) => setFollow(e.currentTarget.checked)} /> follow newest</label>
       <span class="help"><span><span class="kbd">j</span>/<span class="kbd">k</span> move</span><span><span class="kbd">r</span> replay</span></span>
       <span class="count">${items.length.toLocaleString('en')}${more ? '+' : ''} shown</span>

@@ -1,0 +1,77 @@
+// The inspector as a tool used all day (issue 23): each test names the item of the issue it guards.
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { listenWithInspector, type RunningInspector } from '../helpers/inspector.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+
+describe.skipIf(!haveChromium)('the inspector used all day, in headless Chromium (issue 23)', () => {
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const listeners: RunningInspector[] = [];
+  let problems: string[] = [];
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+    await Promise.all(listeners.splice(0).map((l) => l.cli.stop('SIGKILL')));
+  });
+
+  async function start(args: string[] = []): Promise<RunningInspector> {
+    const listener = await listenWithInspector(args);
+    listeners.push(listener);
+    return listener;
+  }
+
+  /** A page on a listener; console errors and page errors are collected. */
+  async function open(
+    i: RunningInspector,
+    options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {},
+  ): Promise<Page> {
+    const context = await browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: { width: options.width ?? 1280, height: options.height ?? 760 } });
+    contexts.push(context);
+    problems = [];
+    const page = await context.newPage();
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      // A listener that is restarted on purpose makes the event stream fail for a moment.
+      if (m.type() === 'error' && !/ERR_CONNECTION_REFUSED|api\/events/.test(m.text() + (m.location().url ?? ''))) problems.push(`${m.type()}: ${m.text()}`);
+    });
+    await page.goto(i.inspectUrl);
+    await page.locator('.live.on').waitFor();
+    return page;
+  }
+
+  async function trigger(i: RunningInspector, ...args: string[]): Promise<void> {
+    const result = await runCli(['trigger', 'task.completed', '--url', `${i.url}/webhooks`, ...args]);
+    expect(result.code, result.stderr).toBe(0);
+  }
+
+  const rows = (page: Page) => page.locator('[data-testid=list] .row');
+
+  it('item 3: Escape in the search box clears the search, and the list shows everything again', async () => {
+    const i = await start();
+    const page = await open(i);
+    for (const id of ['event_esc1', 'event_esc2', 'event_esc3']) await trigger(i, '--set', `id=${id}`);
+    await expect.poll(() => rows(page).count()).toBe(3);
+    await page.keyboard.press('/');
+    await page.keyboard.type('event_esc2');
+    await expect.poll(() => rows(page).count()).toBe(1);
+    await page.keyboard.press('Escape');
+    expect(await page.getByLabel('search bodies').inputValue()).toBe('');
+    await expect.poll(() => rows(page).count()).toBe(3);
+    await expect.poll(() => page.locator('.count').textContent()).toBe('3 shown');
+    expect(problems).toEqual([]);
+  });
+});
