@@ -74,4 +74,18 @@ describe.skipIf(!haveChromium)('the inspector used all day, in headless Chromium
     await expect.poll(() => page.locator('.count').textContent()).toBe('3 shown');
     expect(problems).toEqual([]);
   });
+
+  it('item 7: the empty page gives a trigger command with this listener’s URL that works as pasted', async () => {
+    const i = await start();
+    const page = await open(i);
+    const shown = page.locator('[data-testid=list] .empty code');
+    await expect.poll(() => shown.textContent()).toBe(`npx scandocs-webhooks trigger task.completed --url ${i.url}`);
+    const command = (await shown.textContent())!;
+    // Run as written, with this checkout's launcher in place of `npx scandocs-webhooks`.
+    const args = command.replace(/^npx scandocs-webhooks /, '').split(' ');
+    const result = await runCli(args);
+    expect(result.code, result.stderr).toBe(0);
+    await expect.poll(() => rows(page).count()).toBe(1);
+    expect(problems).toEqual([]);
+  });
 });

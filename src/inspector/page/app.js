@@ -227,7 +227,7 @@ function App() {
       <span class="count">${items.length.toLocaleString('en')}${more ? '+' : ''} shown</span>
     </div>
     <div class="main">
-      <${List} items=${items} more=${more} selected=${selected} onPick=${pick} onOlder=${loadOlder} scroller=${scroller} />
+      <${List} items=${items} more=${more} selected=${selected} onPick=${pick} onOlder=${loadOlder} scroller=${scroller} listenerUrl=${info?.listenerUrl} />
       <${Detail} seq=${selected} version=${detailVersion} tab=${tab} setTab=${setTab} info=${info} onPick=${pick}
         replay=${replaySelected} replayResult=${replayResult} />
     </div>
@@ -235,7 +235,7 @@ function App() {
 }
 
 /** Only the rows in view are in the DOM, so ten thousand deliveries scroll as smoothly as ten. */
-function List({ items, more, selected, onPick, onOlder, scroller }) {
+function List({ items, more, selected, onPick, onOlder, scroller, listenerUrl }) {
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
   const loading = useRef(false);
@@ -282,7 +282,9 @@ function List({ items, more, selected, onPick, onOlder, scroller }) {
         ${rows}
         ${more ? html`<div class="more" style=${{ top: `${items.length * ROW_HEIGHT}px` }}>loading older deliveries…</div>` : null}
       </div>
-      ${items.length === 0 ? html`<p class="empty">No deliveries yet. Send one: <code>scandocs-webhooks trigger task.completed --url …</code></p>` : null}
+      ${items.length === 0
+        ? html`<p class="empty">No deliveries yet. Send one:<br /><code data-testid="first-command">npx scandocs-webhooks trigger task.completed${listenerUrl ? ` --url ${listenerUrl}` : ''}</code></p>`
+        : null}
     </div>
   </section>`;
 }
