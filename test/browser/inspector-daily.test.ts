@@ -88,4 +88,24 @@ describe.skipIf(!haveChromium)('the inspector used all day, in headless Chromium
     await expect.poll(() => rows(page).count()).toBe(1);
     expect(problems).toEqual([]);
   });
+
+  it('item 8: each row shows its delivery number, the one the diff picker takes', async () => {
+    const i = await start();
+    const page = await open(i);
+    for (const id of ['event_n1', 'event_n2', 'event_n3']) await trigger(i, '--set', `id=${id}`);
+    await expect.poll(() => rows(page).count()).toBe(3);
+    for (let n = 0; n < 3; n++) {
+      const row = rows(page).nth(n);
+      expect(await row.locator('.seq').textContent()).toBe(`#${await row.getAttribute('data-seq')}`);
+    }
+    const first = rows(page).filter({ hasText: 'event_n1' });
+    const number = (await first.locator('.seq').textContent())!.slice(1);
+    await rows(page).filter({ hasText: 'event_n3' }).click();
+    await page.getByRole('tab', { name: 'Diff' }).click();
+    const picker = page.getByLabel('compare with');
+    await picker.fill(number);
+    await picker.press('Enter');
+    await expect.poll(() => page.locator('[data-testid=diff] li.changed[data-path="id"]').textContent()).toContain('"event_n1" → "event_n3"');
+    expect(problems).toEqual([]);
+  });
 });

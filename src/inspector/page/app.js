@@ -261,6 +261,7 @@ function List({ items, more, selected, onPick, onOlder, scroller, listenerUrl })
     const s = items[i];
     rows.push(html`<div key=${s.seq} class=${`row ${s.seq === selected ? 'selected' : ''}`} style=${{ top: `${i * ROW_HEIGHT}px` }}
       data-seq=${s.seq} onClick=${() => onPick(s.seq)}>
+      <span class="seq num">#${s.seq}</span>
       <span class="time">${clock(s.receivedAt)}</span>
       <span>${s.eventType ?? '(no type)'}</span>
       <span class="id" title=${s.eventId ?? ''}>${s.eventId ?? '–'}</span>
@@ -276,7 +277,7 @@ function List({ items, more, selected, onPick, onOlder, scroller, listenerUrl })
     </div>`);
   }
   return html`<section class="list" aria-label="deliveries">
-    <div class="list-head"><span>time</span><span>type</span><span>event id</span><span>svix-id</span><span></span><span class="num">status</span><span class="num">latency</span><span class="num" title="forwarded: the app's status">app</span></div>
+    <div class="list-head"><span class="num" title="the delivery's number, as the diff asks for it">#</span><span>time</span><span>type</span><span>event id</span><span>svix-id</span><span></span><span class="num">status</span><span class="num">latency</span><span class="num" title="forwarded: the app's status">app</span></div>
     <div class="scroller" ref=${scroller} onScroll=${onScroll} data-testid="list">
       <div style=${{ height: `${items.length * ROW_HEIGHT + (more ? 30 : 0)}px` }}>
         ${rows}
