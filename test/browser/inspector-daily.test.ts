@@ -108,4 +108,33 @@ describe.skipIf(!haveChromium)('the inspector used all day, in headless Chromium
     await expect.poll(() => page.locator('[data-testid=diff] li.changed[data-path="id"]').textContent()).toContain('"event_n1" → "event_n3"');
     expect(problems).toEqual([]);
   });
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`item 9: the r hint on the blue Replay button is readable (${colorScheme} theme, contrast at least 4.5:1)`, async () => {
+      const i = await start();
+      const page = await open(i, { colorScheme });
+      await trigger(i, '--set', 'id=event_hint1');
+      await rows(page).first().click();
+      await page.getByRole('tab', { name: 'Replay' }).click();
+      // The hint's text and the button's own label, each against the button's background (WCAG's ratio).
+      const [hint, label] = await page.locator('button.primary .kbd').evaluate((kbd) => {
+        const luminance = (css: string) => {
+          const [r, g, b] = css.match(/[\d.]+/g)!.slice(0, 3).map((v) => {
+            const c = Number(v) / 255;
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+          });
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+        };
+        // Run in the page; the tests' TypeScript has no DOM types.
+        const getComputedStyle = (globalThis as unknown as { getComputedStyle(e: unknown): { color: string; backgroundColor: string } }).getComputedStyle;
+        const ratio = (a: number, b: number) => (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        const button = kbd.closest('button')!;
+        const background = luminance(getComputedStyle(button).backgroundColor);
+        return [ratio(luminance(getComputedStyle(kbd).color), background), ratio(luminance(getComputedStyle(button).color), background)];
+      });
+      expect(hint).toBeGreaterThanOrEqual(4.5);
+      expect(label).toBeGreaterThanOrEqual(4.5);
+      expect(problems).toEqual([]);
+    });
+  }
 });
