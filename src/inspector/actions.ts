@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { decodeBody } from '../journal/index.js';
 import { InputError } from '../errors.js';
+import { SIGNATURE_HEADER_NAMES } from '../signature/index.js';
 import { curlCommand } from '../util/curl.js';
 import { httpUrl } from '../util/http-url.js';
 import type { DeliveryDetail } from './model.js';
@@ -45,8 +46,9 @@ export class ActionError extends Error {
   }
 }
 
-/** Request headers that belong to the hop, or that are replaced by the new signature. */
-const DROPPED = /^(host|content-length|connection|keep-alive|transfer-encoding|expect|te|trailer|upgrade|(svix|webhook)-(id|timestamp|signature))$/;
+/** Request headers that belong to the hop (the signature headers are replaced, see SIGNATURE_HEADERS). */
+const HOP = /^(host|content-length|connection|keep-alive|transfer-encoding|expect|te|trailer|upgrade)$/;
+const SIGNATURE_HEADERS = new Set(SIGNATURE_HEADER_NAMES);
 
 /**
  * The request a replay sends. Re-signing is refused for a delivery that failed verification (its bytes were not
@@ -56,13 +58,13 @@ export function buildReplay(d: DeliveryDetail, request: ReplayRequest, seams: Re
   const edited = request.body !== undefined && request.body !== (d.bodyEncoding === 'utf8' ? d.body : undefined);
   const body = edited ? Buffer.from(request.body!, 'utf8') : decodeBody(d);
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(d.headers)) if (!DROPPED.test(name)) headers[name] = value;
+  for (const [name, value] of Object.entries(d.headers)) if (!HOP.test(name) && !SIGNATURE_HEADERS.has(name)) headers[name] = value;
   headers['content-type'] ??= 'application/json';
 
   let signedAs: string;
   if (request.signature === 'original') {
     if (edited) throw new ActionError(400, 'an edited body cannot keep its original signature: choose a fresh signature');
-    const originals = Object.entries(d.headers).filter(([name]) => /^(svix|webhook)-(id|timestamp|signature)$/.test(name));
+    const originals = Object.entries(d.headers).filter(([name]) => SIGNATURE_HEADERS.has(name));
     if (originals.length === 0) throw new ActionError(400, 'this delivery carried no signature headers to resend: choose a fresh signature');
     for (const [name, value] of originals) headers[name] = value;
     signedAs = 'its original headers, byte for byte (a stale timestamp is refused by a verifying receiver)';

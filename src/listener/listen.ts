@@ -3,7 +3,7 @@ import { createVerifier, readLowerCaseWebhookHeaders, type VerifyResult } from '
 import { isoTime } from '../util/time.js';
 import { createForwarder, probeForwardTarget, type Forwarder, type ForwardResult } from './forward.js';
 import { journalRecord, openJournal } from '../journal/index.js';
-import { RecentIds, type Sighting } from './recent-ids.js';
+import { countsAsAttempt, RecentIds, repeatKind } from './recent-ids.js';
 import type { BodyProblem, DeliveryReport, ListenReport, ListenSummary } from './reports.js';
 import { decideResponse, NO_POLICY, type PolicyReason, type RespondPolicy, type ResponseDecision } from './respond-policy.js';
 import { matchesType, type TypePattern } from '../events/type-pattern.js';
@@ -242,23 +242,6 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       return closing;
     },
   };
-}
-
-/**
- * Only a delivery that verified (or every one, without verification) counts as an attempt of its svix-id: a
- * stranger reusing a real id must not advance its respond sequence or its retry marks (issue 11).
- */
-function countsAsAttempt(d: Pick<DeliveryReport, 'messageId' | 'verification'>): boolean {
-  return d.messageId !== undefined && (!d.verification || d.verification.ok);
-}
-
-/**
- * A repeated svix-id is a duplicate when the previous attempt had been delivered (2xx), else a retry: it was
- * refused, or it is still held (the sender gave up waiting for it and tried again).
- */
-function repeatKind(sighting: Sighting): 'retry' | 'duplicate' | undefined {
-  if (sighting.attempt === 1) return undefined;
-  return sighting.previousStatus !== undefined && isSuccess(sighting.previousStatus) ? 'duplicate' : 'retry';
 }
 
 /** The answer the respond policy decided, else the app's (when the delivery was forwarded), else 200. */

@@ -1,0 +1,91 @@
+// The inspector as a tool used all day (issue 23), through its API: each test names the item it guards.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Webhook } from 'svix';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type RunningCli } from '../helpers/cli.js';
+import { listenWithInspector, type RunningInspector } from '../helpers/inspector.js';
+
+const TEST_SECRET = 'whsec_c2NhbmRvY3MtbG9jYWwtdGVzdC1rZXkh';
+const dir = mkdtempSync(join(tmpdir(), 'scandocs-inspector-daily-'));
+
+const running: RunningCli[] = [];
+const streams: AbortController[] = [];
+afterEach(async () => {
+  for (const stream of streams.splice(0)) stream.abort();
+  await Promise.all(running.splice(0).map((cli) => cli.stop('SIGKILL')));
+});
+
+async function start(args: string[] = []): Promise<RunningInspector> {
+  const inspector = await listenWithInspector(args);
+  running.push(inspector.cli);
+  return inspector;
+}
+
+function api(i: RunningInspector, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${i.origin}${path}`, { ...init, headers: { authorization: `Bearer ${i.token}`, ...(init.headers as Record<string, string>) } });
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function json(response: Promise<Response> | Response): Promise<any> {
+  return (await response).json();
+}
+
+/** An open page's event stream, so the inspector keeps the listener's live reports as a page would. */
+async function openStream(i: RunningInspector): Promise<void> {
+  const controller = new AbortController();
+  streams.push(controller);
+  const stream = await fetch(`${i.origin}/api/events`, { headers: { authorization: `Bearer ${i.token}` }, signal: controller.signal });
+  expect(stream.status).toBe(200);
+}
+
+/** A delivery under a chosen svix-id, signed with the real svix library; `tamper` changes the body after signing. */
+async function deliver(url: string, messageId: string, options: { tamper?: boolean } = {}): Promise<number> {
+  const body = JSON.stringify({ type: 'task.completed', id: `event_${messageId}`, timestamp: new Date().toISOString(), data: { id: 'task_1', name: 'invoice.pdf' } });
+  const timestamp = new Date();
+  const signature = new Webhook(TEST_SECRET).sign(messageId, timestamp, body);
+  const response = await fetch(`${url}/webhooks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'svix-id': messageId, 'svix-timestamp': String(Math.floor(timestamp.getTime() / 1000)), 'svix-signature': signature },
+    body: options.tamper ? body.replace('invoice.pdf', 'invoice-final.pdf') : body,
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+async function listed(i: RunningInspector, count: number): Promise<Array<{ seq: number; attempt: number; repeat?: string; status: number }>> {
+  let items: Array<{ seq: number; attempt: number; repeat?: string; status: number }> = [];
+  for (const deadline = Date.now() + 5_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    items = (await json(api(i, '/api/deliveries'))).items;
+    if (items.length >= count) break;
+  }
+  return items;
+}
+
+describe('issue 23 item 10: one owner per fact', () => {
+  it('numbers the attempts of journal entries across a restart as the listener does: a retry after the restart is attempt 2, a forged copy is no attempt', async () => {
+    const journal = join(dir, `attempts-${Date.now()}.jsonl`);
+    const first = await start(['--record', journal, '--respond', '500']);
+    expect(await deliver(first.url, 'msg_restart1')).toBe(500);
+    // Same svix-id, body changed after signing: refused, and (as the listener counts) not an attempt of that id.
+    expect(await deliver(first.url, 'msg_restart1', { tamper: true })).toBe(401);
+    await first.cli.stop('SIGINT');
+
+    const second = await start(['--record', journal]);
+    await openStream(second);
+    expect(await deliver(second.url, 'msg_restart1')).toBe(200);
+    const items = await listed(second, 3);
+    expect(items.map((s) => [s.seq, s.status, s.attempt, s.repeat ?? null])).toEqual([
+      [3, 200, 2, 'retry'],
+      [2, 401, 1, null],
+      [1, 500, 1, null],
+    ]);
+    const detail = await json(api(second, '/api/deliveries/3'));
+    expect(detail.timeline.map((a: { seq: number; attempt: number }) => [a.seq, a.attempt])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 2],
+    ]);
+  });
+});
