@@ -343,7 +343,8 @@ export class History {
     else this.past++;
     if (extra) {
       summary.source = 'live';
-      summary.latencyMs = extra.latencyMs;
+      // The journal's figure when the line has one, so a row reads the same once the page is reloaded.
+      summary.latencyMs ??= extra.latencyMs;
       summary.filtered = extra.filtered;
     }
     return summary;

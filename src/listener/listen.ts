@@ -138,14 +138,17 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       delivery.filtered = true;
       answer = { status: 200, body: 'ok\n' };
     } else answer = respond(delivery, request);
-    if (!(answer instanceof Promise)) return record(delivery, answer, text);
-    return held.track(answer.then((decided) => record(delivery, decided, text)));
+    if (!(answer instanceof Promise)) return record(delivery, answer, text, request.arrivedAt);
+    return held.track(answer.then((decided) => record(delivery, decided, text, request.arrivedAt)));
   }
 
   /** Writes the delivery to the journal, if any, before it is answered: nothing acknowledged is lost. */
-  function record(delivery: DeliveryReport, answer: Answer, text: string | undefined): Answer | Promise<Answer> {
+  function record(delivery: DeliveryReport, answer: Answer, text: string | undefined, arrivedAt: number): Answer | Promise<Answer> {
     delivery.status = answer.status;
     if (!journal) return conclude(delivery, answer);
+    // The journal line carries the time taken so far, so a delivery read back from it has a latency (issue 23);
+    // the report's own latency is set again once the answer has gone out.
+    delivery.latencyMs = Math.round((performance.now() - arrivedAt) * 10) / 10;
     return journal.append(journalRecord(delivery, text)).then(
       () => {
         delivery.recorded = true;

@@ -1,10 +1,10 @@
 // The inspector as a tool used all day (issue 23), through its API: each test names the item it guards.
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'svix';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RunningCli } from '../helpers/cli.js';
+import { runCli, type RunningCli } from '../helpers/cli.js';
 import { listenWithInspector, type RunningInspector } from '../helpers/inspector.js';
 
 const TEST_SECRET = 'whsec_c2NhbmRvY3MtbG9jYWwtdGVzdC1rZXkh';
@@ -87,5 +87,33 @@ describe('issue 23 item 10: one owner per fact', () => {
       [2, 1],
       [3, 2],
     ]);
+  });
+});
+
+describe('issue 23 item 2: latency is never blank', () => {
+  it('the journal line carries the latency, so deliveries read back from it (before a page opened, after a restart) show one; old lines without it still load', async () => {
+    const journal = join(dir, `latency-${Date.now()}.jsonl`);
+    // A line from a journal written before latencies were recorded.
+    const old = { type: 'delivery', receivedAt: new Date(Date.now() - 60_000).toISOString(), method: 'POST', path: '/webhooks', headers: {}, body: '{}', bodyEncoding: 'utf8', status: 200 };
+    appendFileSync(journal, `${JSON.stringify(old)}\n`);
+    const first = await start(['--record', journal, '--delay', '150ms']);
+    const sent = await runCli(['trigger', 'task.completed', '--url', `${first.url}/webhooks`]);
+    expect(sent.code, sent.stderr).toBe(0);
+    const line = JSON.parse(readFileSync(journal, 'utf8').trim().split('\n')[1]!);
+    expect(line.latencyMs).toBeGreaterThanOrEqual(150);
+    // No page was open when it arrived: the list and the detail read it from the journal.
+    const before = await listed(first, 2);
+    expect(before.map((s) => (s as { latencyMs?: number }).latencyMs)).toEqual([line.latencyMs, undefined]);
+    expect((await json(api(first, '/api/deliveries/2'))).latencyMs).toBe(line.latencyMs);
+    await first.cli.stop('SIGINT');
+
+    const second = await start(['--record', journal]);
+    const after = await listed(second, 2);
+    expect(after.map((s) => [s.seq, (s as { latencyMs?: number }).latencyMs])).toEqual([
+      [2, line.latencyMs],
+      [1, undefined],
+    ]);
+    const exported = (await (await api(second, '/api/export.jsonl')).text()).trim().split('\n').map((l) => JSON.parse(l));
+    expect(exported[1].latencyMs).toBe(line.latencyMs);
   });
 });
