@@ -97,6 +97,8 @@ export class History {
   private heldBytes = 0;
   /** Journal mode: how far the file has been read, where the listener's own lines start, attempts per svix-id. */
   private scanned = 0;
+  /** The journal read in progress (sync), which the next one waits for. */
+  private reading: Promise<unknown> = Promise.resolve();
   /** Lines from this offset on were written by this listener; those before it are the journal's past. */
   private readonly liveFrom: number;
   private past = 0;
@@ -171,11 +173,20 @@ export class History {
     return detail;
   }
 
-  /** With a journal: lists the lines written since the last call, and returns their summaries. */
-  sync(): DeliverySummary[] {
-    if (!this.journalPath) return [];
+  /**
+   * With a journal: lists the lines written since the last call, and resolves with their summaries. The file is
+   * read without blocking the listener; calls run one after another, so each line is listed (and returned) once.
+   */
+  sync(): Promise<DeliverySummary[]> {
+    if (!this.journalPath) return Promise.resolve([]);
+    const run = this.reading.then(() => this.readMore(this.journalPath!));
+    this.reading = run.catch(() => undefined);
+    return run;
+  }
+
+  private async readMore(journalPath: string): Promise<DeliverySummary[]> {
     const added: DeliverySummary[] = [];
-    this.scanned = readJournalRecords(this.journalPath, this.scanned, (record, ref) => {
+    this.scanned = await readJournalRecords(journalPath, this.scanned, (record, ref) => {
       const seq = ++this.last;
       const key = keyOf(record.receivedAt, record.messageId);
       const extra = this.extras.get(key);

@@ -72,9 +72,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   let heartbeat: NodeJS.Timeout | undefined;
   let syncSoon: NodeJS.Immediate | undefined;
   /** Journal mode: lists the lines written since the last look, and tells the open pages. */
-  const catchUp = () => {
+  const catchUp = async () => {
     try {
-      for (const summary of history.sync()) broadcast(summary);
+      for (const summary of await history.sync()) broadcast(summary);
     } catch {
       // A journal that cannot be read right now (moved, truncated) leaves the list as it is: the page must never
       // take the listener down.
@@ -117,7 +117,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (method === 'GET' && STATIC[path] && path !== '/') return sendFile(res, path);
     if (!path.startsWith('/api/')) return sendText(res, 404, 'not found\n');
     if (!authorized) return send(res, 401, { error: 'missing or wrong token: open the URL listen printed, or send Authorization: Bearer <token>' });
-    catchUp();
+    await catchUp();
 
     if (method === 'POST') {
       if (!originAllowed(req, hosts)) return send(res, 403, { error: 'refused: a POST from another origin' });
@@ -318,7 +318,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         // The line was written before the delivery was answered, so it is in the file by now.
         syncSoon ??= setImmediate(() => {
           syncSoon = undefined;
-          catchUp();
+          void catchUp();
         });
         return;
       }

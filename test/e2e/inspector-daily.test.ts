@@ -1,5 +1,5 @@
 // The inspector as a tool used all day (issue 23), through its API: each test names the item it guards.
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'svix';
@@ -116,4 +116,41 @@ describe('issue 23 item 2: latency is never blank', () => {
     const exported = (await (await api(second, '/api/export.jsonl')).text()).trim().split('\n').map((l) => JSON.parse(l));
     expect(exported[1].latencyMs).toBe(line.latencyMs);
   });
+});
+
+describe('issue 23 item 5: a big journal never holds up deliveries', () => {
+  it('deliveries are answered while the page’s first request is still reading a 100,000-line journal', async () => {
+    const journal = join(dir, `big-${Date.now()}.jsonl`);
+    const lines: string[] = [];
+    const at = Date.now() - 200_000_000;
+    for (let n = 1; n <= 100_000; n++) {
+      const body = JSON.stringify({ type: 'task.completed', id: `event_big${n}`, data: { id: `task_big${n}`, result: { content: `Invoice ${n}` } } });
+      lines.push(
+        JSON.stringify({ type: 'delivery', receivedAt: new Date(at + n * 1000).toISOString(), method: 'POST', path: '/webhooks', headers: { 'svix-id': `msg_big${n}` }, body, bodyEncoding: 'utf8', messageId: `msg_big${n}`, eventType: 'task.completed', eventId: `event_big${n}`, status: 200, latencyMs: 1 }),
+      );
+    }
+    writeFileSync(journal, `${lines.join('\n')}\n`);
+    const i = await start(['--record', journal]);
+    // The journal is read when a page first asks. While that answer is pending, deliveries keep being answered:
+    // with the journal read in one blocking call, none could be (the structure is tested, not a duration).
+    let pending = true;
+    const first = json(api(i, '/api/deliveries?limit=1')).then((value) => {
+      pending = false;
+      return value;
+    });
+    let answeredWhilePending = 0;
+    let sent = 0;
+    for (let n = 0; n < 400 && pending; n++) {
+      sent++;
+      expect(await deliver(i.url, `msg_during${n}`)).toBe(200);
+      if (pending) answeredWhilePending++;
+    }
+    const page = await first;
+    expect(answeredWhilePending).toBeGreaterThanOrEqual(3);
+    expect(page.held).toBe(10_000);
+    expect(page.lastSeq).toBeGreaterThanOrEqual(100_000);
+    // Every delivery sent meanwhile is listed once the journal has been read to its end.
+    const all = await json(api(i, `/api/deliveries?limit=500`));
+    expect(all.items.filter((s: { messageId?: string }) => s.messageId?.startsWith('msg_during'))).toHaveLength(sent);
+  }, 60_000);
 });
