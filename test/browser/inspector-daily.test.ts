@@ -60,6 +60,26 @@ describe.skipIf(!haveChromium)('the inspector used all day, in headless Chromium
 
   const rows = (page: Page) => page.locator('[data-testid=list] .row');
 
+  it('item 1: the same ports give the same URL after a restart, and an open page reconnects by itself and shows what arrived since', async () => {
+    const first = await start();
+    const page = await open(first);
+    await trigger(first, '--set', 'id=event_before_restart');
+    await expect.poll(() => rows(page).count()).toBe(1);
+    await first.cli.stop('SIGINT');
+    await expect.poll(() => page.locator('.live').textContent()).not.toBe('live');
+
+    const second = await start(['--inspect-port', String(first.port)]);
+    expect(second.inspectUrl).toBe(first.inspectUrl);
+    // The page was not reloaded: its event stream comes back by itself, with the cookie it already holds.
+    await page.locator('.live.on').waitFor({ timeout: 15_000 });
+    await trigger(second, '--set', 'id=event_after_restart');
+    await rows(page).filter({ hasText: 'event_after_restart' }).waitFor({ timeout: 5_000 });
+    // A restarted listener without a journal starts an empty history: the list is the new listener's.
+    await expect.poll(() => rows(page).count()).toBe(1);
+    await expect.poll(() => page.getByTestId('detail').textContent()).toContain('event_after_restart');
+    expect(problems).toEqual([]);
+  });
+
   it('item 3: Escape in the search box clears the search, and the list shows everything again', async () => {
     const i = await start();
     const page = await open(i);

@@ -1,5 +1,5 @@
 // The inspector as a tool used all day (issue 23), through its API: each test names the item it guards.
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'svix';
@@ -153,4 +153,58 @@ describe('issue 23 item 5: a big journal never holds up deliveries', () => {
     const all = await json(api(i, `/api/deliveries?limit=500`));
     expect(all.items.filter((s: { messageId?: string }) => s.messageId?.startsWith('msg_during'))).toHaveLength(sent);
   }, 60_000);
+});
+
+describe('issue 23 item 1: the inspector URL survives a restart', () => {
+  it('keeps the token in a 0600 file in a 0700 per-user state directory ($XDG_STATE_HOME), so the same ports give the same URL; --new-token rotates it', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'scandocs-state-item1-'));
+    const env = { XDG_STATE_HOME: state };
+    const first = await listenWithInspector([], { env });
+    running.push(first.cli);
+    const file = join(state, 'scandocs-webhooks', 'inspector-token');
+    expect(readFileSync(file, 'utf8').trim()).toBe(first.token);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(state, 'scandocs-webhooks')).mode & 0o777).toBe(0o700);
+    await first.cli.stop('SIGINT');
+
+    const again = await listenWithInspector(['--inspect-port', String(first.port)], { env });
+    running.push(again.cli);
+    expect(again.inspectUrl).toBe(first.inspectUrl);
+    await again.cli.stop('SIGINT');
+
+    const rotated = await listenWithInspector(['--inspect-port', String(first.port), '--new-token'], { env });
+    running.push(rotated.cli);
+    expect(rotated.token).not.toBe(first.token);
+    expect(readFileSync(file, 'utf8').trim()).toBe(rotated.token);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    // The old URL is refused; the new one is what the next start prints.
+    expect((await fetch(first.inspectUrl, { redirect: 'manual' })).status).toBe(401);
+    await rotated.cli.stop('SIGINT');
+    const next = await listenWithInspector([], { env });
+    running.push(next.cli);
+    expect(next.token).toBe(rotated.token);
+  });
+
+  it('without $XDG_STATE_HOME, keeps it under ~/.local/state/scandocs-webhooks', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'scandocs-home-item1-'));
+    const i = await listenWithInspector([], { env: { XDG_STATE_HOME: undefined, HOME: home } });
+    running.push(i.cli);
+    const file = join(home, '.local', 'state', 'scandocs-webhooks', 'inspector-token');
+    expect(readFileSync(file, 'utf8').trim()).toBe(i.token);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('a token file others can read is not trusted: a new token replaces it', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'scandocs-state-item1-'));
+    const first = await listenWithInspector([], { env: { XDG_STATE_HOME: state } });
+    running.push(first.cli);
+    await first.cli.stop('SIGINT');
+    const file = join(state, 'scandocs-webhooks', 'inspector-token');
+    chmodSync(file, 0o644);
+    const second = await listenWithInspector([], { env: { XDG_STATE_HOME: state } });
+    running.push(second.cli);
+    expect(second.token).not.toBe(first.token);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8').trim()).toBe(second.token);
+  });
 });

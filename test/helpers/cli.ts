@@ -1,4 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The real launcher, exactly as `npx scandocs-webhooks` runs it (tests run against the built dist/). */
@@ -18,9 +21,15 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Per-user state (the inspector's token file) goes to a directory of this test file's own, never the developer's:
+ * parallel test files and sessions on one machine must not share a token (issue 23). A test may pass its own.
+ */
+export const TEST_STATE_HOME = mkdtempSync(join(tmpdir(), 'scandocs-state-'));
+
 /** Colour off and no inherited secret, so output is stable whatever the developer's shell exports. */
 function testEnv(extra: CliOptions['env'] = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, SCANDOCS_WEBHOOK_SECRET: undefined };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, SCANDOCS_WEBHOOK_SECRET: undefined, XDG_STATE_HOME: TEST_STATE_HOME };
   for (const [k, v] of Object.entries(extra)) env[k] = v;
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return env;

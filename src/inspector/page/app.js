@@ -56,24 +56,39 @@ function App() {
   const [tab, setTab] = useState('overview');
   const [detailVersion, setDetailVersion] = useState(0);
   const [replayResult, setReplayResult] = useState(undefined);
-  // The stream starts after the newest delivery the first list had, so nothing falls between the two.
-  const [streamFrom, setStreamFrom] = useState(undefined);
+  // The stream starts after the newest delivery the first list had, so nothing falls between the two; `instance`
+  // is the listener run whose numbers these are.
+  const [stream, setStream] = useState(undefined);
   const state = useRef({});
   state.current = { items, selected, follow, filters };
   const search = useRef(null);
   const scroller = useRef(null);
 
   const generation = useRef(0);
-  const load = useCallback(async (f) => {
+  const load = useCallback(async (f, fresh = false) => {
     // Filters change faster than answers come back: only the answer to the latest request is shown.
     const mine = ++generation.current;
     const page = await api(`/api/deliveries${query(f, { limit: PAGE })}`);
     if (mine !== generation.current) return;
     setItems(page.items);
     setMore(page.more);
-    setStreamFrom((from) => from ?? page.lastSeq);
-    if (state.current.follow || state.current.selected === undefined) setSelected(page.items[0]?.seq);
+    setStream((old) => (old && !fresh ? old : { from: page.lastSeq, instance: page.instance }));
+    if (fresh || state.current.follow || state.current.selected === undefined) setSelected(page.items[0]?.seq);
   }, []);
+
+  // The listener was restarted (or the stream gave up): its numbers start again, so the list is loaded again and a
+  // new stream follows it. Tried every 2 s while the listener is down; the cookie still holds with the same token.
+  const retry = useRef(undefined);
+  const reconnect = useCallback(async () => {
+    clearTimeout(retry.current);
+    try {
+      setInfo(await api('/api/info'));
+      await load(state.current.filters, true);
+    } catch {
+      retry.current = setTimeout(reconnect, 2000);
+    }
+  }, [load]);
+  useEffect(() => () => clearTimeout(retry.current), []);
 
   useEffect(() => {
     api('/api/info').then(setInfo, () => {});
@@ -85,13 +100,23 @@ function App() {
     return () => clearTimeout(timer);
   }, [filters, load]);
 
-  // Live updates: a reconnect resumes after the last event seen (EventSource sends Last-Event-ID itself).
+  // Live updates: a reconnect resumes after the last event seen (EventSource sends Last-Event-ID itself), unless
+  // the listener behind it is a new run (its hello says so), when the page starts again from the list (issue 23).
   useEffect(() => {
-    if (streamFrom === undefined) return undefined;
-    const source = new EventSource(`/api/events?after=${streamFrom}`);
+    if (stream === undefined) return undefined;
+    const source = new EventSource(`/api/events?after=${stream.from}&instance=${encodeURIComponent(stream.instance ?? '')}`);
     let refetch;
     source.onopen = () => setConnected(true);
-    source.onerror = () => setConnected(false);
+    source.onerror = () => {
+      setConnected(false);
+      // EventSource retries by itself after a dropped connection, but gives up for good on an HTTP error.
+      if (source.readyState === EventSource.CLOSED) reconnect();
+    };
+    source.addEventListener('hello', (event) => {
+      if (JSON.parse(event.data).instance === stream.instance) return;
+      source.close();
+      reconnect();
+    });
     source.addEventListener('delivery', (event) => {
       const s = JSON.parse(event.data);
       const { filters: f, follow: following, selected: current } = state.current;
@@ -119,7 +144,7 @@ function App() {
       clearTimeout(refetch);
       source.close();
     };
-  }, [streamFrom === undefined, load]);
+  }, [stream, load, reconnect]);
 
   const loadOlder = useCallback(async () => {
     const { items: loaded, filters: f } = state.current;
