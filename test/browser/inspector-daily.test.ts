@@ -1,5 +1,7 @@
 // The inspector as a tool used all day (issue 23): each test names the item of the issue it guards.
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -77,6 +79,43 @@ describe.skipIf(!haveChromium)('the inspector used all day, in headless Chromium
     // A restarted listener without a journal starts an empty history: the list is the new listener's.
     await expect.poll(() => rows(page).count()).toBe(1);
     await expect.poll(() => page.getByTestId('detail').textContent()).toContain('event_after_restart');
+    expect(problems).toEqual([]);
+  });
+
+  it('item 4: it fits a laptop and a phone: at 1024 and 800 px no pane overflows and the detail stays readable; at 400 px nothing scrolls sideways', async () => {
+    const i = await start(['--respond', 'task.failed=500,200']);
+    await trigger(i, '--set', 'id=event_fit1');
+    const other = await runCli(['trigger', 'file.created', 'task.failed', '--url', `${i.url}/webhooks`]);
+    expect(other.code, other.stderr).toBe(0);
+    // A delivery that fails verification: the detail with the longest lines (signatures, signed content).
+    const forged = await fetch(`${i.url}/webhooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'svix-id': 'msg_fit_forged', 'svix-timestamp': String(Math.floor(Date.now() / 1000)), 'svix-signature': `v1,${'A'.repeat(43)}=` },
+      body: JSON.stringify({ type: 'task.completed', id: 'event_fit_forged', data: { id: 'task_1' } }),
+    });
+    expect(forged.status).toBe(401);
+    for (const width of [1024, 800, 400]) {
+      const page = await open(i, { width, height: 760 });
+      await expect.poll(() => rows(page).count()).toBe(5);
+      await rows(page).filter({ hasText: 'event_fit_forged' }).click();
+      await page.getByTestId('diagnosis').waitFor();
+      const overflowing = await page.evaluate(() => {
+        const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ scrollWidth: number; clientWidth: number; className: string; tagName: string }>; documentElement: { scrollWidth: number } }; innerWidth: number });
+        const out: string[] = [];
+        if (doc.document.documentElement.scrollWidth > doc.innerWidth) out.push(`the page: ${doc.document.documentElement.scrollWidth} > ${doc.innerWidth}`);
+        for (const selector of ['header.top', '.filters', '.main', '.list', '.list-head', '.scroller', '.row', '.detail', '.detail .card', '.detail .tabs']) {
+          for (const el of Array.from(doc.document.querySelectorAll(selector))) {
+            if (el.scrollWidth > el.clientWidth + 1) out.push(`${selector}: ${el.scrollWidth} > ${el.clientWidth}`);
+          }
+        }
+        return out;
+      });
+      expect.soft(overflowing, `at ${width} px`).toEqual([]);
+      // Readable: the detail is wide enough for a line of text, not a column of letters.
+      const detailWidth = await page.getByTestId('detail').evaluate((el) => (el as unknown as { clientWidth: number }).clientWidth);
+      expect.soft(detailWidth, `detail width at ${width} px`).toBeGreaterThanOrEqual(Math.min(360, width - 40));
+      await page.screenshot({ path: join(tmpdir(), `scandocs-inspector-fit-${width}.png`), fullPage: false });
+    }
     expect(problems).toEqual([]);
   });
 

@@ -289,8 +289,8 @@ function List({ items, more, selected, onPick, onOlder, scroller, listenerUrl })
       <span class="seq num">#${s.seq}</span>
       <span class="time">${clock(s.receivedAt)}</span>
       <span>${s.eventType ?? '(no type)'}</span>
-      <span class="id" title=${s.eventId ?? ''}>${s.eventId ?? '–'}</span>
-      <span class="id" title=${s.messageId ?? ''}>${s.repeat === 'duplicate'
+      <span class="id c-event" title=${s.eventId ?? ''}>${s.eventId ?? '–'}</span>
+      <span class="id c-svix" title=${s.messageId ?? ''}>${s.repeat === 'duplicate'
         ? html`<span class="badge warn" title="duplicate: this svix-id had already been answered 2xx">dup</span> `
         : s.repeat === 'retry'
           ? html`<span class="badge" title=${`attempt ${s.attempt} of this svix-id`}>↻${s.attempt}</span> `
@@ -298,11 +298,11 @@ function List({ items, more, selected, onPick, onOlder, scroller, listenerUrl })
       <${Verification} d=${s} />
       <span class=${`num ${statusClass(s.status)}`}>${s.status || '–'}</span>
       <span class="num">${duration(s.latencyMs)}</span>
-      <span class=${`num ${s.forwardStatus ? statusClass(s.forwardStatus) : s.forwardError ? 'bad' : ''}`} title=${s.forwardError ?? ''}>${s.forwardStatus ?? (s.forwardError ? '✗' : '')}</span>
+      <span class=${`num c-app ${s.forwardStatus ? statusClass(s.forwardStatus) : s.forwardError ? 'bad' : ''}`} title=${s.forwardError ?? ''}>${s.forwardStatus ?? (s.forwardError ? '✗' : '')}</span>
     </div>`);
   }
   return html`<section class="list" aria-label="deliveries">
-    <div class="list-head"><span class="num" title="the delivery's number, as the diff asks for it">#</span><span>time</span><span>type</span><span>event id</span><span>svix-id</span><span></span><span class="num">status</span><span class="num">latency</span><span class="num" title="forwarded: the app's status">app</span></div>
+    <div class="list-head"><span class="num" title="the delivery's number, as the diff asks for it">#</span><span>time</span><span>type</span><span class="c-event">event id</span><span class="c-svix">svix-id</span><span></span><span class="num">status</span><span class="num">latency</span><span class="num c-app" title="forwarded: the app's status">app</span></div>
     <div class="scroller" ref=${scroller} onScroll=${onScroll} data-testid="list">
       <div style=${{ height: `${items.length * ROW_HEIGHT + (more ? 30 : 0)}px` }}>
         ${rows}
