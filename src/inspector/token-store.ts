@@ -46,7 +46,15 @@ export function keptToken(directory: string, options: { rotate?: boolean } = {})
     return { token: writeToken(directory, file, !options.rotate && !exists(file)), file };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { token: newToken(), problem: `cannot keep it in ${file}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EROFS' ? 'read-only file system' : (code ?? String(error))}` };
+    const why =
+      code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EROFS'
+          ? 'read-only file system'
+          : code === 'ENOTDIR' || code === 'EEXIST'
+            ? 'a part of that path is a file, not a folder'
+            : (code ?? String(error));
+    return { token: newToken(), problem: `cannot keep it in ${file}: ${why}` };
   }
 }
 

@@ -194,6 +194,17 @@ describe('issue 23 item 1: the inspector URL survives a restart', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 
+  it('a state directory that cannot be made leaves a one-line warning, and the inspector runs with a token for this run', async () => {
+    const notADirectory = join(mkdtempSync(join(tmpdir(), 'scandocs-state-item1-')), 'a-file');
+    writeFileSync(notADirectory, 'not a folder\n');
+    const i = await listenWithInspector([], { env: { XDG_STATE_HOME: notADirectory } });
+    running.push(i.cli);
+    expect(i.cli.stdout() + i.cli.stderr()).toContain(
+      `  warning: the inspector's token is not kept (cannot keep it in ${join(notADirectory, 'scandocs-webhooks', 'inspector-token')}: a part of that path is a file, not a folder): its URL changes at each start\n`,
+    );
+    expect((await fetch(i.inspectUrl, { redirect: 'manual' })).status).toBe(303);
+  });
+
   it('a token file others can read is not trusted: a new token replaces it', async () => {
     const state = mkdtempSync(join(tmpdir(), 'scandocs-state-item1-'));
     const first = await listenWithInspector([], { env: { XDG_STATE_HOME: state } });
