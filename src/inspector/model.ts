@@ -24,7 +24,7 @@ export interface DeliverySummary {
   verified: boolean | null;
   reason?: string;
   status: number;
-  /** Unknown for deliveries read back from a journal. */
+  /** Unknown only for deliveries read back from a journal written before it recorded latencies. */
   latencyMs?: number;
   forwardStatus?: number;
   forwardError?: string;
@@ -136,6 +136,7 @@ export function summarizeRecord(seq: number, record: JournalRecord, attempt: num
     verified: v ? v.ok : null,
     reason: v && !v.ok ? v.reason : undefined,
     status: record.status,
+    latencyMs: record.latencyMs,
     forwardStatus: record.forward?.status,
     forwardError: record.forward?.error,
     filtered: false,
@@ -169,6 +170,7 @@ export function toJournalRecord(d: DeliveryDetail): JournalRecord {
     eventId: d.eventId,
     verification: d.verification,
     status: d.status,
+    latencyMs: d.latencyMs,
     forward: d.forward && { url: d.forward.url, status: d.forward.status, latencyMs: d.forward.latencyMs, error: d.forward.error },
   };
 }

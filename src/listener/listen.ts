@@ -4,7 +4,7 @@ import { isoTime } from '../util/time.js';
 import { createForwarder, probeForwardTarget, type Forwarder, type ForwardResult } from './forward.js';
 import { journalRecord, openJournal } from '../journal/index.js';
 import { peekEventLabels } from './event-labels.js';
-import { RecentIds, type Sighting } from './recent-ids.js';
+import { countsAsAttempt, RecentIds, repeatKind } from './recent-ids.js';
 import type { BodyProblem, DeliveryReport, ListenReport, ListenSummary } from './reports.js';
 import type { ShapeVerdict } from '../events/known-events.js';
 import { decideResponse, NO_POLICY, type PolicyReason, type RespondPolicy, type ResponseDecision } from './respond-policy.js';
@@ -152,14 +152,17 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       if (verification?.ok && checkShape) delivery.shape = checkShape(event);
       answer = respond(delivery, request);
     }
-    if (!(answer instanceof Promise)) return record(delivery, answer, text);
-    return held.track(answer.then((decided) => record(delivery, decided, text)));
+    if (!(answer instanceof Promise)) return record(delivery, answer, text, request.arrivedAt);
+    return held.track(answer.then((decided) => record(delivery, decided, text, request.arrivedAt)));
   }
 
   /** Writes the delivery to the journal, if any, before it is answered: nothing acknowledged is lost. */
-  function record(delivery: DeliveryReport, answer: Answer, text: string | undefined): Answer | Promise<Answer> {
+  function record(delivery: DeliveryReport, answer: Answer, text: string | undefined, arrivedAt: number): Answer | Promise<Answer> {
     delivery.status = answer.status;
     if (!journal) return conclude(delivery, answer);
+    // The journal line carries the time taken so far, so a delivery read back from it has a latency (issue 23);
+    // the report's own latency is set again once the answer has gone out.
+    delivery.latencyMs = Math.round((performance.now() - arrivedAt) * 10) / 10;
     return journal.append(journalRecord(delivery, text)).then(
       () => {
         delivery.recorded = true;
@@ -264,23 +267,6 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       return closing;
     },
   };
-}
-
-/**
- * Only a delivery that verified (or every one, without verification) counts as an attempt of its svix-id: a
- * stranger reusing a real id must not advance its respond sequence or its retry marks (issue 11).
- */
-function countsAsAttempt(d: Pick<DeliveryReport, 'messageId' | 'verification'>): boolean {
-  return d.messageId !== undefined && (!d.verification || d.verification.ok);
-}
-
-/**
- * A repeated svix-id is a duplicate when the previous attempt had been delivered (2xx), else a retry: it was
- * refused, or it is still held (the sender gave up waiting for it and tried again).
- */
-function repeatKind(sighting: Sighting): 'retry' | 'duplicate' | undefined {
-  if (sighting.attempt === 1) return undefined;
-  return sighting.previousStatus !== undefined && isSuccess(sighting.previousStatus) ? 'duplicate' : 'retry';
 }
 
 /** The answer the respond policy decided, else the app's (when the delivery was forwarded), else 200. */

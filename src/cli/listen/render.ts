@@ -342,6 +342,8 @@ export interface ListenBanner {
   record?: string;
   /** The inspector page's URL (with its token), unless --no-inspect. */
   inspectUrl?: string;
+  /** Why the inspector's token could not be kept for the next start (its URL will change). */
+  inspectTokenProblem?: string;
 }
 
 export function bannerLines(banner: ListenBanner, color: ChalkInstance): string[] {
@@ -367,6 +369,9 @@ export function bannerLines(banner: ListenBanner, color: ChalkInstance): string[
   if (banner.record) row('record', banner.record);
   // Just the URL: with its 32-character token the row fits an 80-column terminal.
   if (banner.inspectUrl) row('inspect', banner.inspectUrl);
+  if (banner.inspectTokenProblem) {
+    lines.push(color.yellow(`  warning: the inspector's token is not kept (${banner.inspectTokenProblem}): its URL changes at each start`));
+  }
   if (!/^(127\.|::1$|localhost$)/.test(banner.host)) {
     lines.push(color.yellow(`  warning: bound to ${banner.host}, so other machines on the network can reach this listener`));
   }

@@ -39,6 +39,7 @@ export interface ListenCommandOptions extends TunnelCommandOptions {
   record?: string;
   inspectPort?: string;
   inspect: boolean;
+  newToken?: boolean;
   json?: boolean;
   verbose?: boolean;
 }
@@ -60,7 +61,8 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
   let unannounce: (() => void) | undefined;
   // The inspector page, fed the listener's delivery reports (started first, so the banner can give its URL).
   let listener: RunningListener | undefined;
-  const inspector = options.inspect ? await startListenInspector(options, settings.listen, () => listener?.url) : undefined;
+  const started = options.inspect ? await startListenInspector(options, settings.listen, () => listener?.url) : undefined;
+  const inspector = started?.inspector;
   const onReport = (report: ListenEvent) => {
     if (report.type === 'delivery') inspector?.add(report);
     if (report.type === 'ready') {
@@ -71,7 +73,7 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
       // finds it.
       unannounce = announceListener({ url: `${reachableUrl(report.url)}/webhooks`, secretSource: announcedSource(settings.secrets) });
       if (unannounce) process.once('exit', unannounce);
-      for (const line of bannerLines({ ...settings.banner, url: report.url, inspectUrl: inspector?.url }, ui.color)) ui.line(line);
+      for (const line of bannerLines({ ...settings.banner, url: report.url, inspectUrl: inspector?.url, inspectTokenProblem: started?.tokenProblem }, ui.color)) ui.line(line);
       tunnelContext = {
         localUrl: report.url,
         verification: settings.secrets ? { verified: true, secretSource: settings.secrets.source } : { verified: false },
