@@ -15,6 +15,8 @@ export interface ReceivedRequest {
   body: Buffer;
   /** Epoch ms when the request's headers arrived. */
   receivedAt: number;
+  /** performance.now() at that moment, for latencies as precise as the answer's (Answer.onSent). */
+  arrivedAt: number;
 }
 
 export interface Answer {
@@ -103,7 +105,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       if (!body) return done(req, info);
       let answer: Answer | Promise<Answer>;
       try {
-        answer = options.handle({ method: info.method, path: info.path, headers: flatHeaders(req), rawHeaders: req.rawHeaders, body, receivedAt: info.receivedAt });
+        answer = options.handle({ method: info.method, path: info.path, headers: flatHeaders(req), rawHeaders: req.rawHeaders, body, receivedAt: info.receivedAt, arrivedAt: started });
       } catch (error) {
         answer = Promise.reject(error);
       }
