@@ -115,7 +115,8 @@ try {
   for (const name of names) {
     const s = samples[name];
     const ratio = spread(s.map((m) => m.ratio));
-    if (!worst || ratio.median > worst.ratio.median) worst = { name, ratio };
+    // The target is for the unsigned and wrongly signed kinds; a validly signed body is a delivery like the baseline.
+    if (KINDS[name].how !== 'valid' && (!worst || ratio.median > worst.ratio.median)) worst = { name, ratio };
     const client = spread(s.flatMap((m) => [m.hostile.clientUse, m.valid.clientUse]).map((u) => u * 100));
     rows.push([
       KINDS[name].label,
@@ -129,7 +130,7 @@ try {
   console.log(`\nmedians [min–max] of ${ROUNDS} rounds`);
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd());
-  console.log(`worst ratio: ${worst.ratio.median.toFixed(2)} (${KINDS[worst.name].label}); target ≤ ${TARGET} for the unsigned and wrongly signed kinds`);
+  if (worst) console.log(`worst ratio of the unsigned and wrongly signed kinds: ${worst.ratio.median.toFixed(2)} (${KINDS[worst.name].label}); target ≤ ${TARGET}`);
   console.log(`load average after: ${load()}`);
 } finally {
   await stop();
