@@ -1,8 +1,9 @@
 import microdiff from 'microdiff';
+import { WEBHOOK_HEADER_NAMES } from '../signature/index.js';
 import type { DeliveryDetail } from './model.js';
 
 /** Headers that differ on every attempt by design: a fresh timestamp and the signature over it. */
-const VOLATILE = new Set(['svix-timestamp', 'svix-signature', 'webhook-timestamp', 'webhook-signature', 'content-length']);
+const VOLATILE = new Set([...Object.values(WEBHOOK_HEADER_NAMES).flatMap(([, timestamp, signature]) => [timestamp, signature]), 'content-length']);
 
 export interface HeaderChange {
   name: string;

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { encodeBody, recordedMessageId, type JournalRecord } from '../journal/index.js';
 import type { ForwardResult } from '../listener/forward.js';
+import { countsAsAttempt, RecentIds, repeatKind, type Sighting } from '../listener/recent-ids.js';
 import type { DeliveryReport } from '../listener/reports.js';
 import type { VerifyResult, VerifySuccess } from '../signature/index.js';
 import { PackedRing } from './packed-ring.js';
@@ -30,8 +31,6 @@ export const DETAIL_BYTES = 64 * 1024 * 1024;
 export const MEMORY_BYTES = 4 * 1024 * 1024;
 /** How many damaged journal lines are named (the rest are counted). */
 const DAMAGED_LINES_KEPT = 100;
-/** How many svix-ids the journal scan remembers to number attempts. */
-const SEEN_IDS = 50_000;
 
 export interface HistoryFilter {
   type?: string;
@@ -48,12 +47,15 @@ export interface HistoryPage {
   more: boolean;
 }
 
-/** What a report knows that the journal line does not: kept for the deliveries a page saw arrive. */
+/**
+ * What a report knows that the journal line does not: kept for the deliveries a page saw arrive. Not the attempt:
+ * the journal's lines are numbered in order, which still holds after a restart, when the listener's own count
+ * starts again from 1.
+ */
 interface LiveExtra {
   latencyMs: number;
-  attempt: number;
-  repeat: DeliverySummary['repeat'];
   filtered: boolean;
+  drift?: string;
   detail: Pick<DeliveryDetail, 'policy' | 'delayMs' | 'senderGone' | 'recordError' | 'forward'>;
 }
 
@@ -98,10 +100,13 @@ export class History {
   private heldBytes = 0;
   /** Journal mode: how far the file has been read, where the listener's own lines start, attempts per svix-id. */
   private scanned = 0;
+  /** The journal read in progress (sync), which the next one waits for. */
+  private reading: Promise<unknown> = Promise.resolve();
   /** Lines from this offset on were written by this listener; those before it are the journal's past. */
   private readonly liveFrom: number;
   private past = 0;
-  private readonly seen = new Map<string, { attempts: number; status: number }>();
+  /** Journal mode: attempts per svix-id, counted over the lines in order as the listener counts them live. */
+  private readonly attempts: RecentIds | undefined;
   /** Journal mode: lines read so far, and the numbers of the first lines that were not JSON (skipped). */
   private linesScanned = 0;
   private readonly damaged: number[] = [];
@@ -128,6 +133,7 @@ export class History {
     // Nothing is read yet: the journal's past is listed when a page or a script first asks, so a long journal
     // does not delay the listener's start.
     this.liveFrom = this.journalPath ? fileSize(this.journalPath) : 0;
+    this.attempts = this.journalPath ? new RecentIds() : undefined;
   }
 
   /** How many of the journal's past deliveries (written before this listener started) are listed. */
@@ -179,12 +185,21 @@ export class History {
     return detail;
   }
 
-  /** With a journal: lists the lines written since the last call, and returns their summaries. */
-  sync(): DeliverySummary[] {
-    if (!this.journalPath) return [];
+  /**
+   * With a journal: lists the lines written since the last call, and resolves with their summaries. The file is
+   * read without blocking the listener; calls run one after another, so each line is listed (and returned) once.
+   */
+  sync(): Promise<DeliverySummary[]> {
+    if (!this.journalPath) return Promise.resolve([]);
+    const run = this.reading.then(() => this.readMore(this.journalPath!));
+    this.reading = run.catch(() => undefined);
+    return run;
+  }
+
+  private async readMore(journalPath: string): Promise<DeliverySummary[]> {
     const added: DeliverySummary[] = [];
     const firstLine = this.linesScanned;
-    const read = readJournalRecords(this.journalPath, this.scanned, (record, ref) => {
+    const read = await readJournalRecords(journalPath, this.scanned, (record, ref) => {
       const seq = ++this.last;
       const key = keyOf(record.receivedAt, record.messageId);
       const extra = this.extras.get(key);
@@ -346,24 +361,26 @@ export class History {
     return detail ? textOf(detail) : '';
   }
 
-  /** A journal line as a row; attempts are counted per svix-id in the order the lines were written. */
+  /**
+   * A journal line as a row; attempts are counted per svix-id in the order the lines were written, by the
+   * listener's own rules (RecentIds, countsAsAttempt, repeatKind), so a line reads the same live and read back.
+   */
   private summarizeLine(seq: number, record: JournalRecord, ref: JournalRef, extra: LiveExtra | undefined): DeliverySummary {
-    const id = recordedMessageId(record);
-    const previous = id === undefined ? undefined : this.seen.get(id);
-    const attempt = extra?.attempt ?? (previous ? previous.attempts + 1 : 1);
-    const repeat = extra ? extra.repeat : attempt === 1 || !previous ? undefined : previous.status < 200 || previous.status > 299 ? 'retry' : 'duplicate';
-    if (id !== undefined) {
-      this.seen.delete(id);
-      this.seen.set(id, { attempts: attempt, status: record.status });
-      if (this.seen.size > SEEN_IDS) this.seen.delete(this.seen.keys().next().value!);
+    const messageId = recordedMessageId(record);
+    let sighting: Sighting = { attempt: 1 };
+    if (countsAsAttempt({ messageId, verification: record.verification })) {
+      sighting = this.attempts!.see(messageId!);
+      this.attempts!.answered(messageId!, record.status);
     }
-    const summary = summarizeRecord(seq, record, attempt, repeat);
+    const summary = summarizeRecord(seq, record, sighting.attempt, repeatKind(sighting));
     if (ref.offset >= this.liveFrom) summary.source = 'live';
     else this.past++;
     if (extra) {
       summary.source = 'live';
-      summary.latencyMs = extra.latencyMs;
+      // The journal's figure when the line has one, so a row reads the same once the page is reloaded.
+      summary.latencyMs ??= extra.latencyMs;
       summary.filtered = extra.filtered;
+      if (extra.drift !== undefined) summary.drift = extra.drift;
     }
     return summary;
   }
@@ -396,11 +413,12 @@ function packReport(r: DeliveryReport): string {
     r.latencyMs,
     r.senderGone,
     r.headers,
+    r.shape?.ok === false ? r.shape : null,
   ]);
 }
 
 function unpackReport(meta: string, body: Buffer, forwardBody: Buffer | undefined): DeliveryReport {
-  const [receivedAt, method, path, messageId, attempt, repeat, eventType, eventId, verification, problem, filtered, status, policy, delayMs, f, recorded, recordError, latencyMs, senderGone, headers] =
+  const [receivedAt, method, path, messageId, attempt, repeat, eventType, eventId, verification, problem, filtered, status, policy, delayMs, f, recorded, recordError, latencyMs, senderGone, headers, shape] =
     JSON.parse(meta) as unknown[];
   const forward = f as [string, number?, number?, string?, ForwardResult['errorKind']?, string?, Array<[string, string]>?] | null;
   return {
@@ -415,6 +433,7 @@ function unpackReport(meta: string, body: Buffer, forwardBody: Buffer | undefine
     eventId: (eventId ?? undefined) as string | undefined,
     verification: (verification ?? undefined) as DeliveryReport['verification'],
     problem: (problem ?? undefined) as DeliveryReport['problem'],
+    shape: (shape ?? undefined) as DeliveryReport['shape'],
     filtered: filtered as boolean,
     status: status as number,
     policy: (policy ?? undefined) as DeliveryReport['policy'],
@@ -480,8 +499,8 @@ class Scalars {
     const v = r.verification;
     const verified = v !== undefined && v.ok;
     const rare =
-      (v && !v.ok) || r.problem || r.policy || r.forward || r.recordError !== undefined
-        ? JSON.stringify([verified ? null : v, r.problem, r.policy, r.forward && { ...r.forward, body: undefined }, r.recordError])
+      (v && !v.ok) || r.problem || r.policy || r.forward || r.recordError !== undefined || (r.shape && !r.shape.ok)
+        ? JSON.stringify([verified ? null : v, r.problem, r.policy, r.forward && { ...r.forward, body: undefined }, r.recordError, r.shape?.ok === false ? r.shape : null])
         : '';
     let text = `${r.receivedAt}\0${r.method}\0${r.path}\0${r.messageId ?? ''}\0${r.eventType ?? ''}\0${r.eventId ?? ''}\0${rare}`;
     if (verified) text += `\0${v.id}\0${v.timestamp}\0${v.family}\0${v.signature}\0${v.secretIndex}`;
@@ -512,8 +531,8 @@ class Scalars {
     if (flags & AS_JSON) return unpackReport(text, body, forwardBody);
     const parts = text.split('\0');
     const [receivedAt, method, path, messageId, eventType, eventId, rare] = parts as [string, string, string, string, string, string, string];
-    const [failure, problem, policy, forward, recordError] = rare
-      ? (JSON.parse(rare) as [VerifyResult | null, DeliveryReport['problem'] | null, DeliveryReport['policy'] | null, ForwardResult | null, string | null])
+    const [failure, problem, policy, forward, recordError, drift] = rare
+      ? (JSON.parse(rare) as [VerifyResult | null, DeliveryReport['problem'] | null, DeliveryReport['policy'] | null, ForwardResult | null, string | null, DeliveryReport['shape'] | null])
       : [];
     let at = 7;
     let verification: VerifyResult | undefined = failure ?? undefined;
@@ -543,6 +562,8 @@ class Scalars {
       eventId: flags & HAS_EVENT_ID ? eventId : undefined,
       verification,
       problem: problem ?? undefined,
+      // Only a departure from the known union is kept: the rows show a mark for it, nothing for a member.
+      shape: drift ?? undefined,
       filtered: (flags & FILTERED) !== 0,
       status: this.status[index]!,
       policy: policy ?? undefined,
@@ -597,9 +618,8 @@ function keyOf(receivedAt: string, messageId: string | undefined): string {
 function extraOf(r: DeliveryReport): LiveExtra {
   return {
     latencyMs: r.latencyMs,
-    attempt: r.attempt,
-    repeat: r.repeat,
     filtered: r.filtered,
+    drift: r.shape && !r.shape.ok ? r.shape.message : undefined,
     detail: {
       policy: r.policy,
       delayMs: r.delayMs,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -66,15 +67,20 @@ const STATIC: Record<string, { file: URL; type: string }> = {
 /** Starts the inspector's HTTP server on 127.0.0.1: the page, its JSON API and its event stream. */
 export async function startInspector(options: InspectorOptions): Promise<Inspector> {
   const token = options.token ?? newToken();
+  /**
+   * This run of the inspector. Its numbers (seq) start again at each start of the listener, so a page that
+   * reconnects after a restart is told to start again from the list, not to resume after its last seq (issue 23).
+   */
+  const instance = randomBytes(9).toString('base64url');
   const history = new History({ journalPath: options.journalPath, capacity: options.capacity });
   const clients = new Set<ServerResponse>();
   const files = new Map<string, Buffer>();
   let heartbeat: NodeJS.Timeout | undefined;
   let syncSoon: NodeJS.Immediate | undefined;
   /** Journal mode: lists the lines written since the last look, and tells the open pages. */
-  const catchUp = () => {
+  const catchUp = async () => {
     try {
-      for (const summary of history.sync()) broadcast(summary);
+      for (const summary of await history.sync()) broadcast(summary);
     } catch {
       // A journal that cannot be read right now (moved, truncated) leaves the list as it is: the page must never
       // take the listener down.
@@ -120,7 +126,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       const inUrl = url.searchParams.has('token') ? ' (a ?token= in an API URL is not accepted: it would be logged)' : '';
       return send(res, 401, { error: `missing or wrong token${inUrl}: open the URL listen printed, or send Authorization: Bearer <token>` });
     }
-    catchUp();
+    await catchUp();
 
     if (method === 'POST') {
       if (!originAllowed(req, hosts)) return send(res, 403, { error: 'refused: a POST from another origin' });
@@ -138,7 +144,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       const limit = clamp(Number(url.searchParams.get('limit') ?? 100), 1, PAGE_LIMIT_MAX);
       const before = Number(url.searchParams.get('before') ?? Number.POSITIVE_INFINITY);
       const page = history.list(filterOf(url), limit, Number.isFinite(before) ? before : Number.POSITIVE_INFINITY);
-      return send(res, 200, { ...page, lastSeq: history.lastSeq, held: history.size, capacity: history.capacity });
+      return send(res, 200, { ...page, lastSeq: history.lastSeq, held: history.size, capacity: history.capacity, instance });
     }
     if (path === '/api/events') return openStream(req, res, url);
     if (path === '/api/diff') {
@@ -160,6 +166,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
 
   function info(): object {
     return {
+      instance,
       listenerUrl: options.replay.listenerUrl(),
       canSign: options.replay.sign !== undefined,
       forwards: options.replay.forwardUrl !== undefined,
@@ -274,9 +281,13 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   function openStream(req: IncomingMessage, res: ServerResponse, url: URL): void {
     res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
     // A reconnecting EventSource sends Last-Event-ID; a page opening the stream after loading a list says `after`.
+    // Both count in this run's numbers: a page of an earlier run (its `instance` differs) gets none of the backlog,
+    // only the hello that tells it to load the list again.
+    const given = url.searchParams.get('instance');
+    const sameRun = given === null || given === instance;
     const after = Number(req.headers['last-event-id'] ?? url.searchParams.get('after') ?? history.lastSeq);
-    res.write('retry: 1000\n\n');
-    for (const summary of history.since(Number.isFinite(after) ? after : history.lastSeq)) write(res, summary);
+    res.write(`retry: 1000\n\nevent: hello\ndata: ${JSON.stringify({ instance })}\n\n`);
+    if (sameRun) for (const summary of history.since(Number.isFinite(after) ? after : history.lastSeq)) write(res, summary);
     clients.add(res);
     heartbeat ??= setInterval(() => {
       for (const client of clients) client.write(': heartbeat\n\n');
@@ -325,7 +336,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         // The line was written before the delivery was answered, so it is in the file by now.
         syncSoon ??= setImmediate(() => {
           syncSoon = undefined;
-          catchUp();
+          void catchUp();
         });
         return;
       }

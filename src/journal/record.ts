@@ -26,6 +26,11 @@ export interface JournalRecord {
   verification?: VerifyResult;
   /** The status the listener answered. */
   status: number;
+  /**
+   * Milliseconds from the request's arrival to its answer being decided (forward and delay included), taken as
+   * this line is written, just before the answer goes out. Absent from lines written before it was recorded.
+   */
+  latencyMs?: number;
   forward?: { url: string; status?: number; latencyMs: number; error?: string };
 }
 
@@ -58,7 +63,7 @@ export function passedVerification(record: JournalRecord): boolean {
 }
 
 /**
- * The record of a delivery, as it is about to be answered. `text` is the body already decoded when it is UTF-8
+ * The record of a delivery, as it is about to be answered (its latencyMs is the time taken so far). `text` is the body already decoded when it is UTF-8
  * (the listener decoded it to read the event), so it is not decoded twice.
  */
 export function journalRecord(delivery: DeliveryReport, text: string | undefined): JournalRecord {
@@ -77,6 +82,7 @@ export function journalRecord(delivery: DeliveryReport, text: string | undefined
     eventId: delivery.eventId,
     verification: delivery.verification,
     status: delivery.status,
+    latencyMs: delivery.latencyMs,
     forward: forward && { url: forward.url, status: forward.status, latencyMs: forward.latencyMs, error: forward.error },
   };
 }

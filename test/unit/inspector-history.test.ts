@@ -139,12 +139,12 @@ describe('History', () => {
     expect(history.since(4).map((s) => s.seq)).toEqual([5, 6]);
   });
 
-  it('with a journal, lists its past deliveries (attempts of one svix-id counted) and reads their details back by offset', () => {
+  it('with a journal, lists its past deliveries (attempts of one svix-id counted) and reads their details back by offset', async () => {
     const path = join(dir, 'journal.jsonl');
     writeFileSync(path, [record(1, 500), record(2, 200), record(3, 200)].map((r) => JSON.stringify(r)).join('\n') + '\nnot json\n');
     const history = new History({ journalPath: path, detailWindow: 1 });
     expect(history.lastSeq).toBe(0);
-    history.sync();
+    await history.sync();
     expect(history.loadedFromJournal).toBe(3);
     const listed = history.list({}, 10).items;
     expect(listed.map((s) => [s.seq, s.source, s.attempt, s.repeat])).toEqual([
@@ -158,23 +158,23 @@ describe('History', () => {
     expect(history.details([1, 99, 3]).map((d) => d.body)).toEqual(['{"id":"event_past1"}', '{"id":"event_past3"}']);
   });
 
-  it('with a journal, lists the lines the listener appends when asked, with the extras of reports a page saw', () => {
+  it('with a journal, lists the lines the listener appends when asked, with the extras of reports a page saw', async () => {
     const path = join(dir, 'live.jsonl');
     writeFileSync(path, `${JSON.stringify(record(1))}\n`);
     const history = new History({ journalPath: path, detailWindow: 1 });
-    history.sync();
+    await history.sync();
     const live = [report(10, { latencyMs: 12.5, policy: { source: 'fail-rate', rate: 0.5 } }), report(11)];
     const lines = live.map((r) => ({ ...record(0), receivedAt: r.receivedAt, messageId: r.messageId, body: r.body.toString(), eventId: r.eventId }));
     appendFileSync(path, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
     expect(history.add(live[0]!)).toBeUndefined();
     expect(history.lastSeq).toBe(1);
-    expect(history.sync().map((s) => [s.seq, s.source, s.latencyMs])).toEqual([
+    expect((await history.sync()).map((s) => [s.seq, s.source, s.latencyMs])).toEqual([
       [2, 'live', 12.5],
       [3, 'live', undefined],
     ]);
     expect(history.detail(2)).toMatchObject({ policy: { source: 'fail-rate', rate: 0.5 }, latencyMs: 12.5 });
     expect(history.detail(3)?.body).toContain('number 11');
-    expect(history.sync()).toEqual([]);
+    expect(await history.sync()).toEqual([]);
   });
 
   it('without a journal, every kind of delivery reads back as the report itself gives it (the API output unchanged)', () => {

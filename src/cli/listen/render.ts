@@ -59,6 +59,7 @@ export function formatDelivery(d: DeliveryReport, { color, verbose, columns }: L
   let line = `${head}  ${verificationText(d, color)}`;
   if (d.repeat) line += `  ${color.magenta(`↻ ${d.repeat} #${d.attempt}`)}`;
   if (d.problem) line += `  ${color.red(`✗ ${d.problem.reason}: ${safe(d.problem.message)}`)}`;
+  if (d.shape && !d.shape.ok) line += `  ${color.yellow(driftText(d))}`;
   if (d.recordError) line += `  ${color.red(`✗ not recorded: ${safe(d.recordError)}`)}`;
   line += `  → ${statusColor(d.status, color)}`;
   if (d.policy) line += color.dim(` (${policyText(d.policy)})`);
@@ -139,6 +140,7 @@ function deliveryJson(report: DeliveryReport, body: ReturnType<typeof encodeBody
     eventType: report.eventType,
     eventId: report.eventId,
     problem: report.problem,
+    shape: report.shape,
     filtered: report.filtered,
     status: report.status,
     policy: report.policy,
@@ -190,9 +192,28 @@ function verificationText(d: DeliveryReport, color: ChalkInstance): string {
   return color.red(`✗ ${d.verification.reason}: ${safe(d.verification.message)}`);
 }
 
+/** What a forward that got no answer says first: "unreachable" only when nothing could be reached (issue 19). */
+const FORWARD_FAILURE: Record<NonNullable<NonNullable<DeliveryReport['forward']>['errorKind']>, string> = {
+  unreachable: 'app unreachable',
+  timeout: 'app timed out',
+  reset: 'app reset the connection',
+  'not-http': 'app answered something that is not HTTP',
+  failed: 'forward failed',
+};
+
+/**
+ * Issue 20: a verified event outside the known union, said so that a user running real events through a tunnel
+ * learns the vendor's payloads drifted. The answer is not changed. The message quotes field names from the body:
+ * escaped.
+ */
+function driftText(d: DeliveryReport): string {
+  const shape = d.shape as Extract<DeliveryReport['shape'], { ok: false }>;
+  return `⚠ ${d.eventType === undefined ? '' : `${safe(d.eventType)}: `}${safe(shape.message)} (Scan Documents may have changed this event; check your handler)`;
+}
+
 function forwardText(d: DeliveryReport, color: ChalkInstance): string {
   const f = d.forward!;
-  if (f.status === undefined) return color.red(`⇢ app ${f.errorKind === 'timeout' ? 'timed out' : 'unreachable'}: ${safe(f.error ?? '')} (${safe(f.url)})`);
+  if (f.status === undefined) return color.red(`⇢ ${FORWARD_FAILURE[f.errorKind ?? 'failed']}: ${safe(f.error ?? '')} (${safe(f.url)})`);
   const preview = f.body && f.body.length > 0 ? `: ${oneLine(f.body, APP_BODY_PREVIEW)}` : '';
   return `⇢ app ${statusColor(f.status, color)} in ${formatLatency(f.latencyMs)}${color.dim(preview)}`;
 }
@@ -291,6 +312,7 @@ function fitDelivery(d: DeliveryReport, head: string, color: ChalkInstance, colu
   if (d.problem) notes.push(`✗ ${d.problem.reason}: ${safe(d.problem.message)}`);
   if (d.recordError) notes.push(`✗ not recorded: ${safe(d.recordError)}`);
   for (const note of notes) for (const part of wrapWords(note, columns - CONTINUATION.length)) lines.push(`${CONTINUATION}${color.red(part)}`);
+  if (d.shape && !d.shape.ok) for (const part of wrapWords(driftText(d), columns - CONTINUATION.length)) lines.push(`${CONTINUATION}${color.yellow(part)}`);
   if (d.forward) lines.push(`${CONTINUATION}${forwardText(d, color)}`);
   return lines.join('\n');
 }
@@ -324,6 +346,8 @@ export interface ListenBanner {
   record?: string;
   /** The inspector page's URL (with its token), unless --no-inspect. */
   inspectUrl?: string;
+  /** Why the inspector's token could not be kept for the next start (its URL will change). */
+  inspectTokenProblem?: string;
 }
 
 export function bannerLines(banner: ListenBanner, color: ChalkInstance): string[] {
@@ -349,6 +373,9 @@ export function bannerLines(banner: ListenBanner, color: ChalkInstance): string[
   if (banner.record) row('record', banner.record);
   // Just the URL: with its 32-character token the row fits an 80-column terminal.
   if (banner.inspectUrl) row('inspect', banner.inspectUrl);
+  if (banner.inspectTokenProblem) {
+    lines.push(color.yellow(`  warning: the inspector's token is not kept (${banner.inspectTokenProblem}): its URL changes at each start`));
+  }
   if (!/^(127\.|::1$|localhost$)/.test(banner.host)) {
     lines.push(color.yellow(`  warning: bound to ${banner.host}, so other machines on the network can reach this listener`));
   }

@@ -5,7 +5,7 @@ import type { ReplayCommandOptions } from './run.js';
 
 export function defineReplay(command: Command): void {
   command
-    .argument('<journal>', 'a JSON Lines journal written by `listen --record`, e.g. events.jsonl')
+    .argument('<journal>', 'the journal to resend, written by `listen --record`, e.g. events.jsonl')
     .option('--id <id>', 'only this svix-id (msg_…) or event id (event_…) (repeatable)', collect)
     .option('--type <type>', "only this event type; * matches any run of characters, e.g. 'task.*' (repeatable)", collect)
     .option('--since <duration|date>', 'only deliveries received in the last 10m, 2h… or since an ISO date')

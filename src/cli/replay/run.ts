@@ -30,8 +30,8 @@ export async function runReplay(journal: string, options: ReplayCommandOptions):
     warnDamagedLines(ui, journal, journalled?.damagedLines);
     return `replaying ${total} of ${plural(recorded, 'recorded delivery', 'recorded deliveries')} from ${journal}`;
   };
-  const code = await runDeliveries(settings, ui, describe, (onReport) =>
-    replay({ ...settings.send, journal, ids: options.id, types: options.type, sinceMs, includeUnverified: options.includeUnverified, strict: options.strict, onReport }).catch(
+  const code = await runDeliveries('replay', settings, ui, describe, (onReport, signal) =>
+    replay({ ...settings.send, journal, ids: options.id, types: options.type, sinceMs, includeUnverified: options.includeUnverified, strict: options.strict, onReport, signal }).catch(
       (error: unknown) => {
         if (error instanceof InputError && error.code === 'invalid-journal') {
           warnTornLine(ui, journal, error.details.tornLastLine as number | undefined);
