@@ -49,7 +49,7 @@ export type {
 
 // listen
 export { listen, isTunnelReport, DEFAULT_HISTORY_LIMIT, type ListenOptions, type RunningListener, type ListenEvent } from './listener/running-listener.js';
-export type { ListenReport, ReadyReport, DeliveryReport, RejectedReport, ProbeReport, ErrorReport, ListenSummary, BodyProblem } from './listener/reports.js';
+export type { ListenReport, ReadyReport, DeliveryReport, RejectedReport, ProbeReport, ErrorReport, JournalRepairedReport, ListenSummary, BodyProblem } from './listener/reports.js';
 export type { RespondOptions, RespondRuleOptions, PolicyReason } from './listener/respond-policy.js';
 export type { ForwardTarget } from './listener/route.js';
 export type { ForwardResult } from './listener/forward.js';

@@ -23,6 +23,8 @@ export interface ReplayOptions extends SendOptions, ReplayFilter {
    * real secret would make the app trust it.
    */
   includeUnverified?: boolean;
+  /** Refuse a journal holding a line that is not JSON, rather than skip that line (and name it in the result). */
+  strict?: boolean;
 }
 
 /** What replay() resolves with: the run's results, and what it left out of the journal. */
@@ -35,6 +37,8 @@ export interface ReplayResult extends SendResult {
   skippedNeverVerified: number;
   /** The number of a torn last line that was skipped (it was never answered 2xx). */
   tornLastLine?: number;
+  /** The numbers of the other lines skipped because they are not JSON (see strict). */
+  damagedLines: number[];
 }
 
 /**
@@ -44,14 +48,15 @@ export interface ReplayResult extends SendResult {
 export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const settings = resolveSend(options);
   const { journal } = options;
-  const { records, tornLastLine } = await loadJournal(journal);
+  const { records, tornLastLine, damagedLines } = await loadJournal(journal, { strict: options.strict });
   const matching = selectRecords(records, options);
   // Re-signed afresh, a delivery the listener never verified would become one the app trusts (issue 19 defect 7).
   const refused = options.includeUnverified ? [] : matching.filter((record) => !passedVerification(record));
   const neverVerified = refused.filter((record) => !failedVerification(record)).length;
   const selected = refused.length > 0 ? matching.filter(passedVerification) : matching;
   if (selected.length === 0) {
-    const details = { journal, recorded: records.length, tornLastLine };
+    // Error details are scalars: the damaged lines' numbers go comma-separated.
+    const details = { journal, recorded: records.length, tornLastLine, damagedLines: damagedLines.join(',') || undefined };
     throw refused.length > 0
       ? new InputError('invalid-journal', `all ${refused.length} matching deliveries in ${journal} ${whyRefused(refused.length - neverVerified, neverVerified)}: pass includeUnverified to send them anyway`, {
           ...details,
@@ -64,7 +69,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
         : new InputError('invalid-journal', `none of the ${records.length} deliveries in ${journal} match the filters: loosen them`, { ...details, kind: 'no-match' });
   }
   // What the journal held and what was left out: told at the start and returned with the results.
-  const left = { recorded: records.length, skippedUnverified: refused.length, skippedNeverVerified: neverVerified, ...(tornLastLine === undefined ? {} : { tornLastLine }) };
+  const left = { recorded: records.length, skippedUnverified: refused.length, skippedNeverVerified: neverVerified, damagedLines, ...(tornLastLine === undefined ? {} : { tornLastLine }) };
   const run = await sendMessages(selected.map(toOutgoingMessage), settings, {
     onReport: options.onReport,
     signal: options.signal,

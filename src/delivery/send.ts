@@ -40,7 +40,7 @@ export interface SendStartReport {
   timeoutMs: number;
   concurrency: number;
   /** replay(): what the journal holds and what was left out of the run. */
-  replay?: { recorded: number; skippedUnverified: number; skippedNeverVerified: number; tornLastLine?: number };
+  replay?: { recorded: number; skippedUnverified: number; skippedNeverVerified: number; tornLastLine?: number; damagedLines: number[] };
 }
 
 /** Everything trigger() and replay() report, in order. */

@@ -29,6 +29,8 @@ export const DETAIL_BYTES = 64 * 1024 * 1024;
  * of 4 KiB, and a body up to a quarter of it (1 MiB, the default --max-body) is still kept whole.
  */
 export const MEMORY_BYTES = 4 * 1024 * 1024;
+/** How many damaged journal lines are named (the rest are counted). */
+const DAMAGED_LINES_KEPT = 100;
 
 export interface HistoryFilter {
   type?: string;
@@ -105,6 +107,10 @@ export class History {
   private past = 0;
   /** Journal mode: attempts per svix-id, counted over the lines in order as the listener counts them live. */
   private readonly attempts: RecentIds | undefined;
+  /** Journal mode: lines read so far, and the numbers of the first lines that were not JSON (skipped). */
+  private linesScanned = 0;
+  private readonly damaged: number[] = [];
+  private damagedCount = 0;
   private readonly extras = new Map<string, LiveExtra>();
   /** Without a journal: the size of the ring the deliveries are packed into. */
   readonly memoryBytes: number | undefined;
@@ -133,6 +139,11 @@ export class History {
   /** How many of the journal's past deliveries (written before this listener started) are listed. */
   get loadedFromJournal(): number {
     return Math.min(this.past, this.capacity);
+  }
+
+  /** Journal mode: the lines skipped because they are not JSON (the first DAMAGED_LINES_KEPT of them), and how many in all. */
+  get damagedLines(): { lines: readonly number[]; count: number } {
+    return { lines: this.damaged, count: this.damagedCount };
   }
 
   /** Newest seq so far (0 when empty). */
@@ -187,7 +198,8 @@ export class History {
 
   private async readMore(journalPath: string): Promise<DeliverySummary[]> {
     const added: DeliverySummary[] = [];
-    this.scanned = await readJournalRecords(journalPath, this.scanned, (record, ref) => {
+    const firstLine = this.linesScanned;
+    const read = await readJournalRecords(journalPath, this.scanned, (record, ref) => {
       const seq = ++this.last;
       const key = keyOf(record.receivedAt, record.messageId);
       const extra = this.extras.get(key);
@@ -195,7 +207,13 @@ export class History {
       const summary = this.summarizeLine(seq, record, ref, extra);
       this.put({ seq, summary, ref, extra, bytes: extra?.detail.forward?.body?.length ?? 0 });
       added.push(summary);
+    }, (line) => {
+      // Skipped, and named for the page (issue 19 defect 3): a crash's fragment, or damage by hand.
+      this.damagedCount++;
+      if (this.damaged.length < DAMAGED_LINES_KEPT) this.damaged.push(firstLine + line);
     });
+    this.scanned = read.end;
+    this.linesScanned += read.lines;
     return added.length > this.capacity ? added.slice(-this.capacity) : added;
   }
 

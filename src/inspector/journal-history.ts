@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { parseJournal, type JournalRecord } from '../journal/index.js';
+import { readJournal, type JournalRecord } from '../journal/index.js';
 
 /** Where one journal line sits in the file, so its details can be read back without holding them. */
 export interface JournalRef {
@@ -13,24 +13,32 @@ const CHUNK_BYTES = 256 * 1024;
 
 /**
  * Calls `onRecord` for each delivery line of the listener's journal from byte `from`, in order, with its place in
- * the file; resolves with where it stopped (the end of the last whole line). The file is read a chunk at a time
- * without blocking, so a 100,000-line journal never holds up the deliveries the listener is answering meanwhile
- * (issue 23). Each line is read by the journal module; lines that are not delivery records (damaged, or of newer
- * types) are skipped, since the page shows history and must not refuse to start over one bad line. A missing file
- * has no history.
+ * the file; resolves with where it stopped (the end of the last whole line) and how many whole lines it read. The
+ * file is read a chunk at a time without blocking, so a 100,000-line journal never holds up the deliveries the
+ * listener is answering meanwhile (issue 23). Each line is read by the journal module; lines that are not delivery
+ * records (damaged, or of newer types) are skipped, since the page shows history and must not refuse to start over
+ * one bad line; a line that is not JSON is also told to `onDamaged` (issue 19 defect 3). A missing file has no
+ * history.
  */
-export async function readJournalRecords(path: string, from: number, onRecord: (record: JournalRecord, ref: JournalRef) => void): Promise<number> {
+export async function readJournalRecords(
+  path: string,
+  from: number,
+  onRecord: (record: JournalRecord, ref: JournalRef) => void,
+  /** Called for each line that is not a journal record (not JSON: a crash's fragment), by its number from `from`'s line, 1 first. */
+  onDamaged: (lineFromStart: number) => void = () => {},
+): Promise<{ end: number; lines: number }> {
   let file: FileHandle;
   try {
     file = await open(path, 'r');
   } catch {
-    return from;
+    return { end: from, lines: 0 };
   }
   try {
     const size = (await file.stat()).size;
     let position = from;
     let carry = Buffer.alloc(0);
     let carryStart = from;
+    let lines = 0;
     const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     while (position < size) {
       const { bytesRead: read } = await file.read(chunk, 0, Math.min(CHUNK_BYTES, size - position), position);
@@ -40,15 +48,17 @@ export async function readJournalRecords(path: string, from: number, onRecord: (
       let start = 0;
       for (let newline = data.indexOf(10); newline !== -1; newline = data.indexOf(10, start)) {
         const offset = carryStart + start;
-        const record = parseLine(data.subarray(start, newline));
-        if (record) onRecord(record, { offset, length: newline - start });
+        lines++;
+        const read = readLine(data.subarray(start, newline));
+        if (read === DAMAGED) onDamaged(lines);
+        else if (read) onRecord(read, { offset, length: newline - start });
         start = newline + 1;
       }
       carryStart += start;
       // Copied: the chunk buffer is reused by the next read.
       carry = Buffer.from(data.subarray(start));
     }
-    return carryStart;
+    return { end: carryStart, lines };
   } finally {
     await file.close();
   }
@@ -80,11 +90,23 @@ export function openJournalReader(path: string): { read(ref: JournalRef): Journa
   };
 }
 
-/** One line, read by the journal module (the one owner of the format); a damaged line is skipped, not thrown. */
-function parseLine(line: Buffer): JournalRecord | undefined {
+const DAMAGED = Symbol('damaged');
+
+/**
+ * One line, read by the journal module (the one owner of the format): its record, undefined for a record of
+ * another type or a blank line, DAMAGED for a line that is not a journal record (skipped, never thrown).
+ */
+function readLine(line: Buffer): JournalRecord | undefined | typeof DAMAGED {
   try {
-    return parseJournal(line.toString('utf8'), 'the journal')[0];
+    // One line without its newline: if it is not JSON, the journal module calls it a torn last line.
+    const { records, tornLastLine } = readJournal(line.toString('utf8'), 'the journal');
+    return tornLastLine !== undefined ? DAMAGED : records[0];
   } catch {
-    return undefined;
+    return DAMAGED;
   }
+}
+
+function parseLine(line: Buffer): JournalRecord | undefined {
+  const read = readLine(line);
+  return read === DAMAGED ? undefined : read;
 }

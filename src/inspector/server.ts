@@ -176,6 +176,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         capacity: history.capacity,
         ...(history.memoryBytes !== undefined && { bytes: history.memoryBytes }),
         loadedFromJournal: history.loadedFromJournal,
+        ...(history.damagedLines.count > 0 && { damagedLines: history.damagedLines.lines, damagedCount: history.damagedLines.count }),
       },
       held: history.size,
       lastSeq: history.lastSeq,

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, writevSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync, writevSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { JournalRecord } from './record.js';
 
@@ -9,6 +9,17 @@ export interface Journal {
   append(record: JournalRecord): Promise<void>;
   /** Waits for pending lines, then closes the file. */
   close(): Promise<void>;
+  /**
+   * Set when the file, as opened, ended in a line cut off by a crash (no newline after it): that line was ended
+   * with a newline before anything else was written, so the next delivery is a whole line of its own.
+   */
+  readonly endedTornLine?: TornLine;
+}
+
+/** A last line found without its newline: its number (from 1) and its length in bytes. */
+export interface TornLine {
+  line: number;
+  bytes: number;
 }
 
 /** The batch buffer's starting size, and the largest kept between batches. */
@@ -19,15 +30,56 @@ const MAX_KEPT_BYTES = 1024 * 1024;
 export async function openJournal(path: string): Promise<Journal> {
   let fd: number;
   try {
-    // 0600: a journal holds every body and header received, which may be anyone's data.
-    fd = openSync(path, 'a', 0o600);
+    // 0600: a journal holds every body and header received, which may be anyone's data. Readable too ('a+'), to
+    // look at its last byte.
+    fd = openSync(path, 'a+', 0o600);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : code;
     throw new InputError('unwritable-file', `cannot write the journal "${path}": ${why} (choose a writable file, e.g. ./events.jsonl)`, { kind: 'journal', path, why });
   }
-  return new BatchedJournal(path, fd);
+  let endedTornLine: TornLine | undefined;
+  try {
+    endedTornLine = endTornLine(fd);
+  } catch (error) {
+    closeSync(fd);
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new InputError('unwritable-file', `cannot write the journal "${path}": ending its cut-off last line failed (${why})`, { kind: 'journal', path, why });
+  }
+  return new BatchedJournal(path, fd, endedTornLine);
+}
+
+const NEWLINE = 0x0a;
+const SCAN_BYTES = 1024 * 1024;
+
+/**
+ * A journal whose last byte is not a newline ends in a line cut off by a crash (kill -9 mid-write). That line was
+ * never acknowledged (a delivery is answered once its whole line is written), but appending straight onto it would
+ * glue the next acknowledged delivery to it, unreadable (issue 19 defect 3). So the fragment is ended with a
+ * newline first: it stays a damaged line of its own, which readers skip with a warning.
+ */
+function endTornLine(fd: number): TornLine | undefined {
+  const size = fstatSync(fd).size;
+  if (size === 0) return undefined;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  if (last[0] === NEWLINE) return undefined;
+  // Its number and length, for the warning: count the newlines before it, reading the file once in chunks.
+  let newlines = 0;
+  let lastNewline = -1;
+  const chunk = Buffer.allocUnsafe(Math.min(SCAN_BYTES, size));
+  for (let position = 0; position < size; ) {
+    const read = readSync(fd, chunk, 0, Math.min(chunk.length, size - position), position);
+    if (read === 0) break;
+    for (let at = chunk.indexOf(NEWLINE, 0); at !== -1 && at < read; at = chunk.indexOf(NEWLINE, at + 1)) {
+      newlines++;
+      lastNewline = position + at;
+    }
+    position += read;
+  }
+  writeSync(fd, '\n');
+  return { line: newlines + 1, bytes: size - lastNewline - 1 };
 }
 
 /**
@@ -56,6 +108,7 @@ class BatchedJournal implements Journal {
   constructor(
     readonly path: string,
     private readonly fd: number,
+    readonly endedTornLine: TornLine | undefined,
   ) {
     this.goodSize = fstatSync(fd).size;
   }

@@ -3,6 +3,6 @@
  * to a file, and of reading it back (replay reads through here).
  */
 export { journalRecord, encodeBody, decodeBody, recordedMessageId, failedVerification, passedVerification, type JournalRecord } from './record.js';
-export { openJournal, type Journal } from './append.js';
-export { parseJournal, readJournal, type JournalContents } from './parse.js';
+export { openJournal, type Journal, type TornLine } from './append.js';
+export { parseJournal, readJournal, type JournalContents, type JournalReadOptions } from './parse.js';
 export { loadJournal } from './read.js';

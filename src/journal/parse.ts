@@ -2,12 +2,18 @@ import { InputError } from '../errors.js';
 import type { JournalRecord } from './record.js';
 
 /**
- * Reads a listener's journal (JSON Lines). A line that is not JSON, or a delivery without its body, stops
- * the replay with the line number: resending part of a damaged journal would silently skip deliveries. Records of
- * other `type`s are skipped, so journals written by newer versions still replay.
+ * Reads a listener's journal (JSON Lines). A line that is not JSON is skipped and named (see JournalContents), or
+ * with `strict` stops the read with its line number. A delivery without its body stops it either way: that line is
+ * JSON, written by something else than a listener. Records of other `type`s are skipped, so journals written by
+ * newer versions still replay.
  */
-export function parseJournal(text: string, name: string): JournalRecord[] {
-  return readJournal(text, name).records;
+export function parseJournal(text: string, name: string, options: JournalReadOptions = {}): JournalRecord[] {
+  return readJournal(text, name, options).records;
+}
+
+export interface JournalReadOptions {
+  /** Refuse a journal holding a line that is not JSON (other than a torn last line), rather than skip it. */
+  strict?: boolean;
 }
 
 export interface JournalContents {
@@ -17,13 +23,19 @@ export interface JournalContents {
    * whole before answering, so a torn last line was never acknowledged (a crash or a full disk mid-write).
    */
   tornLastLine?: number;
+  /**
+   * The numbers of the other lines that are not JSON, skipped (issue 19 defect 3): a line torn by a crash that a
+   * restarted listener ended, or damage by hand. Empty when there is none.
+   */
+  damagedLines: number[];
 }
 
-/** parseJournal, and whether a torn last line was skipped. */
-export function readJournal(text: string, name: string): JournalContents {
+/** parseJournal, and which lines were skipped as damaged. */
+export function readJournal(text: string, name: string, options: JournalReadOptions = {}): JournalContents {
   const records: JournalRecord[] = [];
   const lines = text.split('\n');
   let tornLastLine: number | undefined;
+  const damagedLines: number[] = [];
   for (const [index, raw] of lines.entries()) {
     const line = raw.trim();
     if (line === '') continue;
@@ -32,12 +44,19 @@ export function readJournal(text: string, name: string): JournalContents {
     try {
       value = JSON.parse(line);
     } catch (error) {
-      // Only the very last line, with no newline after it, can be torn: a damaged line anywhere else still stops.
+      // The very last line, with no newline after it, is torn: never acknowledged, so skipped even when strict.
       if (index === lines.length - 1) {
         tornLastLine = index + 1;
         continue;
       }
-      throw new InputError('invalid-journal', `${where} is not JSON (${(error as Error).message}): fix or delete that line, then replay again`);
+      if (options.strict) {
+        throw new InputError('invalid-journal', `${where} is not JSON (${(error as Error).message}): fix or delete that line, then replay again`, {
+          kind: 'damaged-line',
+          line: index + 1,
+        });
+      }
+      damagedLines.push(index + 1);
+      continue;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new InputError('invalid-journal', `${where} is not a journal record (expected one JSON object per line, as the listener's journal holds)`);
@@ -55,5 +74,5 @@ export function readJournal(text: string, name: string): JournalContents {
     if (problem) throw new InputError('invalid-journal', `${where}: the delivery record ${problem}: fix or delete that line, then replay again`);
     records.push(record as JournalRecord);
   }
-  return { records, tornLastLine };
+  return { records, tornLastLine, damagedLines };
 }

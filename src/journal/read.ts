@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
-import { readJournal, type JournalContents } from './parse.js';
+import { readJournal, type JournalContents, type JournalReadOptions } from './parse.js';
 
 /** Reads and parses a journal file; a missing or unreadable file is an InputError saying why. */
-export async function loadJournal(path: string): Promise<JournalContents> {
+export async function loadJournal(path: string, options: JournalReadOptions = {}): Promise<JournalContents> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -12,5 +12,5 @@ export async function loadJournal(path: string): Promise<JournalContents> {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code);
     throw new InputError('unreadable-file', `cannot read the journal "${path}": ${why}`, { kind: 'journal', path, why });
   }
-  return readJournal(text, path);
+  return readJournal(text, path, options);
 }

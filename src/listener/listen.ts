@@ -246,6 +246,8 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   }
   const running = server;
   report({ type: 'ready', url: running.url, host: running.host, port: running.port });
+  // After ready, which stays the first report (scripts read it first): the journal was mended before any write.
+  if (journal?.endedTornLine) report({ type: 'journal-repaired', path: journal.path, ...journal.endedTornLine });
 
   let closing: Promise<ListenSummary> | undefined;
   return {

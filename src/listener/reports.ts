@@ -5,7 +5,19 @@ import type { PolicyReason } from './respond-policy.js';
 import type { Rejection } from './server.js';
 
 /** Everything `listen` has to say, as data: the CLI renders it as lines or JSON, tests read it as is. */
-export type ListenReport = ReadyReport | DeliveryReport | RejectedReport | ProbeReport | ErrorReport;
+export type ListenReport = ReadyReport | DeliveryReport | RejectedReport | ProbeReport | ErrorReport | JournalRepairedReport;
+
+/**
+ * The journal, as opened, ended in a line cut off by a crash (never acknowledged): it was ended with a newline
+ * before anything was appended, so the next delivery is a whole line (issue 19 defect 3). Reported just after `ready`.
+ */
+export interface JournalRepairedReport {
+  type: 'journal-repaired';
+  path: string;
+  /** The cut-off line's number (from 1) and its length in bytes. */
+  line: number;
+  bytes: number;
+}
 
 export interface ReadyReport {
   type: 'ready';

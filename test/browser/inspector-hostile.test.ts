@@ -85,4 +85,29 @@ describe.skipIf(!haveChromium)('the inspector page survives a hostile delivery (
       expect(problems).toEqual([]);
     });
   }
+
+  it('a detail the page cannot draw leaves a note in its place; the live list and the next delivery go on', async () => {
+    const { page, url, problems } = await open([]);
+    // Whatever makes drawing a delivery throw (here its detail arrives without the timeline the page expects),
+    // the error stays inside that delivery's panel.
+    await page.route(/\/api\/deliveries\/1$/, async (route) => {
+      const response = await route.fetch();
+      const detail = await response.json();
+      delete detail.timeline;
+      await route.fulfill({ response, json: detail });
+    });
+    const send = async (id: string) => {
+      const sent = await runCli(['trigger', 'task.completed', '--url', `${url}/webhooks`, '--set', `id=${id}`], { env: ENV });
+      expect(sent.code, sent.stderr).toBe(0);
+    };
+    await send('event_broken_detail');
+    await expect.poll(() => page.getByTestId('render-error').textContent()).toMatch(/^could not show delivery #1: /);
+    await send('event_next_one');
+    const rows = page.locator('[data-testid=list] .row');
+    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => page.getByTestId('body').textContent()).toContain('event_next_one');
+    expect(await page.getByTestId('render-error').count()).toBe(0);
+    // Only the error the page caught and showed; no uncaught page error.
+    expect(problems.filter((p) => p.startsWith('page error'))).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 // Regression tests for issue 19 ("Hardening II"), part B: the inspector, the journal and replay under hostile or
 // unlucky input, and control characters on the terminal. Each test spawns the real CLI and was seen failing on the
 // code before its fix.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -333,4 +333,73 @@ describe('one deeply nested body does not blind the inspector API (issue 19 defe
       expect((await postJson(l, '/api/deliveries/1/curl', { target: 'listener', signature: 'original' })).status).toBe(400);
     });
   }
+});
+
+describe('a journal torn by a crash (issue 19 defect 3)', () => {
+  it('a restarted listener ends the torn line first and says so; the next delivery is a whole line; replay skips the fragment, --strict refuses', async () => {
+    const path = join(dir, `torn-restart-${Date.now()}.jsonl`);
+    const first = await listen(['--no-inspect', '--record', path]);
+    for (const id of ['event_torn_a', 'event_torn_b']) {
+      const body = event('task.completed', id);
+      expect((await deliver(first.url, body, signed(body))).status).toBe(200);
+    }
+    await first.cli.stop('SIGKILL');
+    // What kill -9 during a large write leaves: the start of a line, without its newline.
+    const whole = readFileSync(path, 'utf8');
+    const fragment = whole.split('\n')[0]!.slice(0, 80);
+    appendFileSync(path, fragment);
+
+    const restarted = await listen(['--no-inspect', '--record', path]);
+    await restarted.cli.waitFor(/line 3 was cut off/);
+    expect(restarted.cli.stdout() + restarted.cli.stderr()).toContain(
+      `warning: ${path} line 3 was cut off (80 bytes, the listener stopped mid-write; it was never answered 2xx): ended it, so new deliveries start on a line of their own (replay skips it with a warning)`,
+    );
+    const after = event('task.completed', 'event_torn_after');
+    expect((await deliver(restarted.url, after, signed(after))).status).toBe(200);
+    await restarted.cli.stop('SIGINT');
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines[2]).toBe(fragment);
+    // The acknowledged delivery is a whole line of its own.
+    expect(JSON.parse(lines[3]!).eventId).toBe('event_torn_after');
+    expect(lines[4]).toBe('');
+
+    const target = await app();
+    const replayed = await runCli(['replay', path, '--url', target.url, '--no-retries'], { env: ENV });
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(replayed.stdout).toContain(`warning: ${path} line 3 is not JSON (cut off by a crash, or damaged): skipped (--strict refuses the journal instead)`);
+    expect(target.requests.map((r) => JSON.parse(r.body.toString()).id)).toEqual(['event_torn_a', 'event_torn_b', 'event_torn_after']);
+
+    const strict = await runCli(['replay', path, '--url', target.url, '--no-retries', '--strict'], { env: ENV });
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain(`error: ${path} line 3 is not JSON`);
+    expect(target.requests).toHaveLength(3);
+  });
+
+  it('listen --json reports the repair as one JSON object, just after ready (which stays the first line)', async () => {
+    const path = join(dir, `torn-json-${Date.now()}.jsonl`);
+    writeFileSync(path, '{"type":"delivery","recei');
+    const l = await listen(['--no-inspect', '--json', '--record', path]);
+    await l.cli.waitFor(/"journal-repaired"/);
+    const [ready, repaired] = l.cli.stdout().split('\n').map((line) => line && JSON.parse(line));
+    expect(repaired).toEqual({ type: 'journal-repaired', path, line: 1, bytes: 25 });
+    expect(ready.type).toBe('ready');
+    expect(readFileSync(path, 'utf8')).toBe('{"type":"delivery","recei\n');
+  });
+
+  it('the inspector lists the deliveries around a line that is not JSON and names that line', async () => {
+    const path = join(dir, `damaged-inspector-${Date.now()}.jsonl`);
+    const first = await listen(['--no-inspect', '--record', path]);
+    for (const id of ['event_dmg_a', 'event_dmg_b']) {
+      const body = event('task.completed', id);
+      expect((await deliver(first.url, body, signed(body))).status).toBe(200);
+    }
+    await first.cli.stop('SIGINT');
+    const [a, b] = readFileSync(path, 'utf8').split('\n');
+    writeFileSync(path, `${a}\n${b!.slice(0, 50)}${a}\n${b}\n`);
+    const l = await listen(['--record', path]);
+    const info = await json(api(l, '/api/info'));
+    expect(info.history).toMatchObject({ damagedLines: [2], damagedCount: 1 });
+    const list = await json(api(l, '/api/deliveries'));
+    expect(list.items.map((s: { eventId: string }) => s.eventId)).toEqual(['event_dmg_b', 'event_dmg_a']);
+  });
 });

@@ -421,7 +421,7 @@ describe('replay of a journal written under attack or cut short (issue 11)', () 
     expect(app.requests.map((r) => JSON.parse(r.body.toString()).id)).toEqual(['event_real', 'event_real', 'event_forged']);
   });
 
-  it('skips a torn last line with a warning; a damaged line in the middle still stops it (defect 8)', async () => {
+  it('skips a torn last line with a warning; a damaged line in the middle is skipped too, and stops it with --strict (defect 8; issue 19 defect 3)', async () => {
     const path = join(dir, 'torn.jsonl');
     const { cli, url } = await listen(['--record', path]);
     for (const id of ['event_torn1', 'event_torn2']) {
@@ -439,12 +439,17 @@ describe('replay of a journal written under attack or cut short (issue 11)', () 
     expect(app.requests).toHaveLength(2);
     expect(replay.stdout).toContain(`warning: ${torn} line 3 is cut off (the listener stopped mid-write; it was never answered 2xx): skipped`);
 
+    // A damaged line in the middle is skipped with a warning too (issue 19 defect 3); --strict stops instead.
     const middle = join(dir, 'torn-middle.jsonl');
     writeFileSync(middle, `${first}\n${second!.slice(0, 80)}\n${second}\n`);
-    const stopped = await runCli(['replay', middle, '--url', app.url, '--no-retries']);
+    const stopped = await runCli(['replay', middle, '--url', app.url, '--no-retries', '--strict']);
     expect(stopped.code).toBe(2);
     expect(stopped.stderr).toContain(`${middle} line 2 is not JSON`);
     expect(app.requests).toHaveLength(2);
+    const skipped = await runCli(['replay', middle, '--url', app.url, '--no-retries']);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toContain(`warning: ${middle} line 2 is not JSON (cut off by a crash, or damaged): skipped`);
+    expect(app.requests).toHaveLength(4);
   });
 });
 

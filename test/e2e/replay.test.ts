@@ -138,10 +138,10 @@ describe('scandocs-webhooks replay', () => {
     expect(stdout).toMatch(/✗ gave up on file\.created/);
   });
 
-  it('replay stops at a malformed line with its line number, before sending anything', async () => {
+  it('replay --strict stops at a line that is not JSON with its line number, before sending anything; a malformed record always stops it', async () => {
     const server = await endpoint(200);
     const path = journal('broken.jsonl', [record(completed), record(created), '{"type":"delivery","body":"x", oops}']);
-    const { code, stdout, stderr } = await runCli(['replay', path, '--url', server.url]);
+    const { code, stdout, stderr } = await runCli(['replay', path, '--url', server.url, '--strict']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(new RegExp(`^error: ${path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} line 3 is not JSON \\(.+\\): fix or delete that line, then replay again\\n$`));

@@ -15,10 +15,13 @@ describe('replay journal', () => {
 
   it('parseJournal() names the line of a malformed record', () => {
     const text = [line({}), line({}), 'not json', ''].join('\n');
-    expect(() => parseJournal(text, 'j.jsonl')).toThrow(InputError);
-    expect(() => parseJournal(text, 'j.jsonl')).toThrow(/^j\.jsonl line 3 is not JSON/);
+    // A line that is not JSON is skipped and named (issue 19 defect 3); strict refuses the journal instead.
+    expect(readJournal(text, 'j.jsonl')).toMatchObject({ damagedLines: [3], records: [{ type: 'delivery' }, { type: 'delivery' }] });
+    expect(() => parseJournal(text, 'j.jsonl', { strict: true })).toThrow(InputError);
+    expect(() => parseJournal(text, 'j.jsonl', { strict: true })).toThrow(/^j\.jsonl line 3 is not JSON/);
     // A torn last line (no newline after it) was never acknowledged: skipped and named (issue 11).
-    expect(readJournal([line({}), '{"type":"deli'].join('\n'), 'j.jsonl')).toMatchObject({ tornLastLine: 2, records: [{ type: 'delivery' }] });
+    expect(readJournal([line({}), '{"type":"deli'].join('\n'), 'j.jsonl')).toMatchObject({ tornLastLine: 2, damagedLines: [], records: [{ type: 'delivery' }] });
+    expect(readJournal([line({}), '{"type":"deli'].join('\n'), 'j.jsonl', { strict: true })).toMatchObject({ tornLastLine: 2 });
     expect(() => parseJournal('[1,2]', 'j.jsonl')).toThrow(/j\.jsonl line 1 is not a journal record/);
     expect(() => parseJournal(line({ bodyEncoding: 'hex' as never }), 'j.jsonl')).toThrow(/bodyEncoding "hex", not "utf8" or "base64"/);
     expect(() => parseJournal(line({ receivedAt: 'yesterday' }), 'j.jsonl')).toThrow(/no valid "receivedAt" time/);

@@ -41,6 +41,10 @@ export function formatReport(given: ListenReport, style: LineStyle): string | un
       return formatProbe(report, style);
     case 'error':
       return style.color.red(`error: ${safe(report.message)}`);
+    case 'journal-repaired':
+      return style.color.yellow(
+        `warning: ${safe(report.path)} line ${report.line} was cut off (${plural(report.bytes, 'byte', 'bytes')}, the listener stopped mid-write; it was never answered 2xx): ended it, so new deliveries start on a line of their own (replay skips it with a warning)`,
+      );
   }
 }
 

@@ -9,6 +9,7 @@ export function defineReplay(command: Command): void {
     .option('--id <id>', 'only this svix-id (msg_…) or event id (event_…) (repeatable)', collect)
     .option('--type <type>', "only this event type; * matches any run of characters, e.g. 'task.*' (repeatable)", collect)
     .option('--since <duration|date>', 'only deliveries received in the last 10m, 2h… or since an ISO date')
+    .option('--strict', 'refuse a journal holding a line that is not JSON (by default such a line is skipped with a warning naming it)')
     .option('--include-unverified', 'also send deliveries that failed signature verification when received, or were recorded with --skip-verify (skipped by default: anyone can post one)');
   addDeliveryOptions(command)
     .addHelpText(

@@ -13,6 +13,7 @@ export interface ReplayCommandOptions extends DeliveryCommandOptions {
   type?: string[];
   since?: string;
   includeUnverified?: boolean;
+  strict?: boolean;
 }
 
 export async function runReplay(journal: string, options: ReplayCommandOptions): Promise<number> {
@@ -26,12 +27,16 @@ export async function runReplay(journal: string, options: ReplayCommandOptions):
     skipped = journalled?.skippedUnverified ?? 0;
     neverVerified = journalled?.skippedNeverVerified ?? 0;
     warnTornLine(ui, journal, journalled?.tornLastLine);
+    warnDamagedLines(ui, journal, journalled?.damagedLines);
     return `replaying ${total} of ${plural(recorded, 'recorded delivery', 'recorded deliveries')} from ${journal}`;
   };
   const code = await runDeliveries('replay', settings, ui, describe, (onReport, signal) =>
-    replay({ ...settings.send, journal, ids: options.id, types: options.type, sinceMs, includeUnverified: options.includeUnverified, onReport, signal }).catch(
+    replay({ ...settings.send, journal, ids: options.id, types: options.type, sinceMs, includeUnverified: options.includeUnverified, strict: options.strict, onReport, signal }).catch(
       (error: unknown) => {
-        if (error instanceof InputError && error.code === 'invalid-journal') warnTornLine(ui, journal, error.details.tornLastLine as number | undefined);
+        if (error instanceof InputError && error.code === 'invalid-journal') {
+          warnTornLine(ui, journal, error.details.tornLastLine as number | undefined);
+          warnDamagedLines(ui, journal, String(error.details.damagedLines ?? '').split(',').filter(Boolean).map(Number));
+        }
         throw nothingToReplayWithFlags(error, journal, options);
       },
     ),
@@ -49,6 +54,19 @@ export async function runReplay(journal: string, options: ReplayCommandOptions):
 function warnTornLine(ui: Ui, journal: string, line: number | undefined): void {
   if (line === undefined) return;
   ui.line(ui.color.yellow(`warning: ${journal} line ${line} is cut off (the listener stopped mid-write; it was never answered 2xx): skipped`));
+}
+
+/** How many damaged lines are named one by one; the rest are counted. */
+const DAMAGED_LINES_NAMED = 10;
+
+/** Lines that are not JSON (a crash's fragment, damage by hand) are skipped, each named (issue 19 defect 3). */
+function warnDamagedLines(ui: Ui, journal: string, lines: readonly number[] | undefined): void {
+  if (!lines?.length) return;
+  for (const line of lines.slice(0, DAMAGED_LINES_NAMED)) {
+    ui.line(ui.color.yellow(`warning: ${journal} line ${line} is not JSON (cut off by a crash, or damaged): skipped (--strict refuses the journal instead)`));
+  }
+  if (lines.length > DAMAGED_LINES_NAMED) ui.line(ui.color.yellow(`warning: and ${lines.length - DAMAGED_LINES_NAMED} more lines that are not JSON: skipped`));
+  ui.record({ type: 'skipped', reason: 'not-json', lines });
 }
 
 /** A journal with nothing to replay, said with the flags and the filters as they were typed. */

@@ -229,6 +229,7 @@ function App() {
         ${info ? html`<span data-testid="history-size">${info.history.kind === 'journal'
           ? `history: the journal ${info.history.journal} (last ${info.history.capacity.toLocaleString('en')} listed)`
           : `history: the last ${info.history.capacity.toLocaleString('en')} deliveries (at most ${Math.round(info.history.bytes / 1048576)} MiB), in memory`}</span>` : null}
+        ${info?.history.damagedCount ? html`<span class="warn" data-testid="damaged-lines">${`warning: journal ${info.history.damagedCount === 1 ? 'line' : 'lines'} ${info.history.damagedLines.join(', ')}${info.history.damagedCount > info.history.damagedLines.length ? ' …' : ''} ${info.history.damagedCount === 1 ? 'is' : 'are'} not JSON (cut off by a crash, or damaged): skipped`}</span>` : null}
       </span>
       <span class="spacer"></span>
       <span class=${`live ${connected ? 'on' : ''}`}>${connected ? 'live' : 'connecting…'}</span>
