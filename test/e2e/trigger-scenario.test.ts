@@ -95,7 +95,7 @@ describe('trigger --scenario <built-in>', () => {
   it('--count 3 --shuffle --duplicate --concurrency 4: three lifecycles with fresh ids, out of order, each event twice', async () => {
     const { code, stdout, stderr } = await runCli(['trigger', '--scenario', 'split', '--count', '3', '--shuffle', '--duplicate', '--concurrency', '4', '--url', receiver.url, '--json']);
     expect(code, stderr).toBe(0);
-    expect(stderr).toMatch(/sending 18 events, each twice with the same svix-id \(36 deliveries\), shuffled/);
+    expect(stderr).toMatch(/sending 18 events \(scenario split, 3 runs\), each twice with the same svix-id \(36 deliveries\), shuffled/);
     const received = receiver.events.splice(0);
     expect(received).toHaveLength(36);
     // Each svix-id arrived twice, with the same event.
