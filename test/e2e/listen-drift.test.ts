@@ -59,6 +59,16 @@ async function jsonLines(cli: RunningCli, count: number): Promise<Array<Record<s
 }
 
 describe('listen marks deliveries outside the known union', () => {
+  it('with --record and no page open, the inspector (reading the journal) works the mark out from the recorded body', async () => {
+    const { url, inspect } = await listen(['--inspect-port', '0', '--record', join(STATE, 'drift.jsonl')]);
+    await post(url, drifted());
+    const token = inspect!.searchParams.get('token')!;
+    const deadline = Date.now() + 10_000;
+    let items: any[] = [];
+    while (items.length < 1 && Date.now() < deadline) items = ((await (await fetch(`${inspect!.origin}/api/deliveries`, { headers: { authorization: `Bearer ${token}` } })).json()) as any).items;
+    expect(items[0].drift).toBe('data.result.pages is not in the known shape');
+  });
+
   it('the line says which field drifted; a member has no mark; the answer is 200 either way', async () => {
     const { cli, url } = await listen(['--no-inspect']);
     expect(await post(url, JSON.stringify(buildEvent('task.completed')))).toEqual({ status: 200, text: 'ok\n' });
