@@ -4,6 +4,7 @@ import { eventTextBuilder } from '../events/event-text.js';
 import { builtInScenario, type ScenarioDefinition } from '../events/scenario.js';
 import { scenarioTextBuilder, type ScenarioText } from '../events/scenario-text.js';
 import { newMessageId } from '../signature/index.js';
+import { jsonErrorOffset } from '../util/json-error-offset.js';
 import { arrangeBatch } from './batch.js';
 import type { OutgoingMessage } from './deliver.js';
 import { resolveSend, sendMessages, type SendOptions, type SendResult } from './send.js';
@@ -117,9 +118,13 @@ function parseJsonBody(body: Uint8Array): Record<string, unknown> | undefined {
     const value: unknown = JSON.parse(text);
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch (error) {
-    const reason = (error as Error).message;
+    // V8 quotes the text around the fault, line breaks included: the line and column say where, in one line.
+    const reason = (error as Error).message
+      .replace(/, (\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '')
+      .replace(/\s+/g, ' ');
     const position = /at position (\d+)/.exec(reason);
-    const where = position ? ` at line ${lineColumn(text, Number(position[1]))}` : '';
+    const offset = position ? Number(position[1]) : jsonErrorOffset(text);
+    const where = offset !== undefined ? ` at line ${lineColumn(text, offset)}` : '';
     throw new InputError('invalid-payload', `the data is not valid JSON${where} (${reason}): fix it, or pass raw: true to send it anyway`, { kind: 'invalid-json', where, reason });
   }
 }
