@@ -5,8 +5,14 @@
 export type ShapeModule = typeof import('./shape.js');
 
 let loading: Promise<ShapeModule> | undefined;
+let loaded: ShapeModule | undefined;
 
 export function loadShapeChecker(): Promise<ShapeModule> {
-  loading ??= import('./shape.js');
+  loading ??= import('./shape.js').then((module) => (loaded = module));
   return loading;
+}
+
+/** The checker if something has loaded it already (listen does, when it verifies), without loading it. */
+export function loadedShapeChecker(): ShapeModule | undefined {
+  return loaded;
 }

@@ -75,8 +75,17 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   const verify = options.skipVerify ? undefined : createVerifier({ secret: options.secrets, diagnosticSecrets: options.diagnosticSecrets });
   const summary = emptySummary();
   const report = safeReporter(options.onReport);
-  // Drift marks are for verified deliveries: started now, ready before the listener is (zod takes a while to load).
-  const shapeChecker = options.skipVerify ? undefined : loadShapeChecker();
+  // Drift marks (issue 20) are for verified deliveries. The checker loads zod, which takes longer than the rest of
+  // the start-up, so it loads in the background rather than delay Ready: a request that arrives before it has loaded
+  // is handled once it has (in arrival order). A checker that fails to load leaves deliveries unmarked.
+  let checkShape: ((event: unknown) => ShapeVerdict) | undefined;
+  let shapeLoading: Promise<void> | undefined = options.skipVerify
+    ? undefined
+    : loadShapeChecker().then(
+        (module) => void (checkShape = module.checkShape),
+        () => undefined,
+      );
+  void shapeLoading?.then(() => (shapeLoading = undefined));
 
   // Each distinct target once, however many types route to it.
   for (const url of new Map(routes.map((r) => [r.url.href, r.url])).values()) await probeForwardTarget(url);
@@ -95,6 +104,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
    * through the promise queue but the journal's write: this runs for every request (bench/listen.js).
    */
   function handle(request: ReceivedRequest): Answer | Promise<Answer> {
+    if (shapeLoading) return held.track(shapeLoading.then(() => handle(request)));
     const receivedAt = isoTime(request.receivedAt);
     const webhookHeaders = readLowerCaseWebhookHeaders(request.headers);
     if ((request.method === 'GET' || request.method === 'HEAD') && !webhookHeaders.family && request.body.length === 0) {
@@ -214,14 +224,6 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       if (wait > 0) await sleep(wait);
       return answerOf(delivery, decision, forward);
     })();
-  }
-
-  let checkShape: ((event: unknown) => ShapeVerdict) | undefined;
-  try {
-    checkShape = (await shapeChecker)?.checkShape;
-  } catch (error) {
-    await Promise.all([journal?.close(), forwarder?.close(true)]);
-    throw error;
   }
 
   let server: RunningServer;

@@ -1,8 +1,9 @@
 // Issue 20 ("drift warnings"): listen marks a verified delivery whose body is not in the union Scan Documents is
 // known to send, in its line, in --json (`shape`) and in the inspector, without changing its answer.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { Webhook } from 'svix';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { buildEvent } from '../../src/events/index.js';
 import { DEFAULT_TEST_SECRET } from '../../src/signature/index.js';
 import { startCli, type RunningCli } from '../helpers/cli.js';
 
+const TRACE_IMPORTS = fileURLToPath(new URL('../fixtures/trace-imports.mjs', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const MESSAGE = 'task.completed: data.result.pages is not in the known shape (Scan Documents may have changed this event; check your handler)';
 /** Per-user state (running-listener announcements, the inspector's token) kept away from other sessions. */
@@ -22,8 +24,8 @@ afterEach(async () => {
   running = undefined;
 });
 
-async function listen(args: string[]): Promise<{ cli: RunningCli; url: string; inspect?: URL }> {
-  const cli = (running = startCli(['listen', '--port', '0', ...args], { env: ENV }));
+async function listen(args: string[], env: Record<string, string> = {}): Promise<{ cli: RunningCli; url: string; inspect?: URL }> {
+  const cli = (running = startCli(['listen', '--port', '0', ...args], { env: { ...ENV, ...env } }));
   const [, url] = await cli.waitFor(/Ready: waiting for deliveries on (http:\/\/[\d.:]+)/);
   const inspect = /inspect\s+(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(cli.stdout() + cli.stderr())?.[1];
   return { cli, url: url!, inspect: inspect ? new URL(inspect) : undefined };
@@ -57,6 +59,16 @@ async function jsonLines(cli: RunningCli, count: number): Promise<Array<Record<s
 }
 
 describe('listen marks deliveries outside the known union', () => {
+  it('with --record and no page open, the inspector (reading the journal) works the mark out from the recorded body', async () => {
+    const { url, inspect } = await listen(['--inspect-port', '0', '--record', join(STATE, 'drift.jsonl')]);
+    await post(url, drifted());
+    const token = inspect!.searchParams.get('token')!;
+    const deadline = Date.now() + 10_000;
+    let items: any[] = [];
+    while (items.length < 1 && Date.now() < deadline) items = ((await (await fetch(`${inspect!.origin}/api/deliveries`, { headers: { authorization: `Bearer ${token}` } })).json()) as any).items;
+    expect(items[0].drift).toBe('data.result.pages is not in the known shape');
+  });
+
   it('the line says which field drifted; a member has no mark; the answer is 200 either way', async () => {
     const { cli, url } = await listen(['--no-inspect']);
     expect(await post(url, JSON.stringify(buildEvent('task.completed')))).toEqual({ status: 200, text: 'ok\n' });
@@ -81,11 +93,15 @@ describe('listen marks deliveries outside the known union', () => {
     expect(refused!).not.toHaveProperty('shape');
   });
 
-  it('--skip-verify checks nothing (and loads no validator)', async () => {
-    const { cli, url } = await listen(['--no-inspect', '--json', '--skip-verify']);
+  it('--skip-verify checks nothing, and loads no validator', async () => {
+    const trace = join(STATE, 'skip-verify-imports.txt');
+    const { cli, url } = await listen(['--no-inspect', '--json', '--skip-verify'], { NODE_OPTIONS: `--import ${TRACE_IMPORTS}`, TRACE_IMPORTS_FILE: trace });
     await post(url, drifted());
     const [line] = await jsonLines(cli, 1);
     expect(line).not.toHaveProperty('shape');
+    const loaded = readFileSync(trace, 'utf8').split('\n');
+    expect(loaded.some((url) => url.endsWith('/dist/listener/listen.js'))).toBe(true); // the trace works
+    expect(loaded.filter((url) => /\/node_modules\/zod\/|\/dist\/events\/shape\.js$/.test(url))).toEqual([]);
   });
 
   it('the inspector lists the mark and shows it in the detail (API, and the page in Chromium)', async () => {

@@ -1,6 +1,6 @@
 // Issue 20 ("whole lifecycles: trigger --scenario"): every built-in scenario's events, sent by the real CLI to a
 // real endpoint that verifies them with svix, link as Scan Documents links them.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'svix';
@@ -95,7 +95,7 @@ describe('trigger --scenario <built-in>', () => {
   it('--count 3 --shuffle --duplicate --concurrency 4: three lifecycles with fresh ids, out of order, each event twice', async () => {
     const { code, stdout, stderr } = await runCli(['trigger', '--scenario', 'split', '--count', '3', '--shuffle', '--duplicate', '--concurrency', '4', '--url', receiver.url, '--json']);
     expect(code, stderr).toBe(0);
-    expect(stderr).toMatch(/sending 18 events, each twice with the same svix-id \(36 deliveries\), shuffled/);
+    expect(stderr).toMatch(/sending 18 events \(scenario split, 3 runs\), each twice with the same svix-id \(36 deliveries\), shuffled/);
     const received = receiver.events.splice(0);
     expect(received).toHaveLength(36);
     // Each svix-id arrived twice, with the same event.
@@ -175,6 +175,20 @@ describe('trigger --scenario @flow.json', () => {
     expect(completed.data.result.generated_files[0].id).toBe(generated.data.id);
     const steps = records(stdout).filter((r) => r.type === 'attempt').map((r) => `${r.scenario}:${r.step}`);
     expect(steps).toEqual(['cleanup.json:upload', 'cleanup.json:task.created', 'cleanup.json:task.completed', 'cleanup.json:generated', 'cleanup.json:forget-task', 'cleanup.json:forget-png']);
+  });
+
+  it("the README's flow file runs as printed", async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /\*\*Your own flows\.\*\*[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const path = join(dir, 'flow.json');
+    writeFileSync(path, block!);
+    const { code, stderr } = await runCli(['trigger', '--scenario', `@${path}`, '--url', receiver.url]);
+    expect(code, stderr).toBe(0);
+    const events = take();
+    expect(events.map((e) => e.type)).toEqual(['file.created', 'task.created', 'task.completed', 'file.created', 'task.deleted', 'file.deleted']);
+    expect(events[4]!.data.id).toBe(events[1]!.data.id);
+    expect(events[5]!.data.id).toBe(events[3]!.data.id);
   });
 
   it('a malformed flow file gets an error with its line and column, exit 2', async () => {

@@ -55,7 +55,8 @@ export async function runTrigger(types: string[], options: TriggerCommandOptions
   const describe = ({ total }: { total: number }) => {
     const events = options.duplicate ? total / 2 : total;
     const twice = options.duplicate ? `, each twice with the same svix-id (${total} deliveries)` : '';
-    return `sending ${plural(events, 'event', 'events')}${twice}${options.shuffle ? ', shuffled' : ''}`;
+    const name = scenario === undefined ? '' : ` (scenario ${typeof scenario === 'string' ? scenario : scenario.name}${count > 1 ? `, ${count} runs` : ''})`;
+    return `sending ${plural(events, 'event', 'events')}${name}${twice}${options.shuffle ? ', shuffled' : ''}`;
   };
   await warnHandMadeShapes(types, options, data, scenario);
   return runDeliveries('trigger', settings, ui, describe, (onReport, signal) =>
