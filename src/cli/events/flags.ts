@@ -13,10 +13,13 @@ export function defineEvents(command: Command): void {
       'after',
       `
 Examples:
-  $ scandocs-webhooks events                                     every type and variant, with what it shows
-  $ scandocs-webhooks events task.completed --variant convert    the sample event, as indented JSON
-  $ scandocs-webhooks events file.created --set data.properties.size=0 > event.json
-  $ scandocs-webhooks sign --payload @event.json --curl http://localhost:3000/webhooks | sh
+  $ scandocs-webhooks events         every type and variant, with what it shows
+  $ scandocs-webhooks events task.completed --variant convert
+      (the sample event, as indented JSON)
+  $ scandocs-webhooks events file.created --set data.properties.size=0 \\
+      > event.json
+  $ scandocs-webhooks sign --payload @event.json \\
+      --curl http://localhost:3000/webhooks | sh
 
 Exit codes: 0 success, 2 unknown type or variant, or a malformed --set.`,
     )
