@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { createVerifier, readLowerCaseWebhookHeaders, type VerifyResult } from '../signature/index.js';
+import { createVerifier, readLowerCaseWebhookHeaders, RECORDED_DELIVERY_HINT, type VerifyResult } from '../signature/index.js';
 import { isoTime } from '../util/time.js';
 import { createForwarder, probeForwardTarget, type Forwarder, type ForwardResult } from './forward.js';
 import { journalRecord, openJournal } from '../journal/index.js';
@@ -101,7 +101,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     }
 
     const messageId = webhookHeaders.id;
-    const verification: VerifyResult | undefined = verify?.({ payload: request.body, webhookHeaders });
+    const verification: VerifyResult | undefined = withoutRecordedHint(verify?.({ payload: request.body, webhookHeaders }));
     const sighting = countsAsAttempt({ messageId, verification }) ? recent.see(messageId!) : { attempt: 1 };
     const { text, eventType, eventId, problem } = inspectBody(request.body);
     const refused = verification !== undefined && !verification.ok;
@@ -132,7 +132,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     };
 
     let answer: Answer | Promise<Answer>;
-    if (refused) answer = { status: 401, body: `invalid signature: ${verification.reason}: ${verification.message}\n` };
+    if (refused) answer = { status: 401, body: refusalBody(verification) };
     else if (problem) answer = { status: 400, body: `${problem.message}\n` };
     else if (options.events && !matchesType(options.events, eventType)) {
       delivery.filtered = true;
@@ -383,4 +383,19 @@ class HeldDeliveries {
   async settled(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
+}
+
+/**
+ * A live delivery is checked now: the hint to check a recorded one at the time it was sent belongs to offline
+ * verification, not to a listener (which has no such option).
+ */
+function withoutRecordedHint(result: VerifyResult | undefined): VerifyResult | undefined {
+  if (!result || result.ok || !result.message.endsWith(RECORDED_DELIVERY_HINT)) return result;
+  return { ...result, message: result.message.slice(0, -RECORDED_DELIVERY_HINT.length) };
+}
+
+/** The 401's body, in plain words: a timestamp out of tolerance is not an invalid signature. */
+function refusalBody(verification: Extract<VerifyResult, { ok: false }>): string {
+  const what = verification.reason === 'timestamp-too-old' || verification.reason === 'timestamp-too-new' ? 'refused: timestamp out of tolerance' : 'invalid signature';
+  return `${what}: ${verification.reason}: ${verification.message}\n`;
 }
