@@ -70,7 +70,7 @@ export function parseCount(text: string, flag: string, max: number): number {
  */
 export async function runDeliveries(
   command: 'trigger' | 'replay',
-  settings: DeliverySettings,
+  settings: DeliverySettings & { duplicate?: boolean },
   ui: Ui,
   describe: (start: SendStartReport) => string,
   run: (onReport: (report: SendReport) => void, signal: AbortSignal) => Promise<SendResult>,
@@ -83,6 +83,7 @@ export async function runDeliveries(
   const renderer = await createDeliveryRenderer(ui, {
     verbose: settings.verbose,
     spinner,
+    duplicate: settings.duplicate,
     hints: {
       command,
       signedWith: `${maskSecret(settings.send.secret)}${secretNote}`,

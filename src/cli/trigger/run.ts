@@ -49,7 +49,7 @@ export async function runTrigger(types: string[], options: TriggerCommandOptions
     const twice = options.duplicate ? `, each twice with the same svix-id (${total} deliveries)` : '';
     return `sending ${plural(events, 'event', 'events')}${twice}${options.shuffle ? ', shuffled' : ''}`;
   };
-  return runDeliveries('trigger', settings, ui, describe, (onReport, signal) =>
+  return runDeliveries('trigger', { ...settings, duplicate: options.duplicate }, ui, describe, (onReport, signal) =>
     trigger({
       ...settings.send,
       ...(data === undefined ? { types: options.all ? 'all' : types, variant: options.variant, set: options.set, setNew: options.setNew } : { data, raw: options.raw }),
