@@ -65,7 +65,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const held = new HeldDeliveries();
-  const sleep = options.sleep ?? ((ms: number) => held.sleep(ms));
+  const sleep: (ms: number) => Promise<boolean | void> = options.sleep ?? ((ms: number) => held.sleep(ms));
   const policy = options.policy ?? NO_POLICY;
   const routes = options.forwardTo ?? [];
   const recent = new RecentIds(options.recentIdsLimit);
@@ -122,6 +122,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       status: 0,
       policy: undefined,
       delayMs: 0,
+      delayCutShort: undefined,
       forward: undefined,
       recorded: undefined,
       recordError: undefined,
@@ -194,7 +195,10 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     return (async () => {
       const forward = app && route ? await app.forward(route.url, { method: request.method, rawHeaders: request.rawHeaders, body: request.body }) : undefined;
       const wait = decision.delayMs - (now() - request.receivedAt);
-      if (wait > 0) await sleep(wait);
+      if (wait > 0 && (await sleep(wait)) === true) {
+        delivery.delayMs = Math.max(0, Math.round(now() - request.receivedAt));
+        delivery.delayCutShort = true;
+      }
       return answerOf(delivery, decision, forward);
     })();
   }
@@ -346,27 +350,30 @@ function safeReporter(onReport: (report: ListenReport) => void): (report: Listen
  */
 class HeldDeliveries {
   private readonly pending = new Set<Promise<unknown>>();
-  private readonly sleepers = new Set<() => void>();
+  private readonly sleepers = new Set<(cut: boolean) => void>();
   private closing = false;
 
-  /** A delay's wait, cut short by wakeAll(). Unref'd: a held delivery alone does not keep the process alive. */
-  sleep(ms: number): Promise<void> {
+  /**
+   * A delay's wait, cut short by wakeAll(): resolves true when it was. Unref'd: a held delivery alone does not
+   * keep the process alive.
+   */
+  sleep(ms: number): Promise<boolean> {
     // A request that finished arriving while the listener closes is not held at all.
-    if (this.closing) return Promise.resolve();
+    if (this.closing) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const wake = () => {
+      const wake = (cut: boolean) => {
         clearTimeout(timer);
         this.sleepers.delete(wake);
-        resolve();
+        resolve(cut);
       };
-      const timer = setTimeout(wake, ms).unref();
+      const timer = setTimeout(() => wake(false), ms).unref();
       this.sleepers.add(wake);
     });
   }
 
   wakeAll(): void {
     this.closing = true;
-    for (const wake of [...this.sleepers]) wake();
+    for (const wake of [...this.sleepers]) wake(true);
   }
 
   track<T>(work: Promise<T>): Promise<T> {
