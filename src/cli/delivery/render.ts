@@ -8,6 +8,7 @@ import { formatDuration } from '../../util/duration.js';
 import { createCoalescedOutput } from '../shared/coalesced-output.js';
 import { spinnerOptions, type Ui } from '../shared/ui.js';
 import { escapeBlock, escapeControl, indent, plural } from '../shared/text.js';
+import { fitLine, fitSpinnerText, terminalColumns } from '../shared/fit.js';
 
 /** How many lines of a response body an attempt line shows without -v, and how wide each may be. */
 const PREVIEW_LINES = 3;
@@ -50,7 +51,12 @@ export async function createDeliveryRenderer(
   // which costs more than the deliveries. Without a spinner to interleave with, lines leave in batches.
   const human = countdown ? undefined : createCoalescedOutput((bytes) => ui.stream.write(bytes));
   const records = ui.json ? createCoalescedOutput((bytes) => process.stdout.write(bytes)) : undefined;
-  const line = (text = '') => (human ? human.line(text) : countdown!.around(() => ui.line(text)));
+  // On a terminal each line is laid out for its width (read at each line, so a resize is followed); off one, whole.
+  const line = (given = '') => {
+    const text = fitLine(given, terminalColumns(ui));
+    if (human) human.line(text);
+    else countdown!.around(() => ui.line(text));
+  };
   // Called as record?.({…}): without --json the object is not even built (one per attempt adds up over thousands).
   const record = records && ((value: object) => records.line(JSON.stringify(value)));
 
@@ -263,7 +269,7 @@ function createCountdown(ui: Ui, ora: typeof import('ora').default) {
     const shown = entries.find((w) => w.inFlightSince !== undefined) ?? entries.reduce((a, b) => (b.until < a.until ? b : a));
     const others = waits.size > 1 ? ui.color.dim(` (+${waits.size - 1} more waiting)`) : '';
     const time = shown.inFlightSince !== undefined ? `${formatDuration(now - shown.inFlightSince)} so far` : `${formatDuration(Math.max(0, shown.until - now))} left`;
-    const text = `${shown.text} · ${time}${others}`;
+    const text = fitSpinnerText(`${shown.text} · ${time}${others}`, terminalColumns(ui));
     if (spinner) spinner.text = text;
     else spinner = ora(spinnerOptions(ui, text)).start();
     ticker ??= setInterval(refresh, SPINNER_TICK_MS);

@@ -6,6 +6,7 @@ import { parseDuration } from '../parse/duration.js';
 import { parseUnixTime } from '../parse/time.js';
 import { plural } from '../shared/text.js';
 import { createUi, type Ui } from '../shared/ui.js';
+import { fitLine, terminalColumns } from '../shared/fit.js';
 import type { DeliveryCommandOptions } from '../delivery/run.js';
 
 export interface ReplayCommandOptions extends DeliveryCommandOptions {
@@ -36,7 +37,7 @@ export async function runReplay(journal: string, options: ReplayCommandOptions):
   );
   if (skipped > 0) {
     const count = plural(skipped, 'recorded delivery', 'recorded deliveries');
-    ui.line(ui.color.yellow(`skipped ${count} that failed signature verification when received (--include-unverified sends them)`));
+    ui.line(fitLine(ui.color.yellow(`skipped ${count} that failed signature verification when received (--include-unverified sends them)`), terminalColumns(ui)));
     ui.record({ type: 'skipped', reason: 'failed-verification', count: skipped });
   }
   return code;
@@ -45,7 +46,7 @@ export async function runReplay(journal: string, options: ReplayCommandOptions):
 /** A torn last line was never acknowledged: replay leaves it out, and says so first. */
 function warnTornLine(ui: Ui, journal: string, line: number | undefined): void {
   if (line === undefined) return;
-  ui.line(ui.color.yellow(`warning: ${journal} line ${line} is cut off (the listener stopped mid-write; it was never answered 2xx): skipped`));
+  ui.line(fitLine(ui.color.yellow(`warning: ${journal} line ${line} is cut off (the listener stopped mid-write; it was never answered 2xx): skipped`), terminalColumns(ui)));
 }
 
 /** A journal with nothing to replay, said with the flags and the filters as they were typed. */
