@@ -40,7 +40,7 @@ export interface SendStartReport {
   timeoutMs: number;
   concurrency: number;
   /** replay(): what the journal holds and what was left out of the run. */
-  replay?: { recorded: number; skippedUnverified: number; tornLastLine?: number };
+  replay?: { recorded: number; skippedUnverified: number; skippedNeverVerified: number; tornLastLine?: number };
 }
 
 /** Everything trigger() and replay() report, in order. */
@@ -121,6 +121,7 @@ export async function sendMessages(
       if (!result) {
         result = { messageId: message.messageId, eventId: message.eventId, eventType: message.eventType, delivered: false, attempts: [] };
         if (message.copy !== undefined) result.copy = message.copy;
+        if (message.scenario !== undefined) [result.scenario, result.step] = [message.scenario, message.step];
         pending.set(message, result);
       }
       const outcome: AttemptOutcome = {

@@ -3,10 +3,13 @@ import { createVerifier, readLowerCaseWebhookHeaders, RECORDED_DELIVERY_HINT, ty
 import { isoTime } from '../util/time.js';
 import { createForwarder, probeForwardTarget, type Forwarder, type ForwardResult } from './forward.js';
 import { journalRecord, openJournal } from '../journal/index.js';
-import { RecentIds, type Sighting } from './recent-ids.js';
+import { peekEventLabels } from './event-labels.js';
+import { countsAsAttempt, RecentIds, repeatKind } from './recent-ids.js';
 import type { BodyProblem, DeliveryReport, ListenReport, ListenSummary } from './reports.js';
+import type { ShapeVerdict } from '../events/known-events.js';
 import { decideResponse, NO_POLICY, type PolicyReason, type RespondPolicy, type ResponseDecision } from './respond-policy.js';
 import { matchesType, type TypePattern } from '../events/type-pattern.js';
+import { loadShapeChecker } from '../events/shape-loader.js';
 import { pickRoute, type ForwardRoute } from './route.js';
 import { startHttpServer, type Answer, type ReceivedRequest, type RunningServer } from './server.js';
 
@@ -72,6 +75,8 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   const verify = options.skipVerify ? undefined : createVerifier({ secret: options.secrets, diagnosticSecrets: options.diagnosticSecrets });
   const summary = emptySummary();
   const report = safeReporter(options.onReport);
+  // Drift marks are for verified deliveries: started now, ready before the listener is (zod takes a while to load).
+  const shapeChecker = options.skipVerify ? undefined : loadShapeChecker();
 
   // Each distinct target once, however many types route to it.
   for (const url of new Map(routes.map((r) => [r.url.href, r.url])).values()) await probeForwardTarget(url);
@@ -103,8 +108,12 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     const messageId = webhookHeaders.id;
     const verification: VerifyResult | undefined = withoutRecordedHint(verify?.({ payload: request.body, webhookHeaders }));
     const sighting = countsAsAttempt({ messageId, verification }) ? recent.see(messageId!) : { attempt: 1 };
-    const { text, eventType, eventId, problem } = inspectBody(request.body);
     const refused = verification !== undefined && !verification.ok;
+    // Parsed only once it verified (or verification is off): a stranger's body must not buy a JSON parse of any
+    // shape it likes (issue 19 defect 4). A refused delivery's line still names its type and id, read by a scan.
+    const { text, eventType, eventId, problem, event } = refused
+      ? { ...bodyText(request.body), ...peekEventLabels(request.body), problem: undefined, event: undefined }
+      : inspectBody(request.body);
     // Every field in the order the JSON output shows them; the answer's fields are filled in as they are decided.
     const delivery: DeliveryReport = {
       type: 'delivery',
@@ -118,6 +127,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       eventId,
       verification,
       problem: refused ? undefined : problem,
+      shape: undefined,
       filtered: false,
       status: 0,
       policy: undefined,
@@ -138,15 +148,22 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     else if (options.events && !matchesType(options.events, eventType)) {
       delivery.filtered = true;
       answer = { status: 200, body: 'ok\n' };
-    } else answer = respond(delivery, request);
-    if (!(answer instanceof Promise)) return record(delivery, answer, text);
-    return held.track(answer.then((decided) => record(delivery, decided, text)));
+    } else {
+      // Issue 20: a verified event the known union does not hold is marked (the vendor may have changed it).
+      if (verification?.ok && checkShape) delivery.shape = checkShape(event);
+      answer = respond(delivery, request);
+    }
+    if (!(answer instanceof Promise)) return record(delivery, answer, text, request.arrivedAt);
+    return held.track(answer.then((decided) => record(delivery, decided, text, request.arrivedAt)));
   }
 
   /** Writes the delivery to the journal, if any, before it is answered: nothing acknowledged is lost. */
-  function record(delivery: DeliveryReport, answer: Answer, text: string | undefined): Answer | Promise<Answer> {
+  function record(delivery: DeliveryReport, answer: Answer, text: string | undefined, arrivedAt: number): Answer | Promise<Answer> {
     delivery.status = answer.status;
     if (!journal) return conclude(delivery, answer);
+    // The journal line carries the time taken so far, so a delivery read back from it has a latency (issue 23);
+    // the report's own latency is set again once the answer has gone out.
+    delivery.latencyMs = Math.round((performance.now() - arrivedAt) * 10) / 10;
     return journal.append(journalRecord(delivery, text)).then(
       () => {
         delivery.recorded = true;
@@ -203,6 +220,14 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     })();
   }
 
+  let checkShape: ((event: unknown) => ShapeVerdict) | undefined;
+  try {
+    checkShape = (await shapeChecker)?.checkShape;
+  } catch (error) {
+    await Promise.all([journal?.close(), forwarder?.close(true)]);
+    throw error;
+  }
+
   let server: RunningServer;
   try {
     server = await startHttpServer({
@@ -248,23 +273,6 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   };
 }
 
-/**
- * Only a delivery that verified (or every one, without verification) counts as an attempt of its svix-id: a
- * stranger reusing a real id must not advance its respond sequence or its retry marks (issue 11).
- */
-function countsAsAttempt(d: Pick<DeliveryReport, 'messageId' | 'verification'>): boolean {
-  return d.messageId !== undefined && (!d.verification || d.verification.ok);
-}
-
-/**
- * A repeated svix-id is a duplicate when the previous attempt had been delivered (2xx), else a retry: it was
- * refused, or it is still held (the sender gave up waiting for it and tried again).
- */
-function repeatKind(sighting: Sighting): 'retry' | 'duplicate' | undefined {
-  if (sighting.attempt === 1) return undefined;
-  return sighting.previousStatus !== undefined && isSuccess(sighting.previousStatus) ? 'duplicate' : 'retry';
-}
-
 /** The answer the respond policy decided, else the app's (when the delivery was forwarded), else 200. */
 function answerOf(delivery: DeliveryReport, decision: ResponseDecision, forward: ForwardResult | undefined): Answer {
   delivery.forward = forward;
@@ -278,8 +286,13 @@ function answerOf(delivery: DeliveryReport, decision: ResponseDecision, forward:
   return { status: 200, body: 'ok\n' };
 }
 
+/** The body as text, when it is UTF-8 (the journal stores it so). */
+function bodyText(body: Buffer): { text?: string } {
+  return isUtf8(body) ? { text: body.toString('utf8') } : {};
+}
+
 /** The body as text (when it is UTF-8), the event's type and id for the line, or why the body is not an event. */
-function inspectBody(body: Buffer): { text?: string; eventType?: string; eventId?: string; problem?: BodyProblem } {
+function inspectBody(body: Buffer): { text?: string; eventType?: string; eventId?: string; problem?: BodyProblem; event?: object } {
   if (body.length === 0) return { text: '', problem: { reason: 'empty-body', message: 'the body is empty: a Scan Documents event is a JSON object' } };
   if (!isUtf8(body)) {
     return { problem: { reason: 'invalid-utf8', message: `the body (${body.length} bytes) is not valid UTF-8, so it cannot be JSON` } };
@@ -296,7 +309,7 @@ function inspectBody(body: Buffer): { text?: string; eventType?: string; eventId
     return { text, problem: { reason: 'not-an-object', message: `the body is a JSON ${kind}, not an object: a Scan Documents event is a JSON object` } };
   }
   const { type, id } = event as { type?: unknown; id?: unknown };
-  return { text, eventType: typeof type === 'string' ? type : undefined, eventId: typeof id === 'string' ? id : undefined };
+  return { text, eventType: typeof type === 'string' ? type : undefined, eventId: typeof id === 'string' ? id : undefined, event };
 }
 
 function describePolicy(reason: PolicyReason | undefined): string {

@@ -28,8 +28,14 @@ export interface CliOptions {
  */
 export const RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'scandocs-test-runtime-'));
 
-/** The environment every spawned CLI gets unless a test overrides it: see RUNTIME_DIR. */
-export const ISOLATED_ENV = { XDG_RUNTIME_DIR: RUNTIME_DIR, TMPDIR: RUNTIME_DIR };
+/**
+ * Per-user state (the inspector's token file) goes to a directory of this test file's own, never the developer's:
+ * parallel test files and sessions on one machine must not share a token (issue 23). A test may pass its own.
+ */
+export const TEST_STATE_HOME = mkdtempSync(join(tmpdir(), 'scandocs-state-'));
+
+/** The environment every spawned CLI gets unless a test overrides it: see RUNTIME_DIR and TEST_STATE_HOME. */
+export const ISOLATED_ENV = { XDG_RUNTIME_DIR: RUNTIME_DIR, TMPDIR: RUNTIME_DIR, XDG_STATE_HOME: TEST_STATE_HOME };
 
 /** Colour off, no inherited secret, a private runtime directory: output is stable whatever the shell exports. */
 export function testEnv(extra: CliOptions['env'] = {}): NodeJS.ProcessEnv {

@@ -9,6 +9,7 @@ import { createCoalescedOutput } from '../shared/coalesced-output.js';
 import { spinnerOptions, type Ui } from '../shared/ui.js';
 import { escapeBlock, escapeControl, indent, plural } from '../shared/text.js';
 import { fitLine, fitSpinnerText, terminalColumns } from '../shared/fit.js';
+import { stringifyJson } from '../../util/json-string.js';
 
 /** How many lines of a response body an attempt line shows without -v, and how wide each may be. */
 const PREVIEW_LINES = 3;
@@ -58,17 +59,19 @@ export async function createDeliveryRenderer(
     else countdown!.around(() => ui.line(text));
   };
   // Called as record?.({…}): without --json the object is not even built (one per attempt adds up over thousands).
-  const record = records && ((value: object) => records.line(JSON.stringify(value)));
+  const record = records && ((value: object) => records.line(stringifyJson(value)));
 
   // A --data body without a "type" is no event: name it by its svix-id, not as an event type called "body".
   const label = (m: MessageRef) =>
     // A replayed journal's type and id came from whoever posted them: escaped, as is what the endpoint answers.
-    `${m.eventType ? `${color.bold(escapeControl(m.eventType))} ${escapeControl(m.eventId ?? m.messageId)}` : `${color.bold(escapeControl(m.messageId))} ${color.dim('(no event type)')}`}${m.copy ? color.yellow(` (copy ${m.copy}, same svix-id)`) : ''}`;
+    `${m.eventType ? `${color.bold(escapeControl(m.eventType))} ${escapeControl(m.eventId ?? m.messageId)}` : `${color.bold(escapeControl(m.messageId))} ${color.dim('(no event type)')}`}${m.copy ? color.yellow(` (copy ${m.copy}, same svix-id)`) : ''}${m.scenario ? color.dim(` · ${escapeControl(m.scenario)}: ${escapeControl(m.step ?? '')}`) : ''}`;
   const refFields = (m: MessageRef) => ({
     messageId: m.messageId,
     eventId: m.eventId ?? null,
     eventType: m.eventType ?? null,
     ...(m.copy ? { copy: m.copy } : {}),
+    // Issue 20: each attempt of a scenario names the scenario and the step it is.
+    ...(m.scenario ? { scenario: m.scenario, step: m.step } : {}),
   });
 
   // Each hint is said once a run, the moment its mistake first shows, rather than after ten seconds of retries.
@@ -96,8 +99,9 @@ export async function createDeliveryRenderer(
         countdown?.inFlight(report.message, `${label(report.message)} · attempt ${report.attempt} · waiting for the answer`);
         if (options.verbose) {
           const { request } = report;
-          line(color.dim(`  > POST ${request.url}  (attempt ${report.attempt})`));
-          for (const [name, value] of Object.entries(request.headers)) line(color.dim(`  > ${name}: ${value}`));
+          line(color.dim(`  > POST ${escapeControl(request.url)}  (attempt ${report.attempt})`));
+          // A replayed svix-id is whatever the recorded request carried (C1 bytes read as latin1 included): escaped.
+          for (const [name, value] of Object.entries(request.headers)) line(color.dim(`  > ${escapeControl(name)}: ${escapeControl(value)}`));
           line(indent(escapeBlock(Buffer.from(request.body).toString('utf8')), '  > '));
         }
         return;

@@ -20,6 +20,7 @@ export function defineListen(listen: Command): void {
     .addOption(new Option('--forward-timeout <duration>', 'how long to wait for your app (0 waits forever, for debugging)').default('30s'))
     .option('--record <file.jsonl>', 'append every delivery to this JSON Lines journal before answering it')
     .option('--inspect-port <number>', 'port of the inspector page on 127.0.0.1 (default 4040, or the next free one; 0 for any)')
+    .option('--new-token', 'make a new inspector token (the old URL and open pages stop working); it is kept for the next starts')
     .option('--no-inspect', 'do not serve the inspector page')
     .option('--json', 'one JSON object per line on stdout (ready, delivery, rejected, summary…); human lines on stderr')
     .option('-v, --verbose', 'also show each delivery’s headers and its body as indented JSON');

@@ -9,7 +9,7 @@ export function defineReplay(command: Command): void {
     .option('--id <id>', 'only this svix-id (msg_…) or event id (event_…) (repeatable)', collect)
     .option('--type <type>', "only this event type; * matches any run of characters, e.g. 'task.*' (repeatable)", collect)
     .option('--since <duration|date>', 'only deliveries received in the last 10m, 2h… or since an ISO date')
-    .option('--include-unverified', 'also send deliveries that failed signature verification when received (skipped by default: anyone can post one)');
+    .option('--include-unverified', 'also send deliveries that failed signature verification when received, or were recorded with --skip-verify (skipped by default: anyone can post one)');
   addDeliveryOptions(command)
     .addHelpText(
       'after',
@@ -23,9 +23,9 @@ Examples:
 
 Each delivery keeps its recorded body and svix-id; the timestamp and signature
 are fresh (with --secret, or the test secret). Deliveries that failed
-verification when received are skipped unless --include-unverified. Without
---url, they go to the listen running on this machine. Ctrl-C stops sending and
-prints the summary so far.
+verification when received, or were recorded with --skip-verify, are skipped
+unless --include-unverified. Without --url, they go to the listen running on
+this machine. Ctrl-C stops sending and prints the summary so far.
 Exit codes: 0 every delivery delivered, 1 one finally failed, 2 usage error or
 a malformed journal, 130 stopped with Ctrl-C.`,
     )
