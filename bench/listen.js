@@ -103,7 +103,12 @@ const TARGETS = { listen: 1.1, record: 1.1, json: 1.3, 'listen@compare': 1.1, 'r
 let names = values.only ? values.only.split(',') : values.floor ? ['bare', 'floor'] : ['bare', 'floor', 'listen', 'record', 'json'];
 for (const name of names) if (!(name in SERVERS) || name.includes('@')) fail(`--only takes bare,floor,listen,record,json; ${name} is not one`);
 if (values.compare) {
-  if (!existsSync(values.compare)) fail(`--compare takes the path of another build's bin/scandocs-webhooks.js; ${values.compare} does not exist`);
+  if (!existsSync(values.compare)) {
+    fail(
+      `--compare takes the path of another build's bin/scandocs-webhooks.js; ${values.compare} does not exist ` +
+        '(make one with: git worktree add ../before HEAD~1 && (cd ../before && npm install), then --compare ../before/bin/scandocs-webhooks.js)',
+    );
+  }
   names = names.flatMap((name) => (name in TARGETS ? [name, `${name}@compare`] : [name]));
 }
 

@@ -42,6 +42,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(command: 
 };
 
 const { version } = require('../../package.json') as { version: string };
+const HELP_WIDTH = 80;
 
 /**
  * Every missing required option or argument, in every command, is said the same way (issue 22): what is missing
@@ -80,18 +81,24 @@ const program = new Command('scandocs-webhooks')
   .version(version, '-V, --version')
   .option('--debug', 'show stack traces for unexpected errors')
   .showSuggestionAfterError(true)
+  // Help fits 80 columns on any terminal (issue 22): option descriptions wrap there, as the footers are written.
+  .configureHelp({ helpWidth: Math.min(process.stdout.columns || HELP_WIDTH, HELP_WIDTH) })
   .exitOverride()
   .addHelpText(
     'after',
     `
 Examples:
-  $ scandocs-webhooks listen                              receive and verify events on http://127.0.0.1:4000
-  $ scandocs-webhooks trigger task.completed --url http://127.0.0.1:4000/webhooks
-  $ scandocs-webhooks sign --payload @event.json --curl http://localhost:3000/webhooks
+  $ scandocs-webhooks listen                  receive, verify on 127.0.0.1:4000
+  $ scandocs-webhooks trigger task.completed  then send it one (another tab)
   $ scandocs-webhooks check --url http://localhost:3000/webhooks
+  $ scandocs-webhooks sign --payload @event.json \\
+      --curl http://localhost:3000/webhooks
 
-Exit codes: 0 success, 1 the check or delivery failed, 2 usage error.
-The secret comes from --secret, else SCANDOCS_WEBHOOK_SECRET, else the built-in test secret.`,
+Without --url, trigger, replay and check send to the listen running here.
+The secret comes from --secret, else SCANDOCS_WEBHOOK_SECRET, else the built-in
+test secret (listen and trigger agree out of the box).
+Exit codes: 0 success, 1 the check or delivery failed, 2 usage error,
+130 stopped with Ctrl-C.`,
   );
 
 void main();

@@ -66,6 +66,7 @@ export type DeliveryReport =
       productionOffsetMs: number;
       throttled?: 'timeout' | '429';
       retryAfterMs?: number;
+      retryAfterEffect?: 'raised' | 'capped' | 'unchanged';
     }
   | { type: 'delivered'; message: MessageRef; attempts: number; productionOffsetMs: number; result: AttemptResult }
   | { type: 'gave-up'; message: MessageRef; attempts: number; productionOffsetMs: number; reason: 'exhausted' | 'aborted'; result: AttemptResult };

@@ -92,6 +92,11 @@ export type RetryDecision =
       throttled?: 'timeout' | '429';
       /** The Retry-After the endpoint asked for, when it sent one (the delay honours it within [delay, 2×delay]). */
       retryAfterMs?: number;
+      /**
+       * With retryAfterMs: how it changed the delay. 'raised' or 'capped' (asked for more than 2×delay), or
+       * 'unchanged' when the delay was already longer than asked, so the header changed nothing.
+       */
+      retryAfterEffect?: 'raised' | 'capped' | 'unchanged';
     };
 
 export interface RetryContext {
@@ -120,7 +125,11 @@ export function planRetry(context: RetryContext): RetryDecision {
   const throttled = slowedBy && delayMs < THROTTLED_MIN_DELAY_MS ? slowedBy : undefined;
   if (throttled) delayMs = THROTTLED_MIN_DELAY_MS;
   const retryAfterMs = result.kind === 'response' ? parseRetryAfter(result.headers['retry-after'], context.now) : undefined;
-  if (retryAfterMs !== undefined) delayMs = Math.min(Math.max(retryAfterMs, delayMs), 2 * delayMs);
+  let retryAfterEffect: 'raised' | 'capped' | 'unchanged' | undefined;
+  if (retryAfterMs !== undefined) {
+    retryAfterEffect = retryAfterMs <= delayMs ? 'unchanged' : retryAfterMs > 2 * delayMs ? 'capped' : 'raised';
+    delayMs = Math.min(Math.max(retryAfterMs, delayMs), 2 * delayMs);
+  }
 
   const productionDelayMs = Math.round(delayMs);
   const waitMs = compress(productionDelayMs, nextAttempt, schedule);
@@ -130,7 +139,7 @@ export function planRetry(context: RetryContext): RetryDecision {
     productionDelayMs,
     waitMs,
     ...(throttled ? { throttled } : {}),
-    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    ...(retryAfterMs !== undefined ? { retryAfterMs, retryAfterEffect } : {}),
   };
 }
 

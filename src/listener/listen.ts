@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { createVerifier, readLowerCaseWebhookHeaders, type VerifyResult } from '../signature/index.js';
+import { createVerifier, readLowerCaseWebhookHeaders, RECORDED_DELIVERY_HINT, type VerifyResult } from '../signature/index.js';
 import { isoTime } from '../util/time.js';
 import { createForwarder, probeForwardTarget, type Forwarder, type ForwardResult } from './forward.js';
 import { journalRecord, openJournal } from '../journal/index.js';
@@ -68,7 +68,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
   const held = new HeldDeliveries();
-  const sleep = options.sleep ?? ((ms: number) => held.sleep(ms));
+  const sleep: (ms: number) => Promise<boolean | void> = options.sleep ?? ((ms: number) => held.sleep(ms));
   const policy = options.policy ?? NO_POLICY;
   const routes = options.forwardTo ?? [];
   const recent = new RecentIds(options.recentIdsLimit);
@@ -116,7 +116,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     }
 
     const messageId = webhookHeaders.id;
-    const verification: VerifyResult | undefined = verify?.({ payload: request.body, webhookHeaders });
+    const verification: VerifyResult | undefined = withoutRecordedHint(verify?.({ payload: request.body, webhookHeaders }));
     const sighting = countsAsAttempt({ messageId, verification }) ? recent.see(messageId!) : { attempt: 1 };
     const refused = verification !== undefined && !verification.ok;
     // Parsed only once it verified (or verification is off): a stranger's body must not buy a JSON parse of any
@@ -142,6 +142,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       status: 0,
       policy: undefined,
       delayMs: 0,
+      delayCutShort: undefined,
       forward: undefined,
       recorded: undefined,
       recordError: undefined,
@@ -152,7 +153,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     };
 
     let answer: Answer | Promise<Answer>;
-    if (refused) answer = { status: 401, body: `invalid signature: ${verification.reason}: ${verification.message}\n` };
+    if (refused) answer = { status: 401, body: refusalBody(verification) };
     else if (problem) answer = { status: 400, body: `${problem.message}\n` };
     else if (options.events && !matchesType(options.events, eventType)) {
       delivery.filtered = true;
@@ -221,7 +222,10 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     return (async () => {
       const forward = app && route ? await app.forward(route.url, { method: request.method, rawHeaders: request.rawHeaders, body: request.body }) : undefined;
       const wait = decision.delayMs - (now() - request.receivedAt);
-      if (wait > 0) await sleep(wait);
+      if (wait > 0 && (await sleep(wait)) === true) {
+        delivery.delayMs = Math.max(0, Math.round(now() - request.receivedAt));
+        delivery.delayCutShort = true;
+      }
       return answerOf(delivery, decision, forward);
     })();
   }
@@ -363,27 +367,30 @@ function safeReporter(onReport: (report: ListenReport) => void): (report: Listen
  */
 class HeldDeliveries {
   private readonly pending = new Set<Promise<unknown>>();
-  private readonly sleepers = new Set<() => void>();
+  private readonly sleepers = new Set<(cut: boolean) => void>();
   private closing = false;
 
-  /** A delay's wait, cut short by wakeAll(). Unref'd: a held delivery alone does not keep the process alive. */
-  sleep(ms: number): Promise<void> {
+  /**
+   * A delay's wait, cut short by wakeAll(): resolves true when it was. Unref'd: a held delivery alone does not
+   * keep the process alive.
+   */
+  sleep(ms: number): Promise<boolean> {
     // A request that finished arriving while the listener closes is not held at all.
-    if (this.closing) return Promise.resolve();
+    if (this.closing) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const wake = () => {
+      const wake = (cut: boolean) => {
         clearTimeout(timer);
         this.sleepers.delete(wake);
-        resolve();
+        resolve(cut);
       };
-      const timer = setTimeout(wake, ms).unref();
+      const timer = setTimeout(() => wake(false), ms).unref();
       this.sleepers.add(wake);
     });
   }
 
   wakeAll(): void {
     this.closing = true;
-    for (const wake of [...this.sleepers]) wake();
+    for (const wake of [...this.sleepers]) wake(true);
   }
 
   track<T>(work: Promise<T>): Promise<T> {
@@ -400,4 +407,19 @@ class HeldDeliveries {
   async settled(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
+}
+
+/**
+ * A live delivery is checked now: the hint to check a recorded one at the time it was sent belongs to offline
+ * verification, not to a listener (which has no such option).
+ */
+function withoutRecordedHint(result: VerifyResult | undefined): VerifyResult | undefined {
+  if (!result || result.ok || !result.message.endsWith(RECORDED_DELIVERY_HINT)) return result;
+  return { ...result, message: result.message.slice(0, -RECORDED_DELIVERY_HINT.length) };
+}
+
+/** The 401's body, in plain words: a timestamp out of tolerance is not an invalid signature. */
+function refusalBody(verification: Extract<VerifyResult, { ok: false }>): string {
+  const what = verification.reason === 'timestamp-too-old' || verification.reason === 'timestamp-too-new' ? 'refused: timestamp out of tolerance' : 'invalid signature';
+  return `${what}: ${verification.reason}: ${verification.message}\n`;
 }

@@ -59,8 +59,10 @@ export interface DeliveryReport {
   status: number;
   /** Set when the respond policy chose the status. */
   policy?: PolicyReason;
-  /** The deliberate delay applied before answering (delayMs). */
+  /** The deliberate delay applied before answering (delayMs); when cut short, the time it was actually held. */
   delayMs: number;
+  /** The listener stopped during the delay and answered at once, rather than after the whole delay (issue 22). */
+  delayCutShort?: boolean;
   forward?: ForwardResult;
   /** With a journal: whether the line was written; when not, the delivery was answered 500 (see recordError). */
   recorded?: boolean;

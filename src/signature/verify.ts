@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual, verify as ed25519Verify } from 'node:crypt
 import { parseSecret, maskSecret, type ParsedSecret } from './secret.js';
 import { readWebhookHeaders, type HeaderFamily, type HeaderInput, type WebhookHeaders } from './headers.js';
 import { findReserialization } from './diagnose.js';
+import { formatSkew } from '../util/duration.js';
 import { toUnixSeconds } from '../util/time.js';
 
 /** Standard Webhooks' replay window: a timestamp more than five minutes away from now, either way, is refused. */
@@ -174,9 +175,14 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
   const skewSeconds = now - timestamp;
   if (Math.abs(skewSeconds) > tolerance) {
     const tooOld = skewSeconds > 0;
-    const signatureNote = match
-      ? 'the signature itself is valid, so this is a replayed delivery or a clock out of sync'
-      : 'no signature matched either';
+    // A timestamp from the future was not replayed: only a clock can put it there.
+    const signatureNote = !match
+      ? 'no signature matched either'
+      : tooOld
+        ? 'the signature itself is valid, so this is a replayed delivery or a clock out of sync'
+        : "the signature itself is valid, so the sender's clock is ahead of this machine's";
+    // Checking at the time it was sent is the fix for a recorded delivery only, and only when no time was given.
+    const hint = match && tooOld && options.at === undefined ? RECORDED_DELIVERY_HINT : '';
     return {
       ok: false,
       reason: tooOld ? 'timestamp-too-old' : 'timestamp-too-new',
@@ -187,8 +193,8 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
       versionsSeen: versionsOf(entries),
       ...evidenceOf(tolerance, entries, more, secrets, id, timestamp, payload, digests),
       message:
-        `${family}-timestamp is ${Math.abs(skewSeconds)} s too ${tooOld ? 'old' : 'new'} (tolerance ${tolerance} s); ` +
-        `${signatureNote}${match ? RECORDED_DELIVERY_HINT : ''}`,
+        `${family}-timestamp is ${formatSkew(Math.abs(skewSeconds))} too ${tooOld ? 'old' : 'new'} (tolerance ${formatSkew(tolerance)}); ` +
+        `${signatureNote}${hint}`,
     };
   }
   if (match) {

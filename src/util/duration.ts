@@ -18,3 +18,19 @@ export function formatDuration(ms: number): string {
   if (h > 0) return `${sign}${h}h${pad(m)}m`;
   return `${sign}${m}m${pad(s)}s`;
 }
+
+/**
+ * A clock skew or tolerance in seconds, in words a person reads at once: "45 seconds", "6 min 40 s", "5 minutes",
+ * "3 hours", "400 days" (issue 22: never "34560000 s").
+ */
+export function formatSkew(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 120) return `${s} ${s === 1 ? 'second' : 'seconds'}`;
+  if (s < 3_600) return s % 60 === 0 ? `${s / 60} minutes` : `${Math.floor(s / 60)} min ${s % 60} s`;
+  if (s < 48 * 3_600) {
+    const hours = s / 3_600;
+    const shown = hours < 10 ? Math.round(hours * 10) / 10 : Math.round(hours);
+    return `${shown} ${shown === 1 ? 'hour' : 'hours'}`;
+  }
+  return `${Math.round(s / 86_400)} days`;
+}

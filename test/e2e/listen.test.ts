@@ -187,7 +187,7 @@ describe('listen: receiving and verifying', () => {
 
     const old = Math.floor(Date.now() / 1000) - 3_600;
     expect((await deliver(url, body, signed(body, { secret: SECRET, timestamp: old }))).status).toBe(401);
-    await cli.waitFor(/✗ timestamp-too-old: svix-timestamp is 36\d\d s too old \(tolerance 300 s\)/);
+    await cli.waitFor(/✗ timestamp-too-old: svix-timestamp is 1 hour too old \(tolerance 5 minutes\)/);
 
     expect((await deliver(url, body, { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=abc' })).status).toBe(401);
     await cli.waitFor(/✗ missing-headers: missing svix-id, svix-timestamp and svix-signature headers .*found stripe-signature/);

@@ -262,7 +262,7 @@ describe('scandocs-webhooks trigger: retries as production makes them', () => {
     expect(third_delay).toBeGreaterThanOrEqual(480_000);
     expect(third_delay).toBeLessThanOrEqual(720_000);
     expect(third!.waitedMs).toBeCloseTo((third_delay * 10) / 300_000, 2);
-    expect(stderr).toContain('Retry-After 24h00m honoured within [delay, 2×delay]');
+    expect(stderr).toContain("Retry-After 24h00m raised the delay, capped at 2× the schedule's");
   });
 
   it('trigger stops retrying at a webhook-delivery: abort-message header and exits 1', async () => {

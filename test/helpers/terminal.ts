@@ -9,6 +9,8 @@ export interface TerminalRun {
   output(): string;
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
   stop(): Promise<number | null>;
+  /** Resolves with the exit code once the command ends by itself. */
+  exited(): Promise<number | null>;
 }
 
 /** Runs the CLI in a pty of `cols` columns; `env` adds to a colour-off, secret-free environment. */
@@ -36,6 +38,7 @@ export function inTerminal(args: string[], { cols = 80, env = {} as Record<strin
         await sleep(25);
       }
     },
+    exited: () => exited,
     async stop() {
       // Ctrl-C, as a user types it: the terminal turns it into SIGINT for the foreground job.
       if (child.exitCode === null) child.stdin.write('\x03');
@@ -50,3 +53,36 @@ export function screenLines(output: string): string[] {
   return output.split('\n').map((line) => line.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split('\r').at(-1)!);
 }
 
+
+/**
+ * The lines a terminal ends up showing for `output`: a small emulator of what ora and our renderers send (\r,
+ * \n, cursor to column 1, cursor up, erase to end of line / whole line; colours and cursor visibility ignored).
+ * Lines are kept logical (not wrapped at the width), so a line longer than the terminal shows as such.
+ */
+export function screen(output: string): string[] {
+  const rows: string[] = [''];
+  let row = 0;
+  let col = 0;
+  const write = (text: string) => {
+    const line = rows[row]!.padEnd(col, ' ');
+    rows[row] = line.slice(0, col) + text + line.slice(col + text.length);
+    col += text.length;
+  };
+  // eslint-disable-next-line no-control-regex
+  const tokens = output.match(/\x1b\[[0-9;?]*[A-Za-z]|\r|\n|[^\x1b\r\n]+/g) ?? [];
+  for (const token of tokens) {
+    if (token === '\n') {
+      row++;
+      col = 0;
+      rows[row] ??= '';
+    } else if (token === '\r') col = 0;
+    else if (token.startsWith('\x1b[')) {
+      const [, arg, op] = /^\x1b\[([0-9;?]*)([A-Za-z])$/.exec(token)!;
+      const n = Number(arg) || 1;
+      if (op === 'G') col = n - 1;
+      else if (op === 'A') row = Math.max(0, row - n);
+      else if (op === 'K') rows[row] = arg === '2' ? '' : rows[row]!.slice(0, col);
+    } else write([...token].join(''));
+  }
+  return rows;
+}

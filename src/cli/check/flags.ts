@@ -16,11 +16,15 @@ export function defineCheck(command: Command): void {
       `
 Examples:
   $ scandocs-webhooks check --url http://localhost:3000/webhooks
-  $ scandocs-webhooks check --url http://localhost:3000/webhooks --secret whsec_… --only 'refuses-*'
-  $ scandocs-webhooks check --url http://localhost:3000/webhooks --skip accepts-large-payload --json
+  $ scandocs-webhooks check --url http://localhost:3000/webhooks \\
+      --secret whsec_… --only 'refuses-*'
+  $ scandocs-webhooks check --url http://localhost:3000/webhooks \\
+      --skip accepts-large-payload --json
   $ scandocs-webhooks check --list
 
-Exit codes: 0 every check passed, 1 a check failed or the endpoint is unreachable, 2 usage error.`,
+Without --url, check grades the listen running on this machine.
+Exit codes: 0 every check passed, 1 a check failed or the endpoint is
+unreachable, 2 usage error, 130 stopped with Ctrl-C.`,
     )
     .action(async (options: CheckCommandOptions) => {
       const { runCheck } = await import('./run.js');

@@ -8,6 +8,7 @@ import { formatDuration } from '../../util/duration.js';
 import { createCoalescedOutput } from '../shared/coalesced-output.js';
 import { spinnerOptions, type Ui } from '../shared/ui.js';
 import { escapeBlock, escapeControl, indent, plural } from '../shared/text.js';
+import { fitLine, fitSpinnerText, terminalColumns } from '../shared/fit.js';
 import { stringifyJson } from '../../util/json-string.js';
 
 /** How many lines of a response body an attempt line shows without -v, and how wide each may be. */
@@ -41,14 +42,22 @@ export interface MistakeHints {
   secretHint: boolean;
 }
 
-export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean; spinner: boolean; hints?: MistakeHints }): Promise<DeliveryRenderer> {
+export async function createDeliveryRenderer(
+  ui: Ui,
+  options: { verbose: boolean; spinner: boolean; hints?: MistakeHints; /** trigger --duplicate: each event is sent twice. */ duplicate?: boolean },
+): Promise<DeliveryRenderer> {
   const { color } = ui;
   const countdown = options.spinner ? createCountdown(ui, (await import('ora')).default) : undefined;
   // Thousands of deliveries make thousands of lines: written one by one, each is a blocking syscall on a pipe,
   // which costs more than the deliveries. Without a spinner to interleave with, lines leave in batches.
   const human = countdown ? undefined : createCoalescedOutput((bytes) => ui.stream.write(bytes));
   const records = ui.json ? createCoalescedOutput((bytes) => process.stdout.write(bytes)) : undefined;
-  const line = (text = '') => (human ? human.line(text) : countdown!.around(() => ui.line(text)));
+  // On a terminal each line is laid out for its width (read at each line, so a resize is followed); off one, whole.
+  const line = (given = '') => {
+    const text = fitLine(given, terminalColumns(ui));
+    if (human) human.line(text);
+    else countdown!.around(() => ui.line(text));
+  };
   // Called as record?.({…}): without --json the object is not even built (one per attempt adds up over thousands).
   const record = records && ((value: object) => records.line(stringifyJson(value)));
 
@@ -129,7 +138,7 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
       case 'retry-scheduled': {
         const why = [
           report.throttled ? `at least ${THROTTLED_MIN_DELAY_MS / 1000}s after a ${report.throttled}` : '',
-          report.retryAfterMs !== undefined ? `Retry-After ${formatDuration(report.retryAfterMs)} honoured within [delay, 2×delay]` : '',
+          report.retryAfterMs !== undefined ? retryAfterNote(report.retryAfterMs, report.retryAfterEffect) : '',
         ].filter(Boolean);
         const text = `attempt ${report.nextAttempt} in ${formatWait(report.waitMs)} (production waits ${formatDuration(report.productionDelayMs)}${why.length ? `: ${why.join(', ')}` : ''})`;
         if (countdown) countdown.wait(report.message, report.waitMs, `${label(report.message)} · ${text}`);
@@ -163,8 +172,11 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
   }
 
   function summary(result: BatchSummary, interrupted?: NodeJS.Signals): void {
-    const events = plural(result.total, 'event', 'events');
-    const rate = result.total > 1 && result.durationMs > 0 ? ` · ${Math.round((result.total * 1000) / result.durationMs)}/s` : '';
+    // With --duplicate the run counts sends: say so, as the first line did ("20 events, each twice (40 deliveries)").
+    const events = options.duplicate
+      ? `${plural(result.total, 'delivery', 'deliveries')} (${plural(result.total / 2, 'event', 'events')}, each twice)`
+      : plural(result.total, 'event', 'events');
+    const rate = result.total > 1 && result.durationMs > 0 ? ` · ${formatRate((result.total * 1000) / result.durationMs)}` : '';
     const tail = color.dim(` · ${plural(result.attempts, 'attempt', 'attempts')} · ${formatDuration(result.durationMs)}${rate}`);
     if (interrupted) {
       // The terminal echoed ^C where the cursor was: a spinner's line is cleared with it; a finished line is left
@@ -199,10 +211,25 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
   };
 }
 
+/** What a Retry-After did to the wait: said only as it happened (issue 22: never "honoured" when it changed nothing). */
+function retryAfterNote(retryAfterMs: number, effect: 'raised' | 'capped' | 'unchanged' | undefined): string {
+  const asked = `Retry-After ${formatDuration(retryAfterMs)}`;
+  if (effect === 'unchanged') return `${asked} asked for less than the schedule's delay: no change`;
+  if (effect === 'capped') return `${asked} raised the delay, capped at 2× the schedule's`;
+  return `${asked} raised the delay`;
+}
+
 /** "127.0.0.1:4000": where a connection was refused. */
 function hostPort(url: string): string {
   const parsed = new URL(url);
   return `${parsed.hostname}:${parsed.port || (parsed.protocol === 'https:' ? '443' : '80')}`;
+}
+
+/** Deliveries a second: "0.4/s" rather than "0/s" for a slow run, whole numbers once they are large. */
+export function formatRate(perSecond: number): string {
+  if (perSecond >= 10) return `${Math.round(perSecond)}/s`;
+  if (perSecond >= 0.1) return `${Math.round(perSecond * 10) / 10}/s`;
+  return `1 every ${formatDuration(1000 / perSecond)}`;
 }
 
 /** Where an attempt falls in production, counted from the first attempt: +0s, +5s, +35m05s. */
@@ -246,7 +273,7 @@ function createCountdown(ui: Ui, ora: typeof import('ora').default) {
     const shown = entries.find((w) => w.inFlightSince !== undefined) ?? entries.reduce((a, b) => (b.until < a.until ? b : a));
     const others = waits.size > 1 ? ui.color.dim(` (+${waits.size - 1} more waiting)`) : '';
     const time = shown.inFlightSince !== undefined ? `${formatDuration(now - shown.inFlightSince)} so far` : `${formatDuration(Math.max(0, shown.until - now))} left`;
-    const text = `${shown.text} · ${time}${others}`;
+    const text = fitSpinnerText(`${shown.text} · ${time}${others}`, terminalColumns(ui));
     if (spinner) spinner.text = text;
     else spinner = ora(spinnerOptions(ui, text)).start();
     ticker ??= setInterval(refresh, SPINNER_TICK_MS);

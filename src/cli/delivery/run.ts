@@ -8,6 +8,7 @@ import { resolveSigningSecret, type ResolvedSecrets } from '../shared/inputs.js'
 import type { Ui } from '../shared/ui.js';
 import { parseDuration } from '../parse/duration.js';
 import { parseHeaderLine } from '../parse/header-line.js';
+import { fitLine, terminalColumns } from '../shared/fit.js';
 import { resolveTarget, secretDisagreement, targetWords, type Target } from '../shared/target.js';
 import { parseSchedule } from './schedule-flags.js';
 
@@ -70,7 +71,7 @@ export function parseCount(text: string, flag: string, max: number): number {
  */
 export async function runDeliveries(
   command: 'trigger' | 'replay',
-  settings: DeliverySettings,
+  settings: DeliverySettings & { duplicate?: boolean },
   ui: Ui,
   describe: (start: SendStartReport) => string,
   run: (onReport: (report: SendReport) => void, signal: AbortSignal) => Promise<SendResult>,
@@ -83,6 +84,7 @@ export async function runDeliveries(
   const renderer = await createDeliveryRenderer(ui, {
     verbose: settings.verbose,
     spinner,
+    duplicate: settings.duplicate,
     hints: {
       command,
       signedWith: `${maskSecret(settings.send.secret)}${secretNote}`,
@@ -104,11 +106,11 @@ export async function runDeliveries(
     sofar.total = report.total;
     const parallel = report.concurrency > 1 ? ` · ${report.concurrency} at a time` : '';
     const disagreement = secretDisagreement(settings.target, settings.secretSource);
-    if (disagreement) ui.line(color.yellow(disagreement));
+    if (disagreement) ui.line(fitLine(color.yellow(disagreement), terminalColumns(ui)));
     ui.line(
-      color.dim(
+      fitLine(color.dim(
         `→ ${describe(report)} ${targetWords(settings.target, displayUrl(report.url))} · schedule ${report.schedule.label} · timeout ${formatDuration(report.timeoutMs)}${parallel} · signed with ${maskSecret(settings.send.secret)}${secretNote}`,
-      ),
+      ), terminalColumns(ui)),
     );
   };
   const stop = stopOnSignal();

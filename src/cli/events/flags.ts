@@ -15,14 +15,19 @@ export function defineEvents(command: Command): void {
       'after',
       `
 Examples:
-  $ scandocs-webhooks events                                     every type and variant, with what it shows
-  $ scandocs-webhooks events task.completed --variant convert    the sample event, as indented JSON
-  $ scandocs-webhooks events --scenarios                         convert, split, …, each also as <name>-failed
+  $ scandocs-webhooks events         every type and variant, with what it shows
+  $ scandocs-webhooks events task.completed --variant convert
+      (the sample event, as indented JSON)
+  $ scandocs-webhooks events --scenarios
+      (convert, split, …, each also as <name>-failed)
   $ scandocs-webhooks events --schema > scan-documents-events.schema.json
-  $ scandocs-webhooks events file.created --set data.properties.size=0 > event.json
-  $ scandocs-webhooks sign --payload @event.json --curl http://localhost:3000/webhooks | sh
+  $ scandocs-webhooks events file.created --set data.properties.size=0 \\
+      > event.json
+  $ scandocs-webhooks sign --payload @event.json \\
+      --curl http://localhost:3000/webhooks | sh
 
-Exit codes: 0 success (a --set that leaves the known shape warns on stderr), 2 unknown type or variant, or a malformed --set.`,
+A --set that leaves the known shape of the events warns on stderr.
+Exit codes: 0 success, 2 unknown type or variant, or a malformed --set.`,
     )
     .action(async (type: string | undefined, options: EventsCommandOptions) => {
       const { runEvents } = await import('./run.js');

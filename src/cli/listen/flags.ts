@@ -31,14 +31,22 @@ export function defineListen(listen: Command): void {
 Examples:
   $ scandocs-webhooks listen
   $ scandocs-webhooks listen --forward-to http://localhost:3000/webhooks
-  $ scandocs-webhooks listen --respond 500,500,200 --fail-header 'Retry-After: 10'
-  $ scandocs-webhooks listen --respond task.failed=500 --delay 6s --events 'task.*'
+  $ scandocs-webhooks listen --forward-to 3000     (http://localhost:3000/)
+  $ scandocs-webhooks listen --respond 500,500,200 \\
+      --fail-header 'Retry-After: 10'
+  $ scandocs-webhooks listen --respond task.failed=500 --delay 6s \\
+      --events 'task.*'
   $ scandocs-webhooks listen --port 0 --json --record events.jsonl
-  $ scandocs-webhooks listen --tunnel cloudflared --secret whsec_…     a public URL for the Dashboard, no account
-  $ NGROK_AUTHTOKEN=… scandocs-webhooks listen --tunnel ngrok --ngrok-domain my-app.ngrok.app --secret whsec_…
+  $ scandocs-webhooks listen --tunnel cloudflared --secret whsec_…
+      (a public URL for the Dashboard, no account)
+  $ NGROK_AUTHTOKEN=… scandocs-webhooks listen --tunnel ngrok \\
+      --ngrok-domain my-app.ngrok.app --secret whsec_…
 
-Ctrl-C closes the tunnel, prints a summary and exits 0. Exit 2: bad flag, port in use, unreachable --forward-to,
-unwritable --record, a tunnel that cannot open (no ngrok authtoken, cloudflared not installed, no URL in time).`,
+While it runs, trigger, replay and check without --url send to it.
+Ctrl-C closes the tunnel, prints a summary and exits 0.
+Exit codes: 0 stopped with Ctrl-C, 2 bad flag, port in use, unreachable
+--forward-to, unwritable --record, or a tunnel that cannot open (no ngrok
+authtoken, cloudflared not installed, no URL in time).`,
     )
     .action(async (options: ListenCommandOptions) => {
       const { runListen } = await import('./run.js');

@@ -18,6 +18,8 @@ export interface LineStyle {
   verbose: boolean;
   /** The terminal's width, on a TTY only: a delivery line wider than this is laid out on several lines. */
   columns?: number;
+  /** With two or more --forward-to targets, each forward line names the one that answered (issue 22). */
+  namesForwardTarget?: boolean;
 }
 
 /** How many characters of the app's answer the one-line view shows. */
@@ -49,7 +51,7 @@ export function formatReport(given: ListenReport, style: LineStyle): string | un
 }
 
 /** time, method, path, type, event id, verification, answer, latency: one line per delivery. */
-export function formatDelivery(d: DeliveryReport, { color, verbose, columns }: LineStyle): string {
+export function formatDelivery(d: DeliveryReport, { color, verbose, columns, namesForwardTarget = false }: LineStyle): string {
   // Everything a request carries is escaped: a type or id holding ESC or a newline must not forge a line.
   const type = d.eventType === undefined ? '(no type)' : safe(d.eventType);
   const head = `${clock(d.receivedAt)}  ${safe(d.method)} ${safe(d.path)}  ${type.padEnd(15)} ${d.eventId === undefined ? '-' : safe(d.eventId)}`;
@@ -63,11 +65,11 @@ export function formatDelivery(d: DeliveryReport, { color, verbose, columns }: L
   if (d.recordError) line += `  ${color.red(`✗ not recorded: ${safe(d.recordError)}`)}`;
   line += `  → ${statusColor(d.status, color)}`;
   if (d.policy) line += color.dim(` (${policyText(d.policy)})`);
-  if (d.delayMs > 0) line += color.dim(` after --delay ${formatDuration(d.delayMs)}`);
+  if (d.delayMs > 0 || d.delayCutShort) line += color.dim(delayText(d));
   line += `  ${formatLatency(d.latencyMs)}`;
   if (d.senderGone) line += `  ${color.yellow('the sender had hung up')}`;
-  if (d.forward) line += `  ${forwardText(d, color)}`;
-  if (columns !== undefined && columns > 0 && stripVTControlCharacters(line).length > columns) line = fitDelivery(d, head, color, columns);
+  if (d.forward) line += `  ${forwardText(d, color, namesForwardTarget)}`;
+  if (columns !== undefined && columns > 0 && stripVTControlCharacters(line).length > columns) line = fitDelivery(d, head, color, columns, namesForwardTarget);
   return verbose ? `${line}\n${verboseBlock(d, color)}` : line;
 }
 
@@ -145,6 +147,8 @@ function deliveryJson(report: DeliveryReport, body: ReturnType<typeof encodeBody
     status: report.status,
     policy: report.policy,
     delayMs: report.delayMs,
+    // Only when it happened: a delay the stop cut short.
+    delayCutShort: report.delayCutShort || undefined,
     recorded: report.recorded,
     recordError: report.recordError,
     latencyMs: report.latencyMs,
@@ -192,6 +196,11 @@ function verificationText(d: DeliveryReport, color: ChalkInstance): string {
   return color.red(`✗ ${d.verification.reason}: ${safe(d.verification.message)}`);
 }
 
+/** A delay as it happened: the whole --delay, or cut short when the listener stopped (issue 22). */
+function delayText(d: DeliveryReport): string {
+  return d.delayCutShort ? ` after ${formatDuration(d.delayMs)} (--delay cut short: the listener stopped)` : ` after --delay ${formatDuration(d.delayMs)}`;
+}
+
 /** What a forward that got no answer says first: "unreachable" only when nothing could be reached (issue 19). */
 const FORWARD_FAILURE: Record<NonNullable<NonNullable<DeliveryReport['forward']>['errorKind']>, string> = {
   unreachable: 'app unreachable',
@@ -211,11 +220,12 @@ function driftText(d: DeliveryReport): string {
   return `⚠ ${d.eventType === undefined ? '' : `${safe(d.eventType)}: `}${safe(shape.message)} (Scan Documents may have changed this event; check your handler)`;
 }
 
-function forwardText(d: DeliveryReport, color: ChalkInstance): string {
+function forwardText(d: DeliveryReport, color: ChalkInstance, namesTarget: boolean): string {
   const f = d.forward!;
   if (f.status === undefined) return color.red(`⇢ ${FORWARD_FAILURE[f.errorKind ?? 'failed']}: ${safe(f.error ?? '')} (${safe(f.url)})`);
   const preview = f.body && f.body.length > 0 ? `: ${oneLine(f.body, APP_BODY_PREVIEW)}` : '';
-  return `⇢ app ${statusColor(f.status, color)} in ${formatLatency(f.latencyMs)}${color.dim(preview)}`;
+  const target = namesTarget ? ` at ${safe(f.url)}` : '';
+  return `⇢ app${target} ${statusColor(f.status, color)} in ${formatLatency(f.latencyMs)}${color.dim(preview)}`;
 }
 
 function verboseBlock(d: DeliveryReport, color: ChalkInstance): string {
@@ -295,13 +305,13 @@ const CONTINUATION = ' '.repeat(10);
  * then the forward and each diagnosis on its own indented line, wrapped at word boundaries. Off a terminal lines
  * stay whole, for grep.
  */
-function fitDelivery(d: DeliveryReport, head: string, color: ChalkInstance, columns: number): string {
+function fitDelivery(d: DeliveryReport, head: string, color: ChalkInstance, columns: number, namesForwardTarget: boolean): string {
   const verification = !d.verification ? color.yellow('⚠ unverified') : d.verification.ok ? color.green('✓ verified') : color.red(`✗ ${d.verification.reason}`);
   let status = verification;
   if (d.repeat) status += `  ${color.magenta(`↻ ${d.repeat} #${d.attempt}`)}`;
   status += `  → ${statusColor(d.status, color)}`;
   if (d.policy) status += color.dim(` (${policyText(d.policy)})`);
-  if (d.delayMs > 0) status += color.dim(` after --delay ${formatDuration(d.delayMs)}`);
+  if (d.delayMs > 0 || d.delayCutShort) status += color.dim(delayText(d));
   status += `  ${formatLatency(d.latencyMs)}`;
   if (d.senderGone) status += `  ${color.yellow('the sender had hung up')}`;
   const width = (text: string) => stripVTControlCharacters(text).length;
@@ -313,7 +323,7 @@ function fitDelivery(d: DeliveryReport, head: string, color: ChalkInstance, colu
   if (d.recordError) notes.push(`✗ not recorded: ${safe(d.recordError)}`);
   for (const note of notes) for (const part of wrapWords(note, columns - CONTINUATION.length)) lines.push(`${CONTINUATION}${color.red(part)}`);
   if (d.shape && !d.shape.ok) for (const part of wrapWords(driftText(d), columns - CONTINUATION.length)) lines.push(`${CONTINUATION}${color.yellow(part)}`);
-  if (d.forward) lines.push(`${CONTINUATION}${forwardText(d, color)}`);
+  if (d.forward) lines.push(`${CONTINUATION}${forwardText(d, color, namesForwardTarget)}`);
   return lines.join('\n');
 }
 

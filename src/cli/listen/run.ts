@@ -50,6 +50,7 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
   const style: LineStyle = {
     color: ui.color,
     verbose: Boolean(options.verbose),
+    namesForwardTarget: settings.banner.forwardTo.length > 1,
     // Read at each line, so a resized terminal is followed; off a terminal, lines stay whole.
     get columns() {
       return ui.stream.isTTY ? ui.stream.columns : undefined;

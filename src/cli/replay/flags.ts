@@ -16,14 +16,19 @@ export function defineReplay(command: Command): void {
       'after',
       `
 Examples:
+  $ scandocs-webhooks replay events.jsonl        (to the running listen)
   $ scandocs-webhooks replay events.jsonl --url http://127.0.0.1:3000/webhooks
-  $ scandocs-webhooks replay events.jsonl --url http://127.0.0.1:3000/webhooks --type 'task.*' --since 10m
-  $ scandocs-webhooks replay events.jsonl --url http://127.0.0.1:3000/webhooks --id event_wal69rzpapqrm7yj --no-retries
+  $ scandocs-webhooks replay events.jsonl --type 'task.*' --since 10m
+  $ scandocs-webhooks replay events.jsonl --id event_wal69rzpapqrm7yj \\
+      --no-retries
 
-Each delivery keeps its recorded body and svix-id; the timestamp and signature are fresh (with --secret, or the
-test secret). Deliveries that failed verification when received, or were recorded with --skip-verify, are
-skipped unless --include-unverified.
-Exit codes: 0 every delivery delivered, 1 one finally failed, 2 usage error or a malformed journal.`,
+Each delivery keeps its recorded body and svix-id; the timestamp and signature
+are fresh (with --secret, or the test secret). Deliveries that failed
+verification when received, or were recorded with --skip-verify, are skipped
+unless --include-unverified. Without --url, they go to the listen running on
+this machine. Ctrl-C stops sending and prints the summary so far.
+Exit codes: 0 every delivery delivered, 1 one finally failed, 2 usage error or
+a malformed journal, 130 stopped with Ctrl-C.`,
     )
     .action(async (journal: string, options: ReplayCommandOptions) => {
       const { runReplay } = await import('./run.js');

@@ -6,6 +6,7 @@ import { parseDuration } from '../parse/duration.js';
 import { parseUnixTime } from '../parse/time.js';
 import { plural } from '../shared/text.js';
 import { createUi, type Ui } from '../shared/ui.js';
+import { fitLine, terminalColumns } from '../shared/fit.js';
 import type { DeliveryCommandOptions } from '../delivery/run.js';
 
 export interface ReplayCommandOptions extends DeliveryCommandOptions {
@@ -43,7 +44,7 @@ export async function runReplay(journal: string, options: ReplayCommandOptions):
   );
   if (skipped > 0) {
     const count = plural(skipped, 'recorded delivery', 'recorded deliveries');
-    ui.line(ui.color.yellow(`skipped ${count} that ${whyRefused(skipped - neverVerified, neverVerified)} (--include-unverified sends them)`));
+    ui.line(fitLine(ui.color.yellow(`skipped ${count} that ${whyRefused(skipped - neverVerified, neverVerified)} (--include-unverified sends them)`), terminalColumns(ui)));
     if (skipped > neverVerified) ui.record({ type: 'skipped', reason: 'failed-verification', count: skipped - neverVerified });
     if (neverVerified > 0) ui.record({ type: 'skipped', reason: 'not-verified', count: neverVerified });
   }
@@ -53,7 +54,7 @@ export async function runReplay(journal: string, options: ReplayCommandOptions):
 /** A torn last line was never acknowledged: replay leaves it out, and says so first. */
 function warnTornLine(ui: Ui, journal: string, line: number | undefined): void {
   if (line === undefined) return;
-  ui.line(ui.color.yellow(`warning: ${journal} line ${line} is cut off (the listener stopped mid-write; it was never answered 2xx): skipped`));
+  ui.line(fitLine(ui.color.yellow(`warning: ${journal} line ${line} is cut off (the listener stopped mid-write; it was never answered 2xx): skipped`), terminalColumns(ui)));
 }
 
 /** How many damaged lines are named one by one; the rest are counted. */

@@ -15,7 +15,8 @@ export function defineSign(command: Command): void {
       `
 Examples:
   $ scandocs-webhooks sign --payload '{"type":"file.deleted"}'
-  $ scandocs-webhooks sign --payload @event.json --secret whsec_… --curl http://localhost:3000/webhooks | sh`,
+  $ scandocs-webhooks sign --payload @event.json --secret whsec_… \\
+      --curl http://localhost:3000/webhooks | sh`,
     )
     .action(async (options: SignCommandOptions) => {
       const { runSign } = await import('./run.js');

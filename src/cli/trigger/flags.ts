@@ -21,17 +21,25 @@ export function defineTrigger(command: Command): void {
       'after',
       `
 Examples:
-  $ scandocs-webhooks trigger task.completed --url http://127.0.0.1:3000/webhooks
-  $ scandocs-webhooks trigger --all --url http://127.0.0.1:3000/webhooks --json
-  $ scandocs-webhooks trigger file.created --variant pdf --set data.name=report.pdf --url http://127.0.0.1:3000/webhooks
-  $ scandocs-webhooks trigger --data @event.json --url http://127.0.0.1:3000/webhooks --schedule 0,1s,2s,4s
-  $ scandocs-webhooks trigger --scenario convert --shuffle --url http://127.0.0.1:3000/webhooks
-  $ scandocs-webhooks trigger --scenario @flow.json --url http://127.0.0.1:3000/webhooks
-  $ scandocs-webhooks trigger task.failed --count 20 --duplicate --shuffle --concurrency 5 --url http://127.0.0.1:3000/webhooks
+  $ scandocs-webhooks trigger task.completed      (to the running listen)
+  $ scandocs-webhooks trigger task.completed --url http://localhost:3000/hooks
+  $ scandocs-webhooks trigger --all --json
+  $ scandocs-webhooks trigger file.created --variant pdf \\
+      --set data.name=report.pdf
+  $ scandocs-webhooks trigger --data @event.json --schedule 0,1s,2s,4s
+  $ scandocs-webhooks trigger --scenario convert --shuffle
+  $ scandocs-webhooks trigger --scenario @flow.json
+  $ scandocs-webhooks trigger task.failed --count 20 --duplicate --shuffle \\
+      --concurrency 5
 
-Retries follow production (0, 5s, 5m, 30m, 2h, 5h, 10h, 10h, ±20% jitter; timeouts and 429 wait ≥ 60 s;
-Retry-After honoured within [delay, 2×delay]; "webhook-delivery: abort-message" stops), compressed ÷10000.
-Exit codes: 0 every event delivered, 1 a delivery finally failed, 2 usage error.`,
+Without --url, events go to the listen running on this machine (the most
+recently started); with none running, trigger says so and exits 2.
+Retries follow production (0, 5s, 5m, 30m, 2h, 5h, 10h, 10h, ±20% jitter;
+timeouts and 429 wait ≥ 60 s; Retry-After honoured within [delay, 2×delay];
+"webhook-delivery: abort-message" stops), compressed ÷10000. Ctrl-C stops
+sending and prints the summary so far.
+Exit codes: 0 every event delivered, 1 a delivery finally failed, 2 usage
+error, 130 stopped with Ctrl-C.`,
     )
     .action(async (types: string[], options: TriggerCommandOptions) => {
       const { runTrigger } = await import('./run.js');

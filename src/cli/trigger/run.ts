@@ -59,7 +59,7 @@ export async function runTrigger(types: string[], options: TriggerCommandOptions
     return `sending ${plural(events, 'event', 'events')}${name}${twice}${options.shuffle ? ', shuffled' : ''}`;
   };
   await warnHandMadeShapes(types, options, data, scenario);
-  return runDeliveries('trigger', settings, ui, describe, (onReport, signal) =>
+  return runDeliveries('trigger', { ...settings, duplicate: options.duplicate }, ui, describe, (onReport, signal) =>
     trigger({
       ...settings.send,
       ...(scenario !== undefined

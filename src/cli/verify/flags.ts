@@ -19,9 +19,12 @@ export function defineVerify(command: Command): void {
       `
 Examples:
   $ scandocs-webhooks verify --payload @body.json --secret whsec_… \\
-      -H "svix-id: msg_2b…" -H "svix-timestamp: 1732800000" -H "svix-signature: v1,K5o…"
-  $ scandocs-webhooks verify --payload @body.json --headers @headers.txt --at 2026-11-28T12:00:00Z
-  $ cat body.json | scandocs-webhooks verify --payload - --id msg_… --timestamp 1732800000 --signature v1,…
+      -H "svix-id: msg_2b…" -H "svix-timestamp: 1732800000" \\
+      -H "svix-signature: v1,K5o…"
+  $ scandocs-webhooks verify --payload @body.json --headers @headers.txt \\
+      --at 2026-11-28T12:00:00Z
+  $ cat body.json | scandocs-webhooks verify --payload - --id msg_… \\
+      --timestamp 1732800000 --signature v1,…
 
 Exit codes: 0 valid, 1 invalid (the reason is printed), 2 usage error.`,
     )
