@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { BIN, runCli, startCli } from '../helpers/cli.js';
+import { BIN, runCli, startCli, TEST_STATE_HOME } from '../helpers/cli.js';
 import { startServer } from '../helpers/server.js';
 
 // Issue 12: what a user sees in a terminal, run in a real pseudo-terminal (util-linux `script`).
@@ -21,7 +21,8 @@ function inTerminal(args: string[], { cols = 80, env = {} as Record<string, stri
   // exec: the CLI alone is the terminal's foreground job, so Ctrl-C reaches only it. It is bounded by the kill of
   // `script` below: the pty closing hangs it up.
   const command = `stty cols ${cols} rows 40; exec ${cli}`;
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, SCANDOCS_WEBHOOK_SECRET: '', ...env };
+  // XDG_STATE_HOME: the inspector's token file goes to this test file's own directory, as with every spawned CLI.
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, SCANDOCS_WEBHOOK_SECRET: '', XDG_STATE_HOME: TEST_STATE_HOME, ...env };
   delete childEnv.CI;
   for (const key of Object.keys(childEnv)) if (childEnv[key] === undefined) delete childEnv[key];
   const child = spawn('script', ['-qefc', command, '/dev/null'], { env: childEnv });
