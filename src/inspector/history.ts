@@ -29,6 +29,8 @@ export const DETAIL_BYTES = 64 * 1024 * 1024;
  * of 4 KiB, and a body up to a quarter of it (1 MiB, the default --max-body) is still kept whole.
  */
 export const MEMORY_BYTES = 4 * 1024 * 1024;
+/** A search gives the event loop back after this many bodies read from the journal (a few ms of work). */
+const SEARCH_SLICE = 200;
 
 export interface HistoryFilter {
   type?: string;
@@ -241,10 +243,33 @@ export class History {
 
   /** Newest first, from just below `before`, the summaries matching the filter. */
   list(filter: HistoryFilter, limit: number, before = Number.POSITIVE_INFINITY): HistoryPage {
+    const walk = this.walk(filter, limit, before);
+    for (;;) {
+      const step = walk.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * `list`, giving the event loop back every SEARCH_SLICE bodies read from the journal: a search over 10,000 of
+   * them must not hold up the deliveries the listener is answering meanwhile (issue 23).
+   */
+  async search(filter: HistoryFilter, limit: number, before = Number.POSITIVE_INFINITY): Promise<HistoryPage> {
+    const walk = this.walk(filter, limit, before);
+    for (;;) {
+      const step = walk.next();
+      if (step.done) return step.value;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** The list's walk, newest first; it pauses (yields) every SEARCH_SLICE bodies read back from the journal. */
+  private *walk(filter: HistoryFilter, limit: number, before: number): Generator<void, HistoryPage> {
     const items: DeliverySummary[] = [];
     const match = matcher(filter);
     const text = filter.text?.trim().toLowerCase();
     const reader = text && this.journalPath ? openJournalReader(this.journalPath) : undefined;
+    let read = 0;
     try {
       for (let seq = Math.min(before - 1, this.last); seq >= this.first(); seq--) {
         // A packed delivery is unpacked once, for its summary and (a text search) its body.
@@ -252,7 +277,10 @@ export class History {
         const report = slot ? undefined : this.unpack(seq);
         const summary = slot ? slot.summary : report && summarizeReport(seq, report);
         if (!summary || !match(summary)) continue;
-        if (text && !(report ? textOf(encodeBody(report.body)) : this.bodyText(seq, reader)).includes(text)) continue;
+        if (text && !(report ? textOf(encodeBody(report.body)) : this.bodyText(seq, reader)).includes(text)) {
+          if (reader && ++read % SEARCH_SLICE === 0) yield;
+          continue;
+        }
         if (items.length === limit) return { items, more: true };
         items.push(summary);
       }
