@@ -26,8 +26,8 @@ export interface CheckCard extends CheckSummary {
 
 /** Grades a webhook endpoint with the battery (or the checks selected); an unreachable endpoint scores 0. */
 export async function check(options: CheckOptions): Promise<CheckCard> {
+  httpUrl(options.url, 'url', 'http://localhost:3000/webhooks');
   const url = String(options.url);
-  httpUrl(url, 'url', 'http://localhost:3000/webhooks');
   const secret = checkedSecret(options.secret, 'sign');
   if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) throw new InputError('invalid-duration', `timeoutMs must be more than 0 (got ${options.timeoutMs})`);
   const checks = selectChecks(BATTERY, options);

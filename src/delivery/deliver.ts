@@ -14,6 +14,9 @@ export interface OutgoingMessage {
   eventType?: string;
   /** 2 for the second send of a duplicated message. */
   copy?: number;
+  /** With a scenario: its name and the step this event is (`convert`, `task.completed`). */
+  scenario?: string;
+  step?: string;
 }
 
 export interface DeliveryOptions {
@@ -98,6 +101,8 @@ export async function deliverMessage(message: OutgoingMessage, options: Delivery
     const request: AttemptRequest = { url: options.url, headers, body, timeoutMs: options.timeoutMs };
     options.onReport({ type: 'attempt', message: ref, attempt: number, productionOffsetMs, waitedMs, request });
     const result = await attempt(request, options.dispatcher);
+    // Stopped while the attempt was out (its connection cut): that answer is the stop, not the endpoint's.
+    signal?.throwIfAborted();
     options.onReport({ type: 'response', message: ref, attempt: number, productionOffsetMs, waitedMs, result });
     if (result.ok) {
       options.onReport({ type: 'delivered', message: ref, attempts: number, productionOffsetMs, result });
@@ -125,5 +130,6 @@ export async function deliverMessage(message: OutgoingMessage, options: Delivery
 function messageRef(message: OutgoingMessage): MessageRef {
   const ref: MessageRef = { messageId: message.messageId, eventId: message.eventId, eventType: message.eventType };
   if (message.copy !== undefined) ref.copy = message.copy;
+  if (message.scenario !== undefined) [ref.scenario, ref.step] = [message.scenario, message.step];
   return ref;
 }

@@ -55,6 +55,7 @@ export interface HistoryPage {
 interface LiveExtra {
   latencyMs: number;
   filtered: boolean;
+  drift?: string;
   detail: Pick<DeliveryDetail, 'policy' | 'delayMs' | 'senderGone' | 'recordError' | 'forward'>;
 }
 
@@ -203,8 +204,8 @@ export class History {
   summary(seq: number): DeliverySummary | undefined {
     const slot = this.slot(seq);
     if (!slot) {
-      const report = this.unpack(seq);
-      return report && summarizeReport(seq, report);
+      const packed = this.unpack(seq);
+      return packed && summaryOfPacked(seq, packed);
     }
     return slot.summary;
   }
@@ -212,8 +213,8 @@ export class History {
   detail(seq: number, reader?: ReturnType<typeof openJournalReader>): DeliveryDetail | undefined {
     const slot = this.slot(seq);
     if (!slot) {
-      const report = this.unpack(seq);
-      return report && detailOfReport(summarizeReport(seq, report), report);
+      const packed = this.unpack(seq);
+      return packed && detailOfReport(summaryOfPacked(seq, packed), packed.report);
     }
     if (slot.detail) return slot.detail;
     if (!slot.ref || !this.journalPath) return undefined;
@@ -274,10 +275,10 @@ export class History {
       for (let seq = Math.min(before - 1, this.last); seq >= this.first(); seq--) {
         // A packed delivery is unpacked once, for its summary and (a text search) its body.
         const slot = this.slot(seq);
-        const report = slot ? undefined : this.unpack(seq);
-        const summary = slot ? slot.summary : report && summarizeReport(seq, report);
+        const packed = slot ? undefined : this.unpack(seq);
+        const summary = slot ? slot.summary : packed && summaryOfPacked(seq, packed);
         if (!summary || !match(summary)) continue;
-        if (text && !(report ? textOf(encodeBody(report.body)) : this.bodyText(seq, reader)).includes(text)) {
+        if (text && !(packed ? textOf(encodeBody(packed.report.body)) : this.bodyText(seq, reader)).includes(text)) {
           if (reader && ++read % SEARCH_SLICE === 0) yield;
           continue;
         }
@@ -352,13 +353,17 @@ export class History {
     this.heldBytes -= slot.bytes;
   }
 
-  /** A packed delivery as the report it was (a body that did not fit the ring reads as empty). */
-  private unpack(seq: number): DeliveryReport | undefined {
+  /**
+   * A packed delivery as the report it was, and whether its body was kept: a body too large for the ring reads as
+   * empty in the report, which must then never be taken for the original (see summaryOfPacked).
+   */
+  private unpack(seq: number): Packed | undefined {
     if (!this.ring || !Number.isInteger(seq) || seq < this.first() || seq > this.last) return undefined;
     const index = (seq - 1) % this.capacity;
     const packed = this.ring.get(index);
     if (!packed) return undefined;
-    return this.scalars!.unpack(index, packed.meta, packed.body ?? Buffer.alloc(0), packed.extra);
+    const report = this.scalars!.unpack(index, packed.meta, packed.body ?? Buffer.alloc(0), packed.extra);
+    return { report, bodyBytes: packed.bodyBytes, bodyKept: packed.body !== undefined };
   }
 
   private bodyText(seq: number, reader: ReturnType<typeof openJournalReader> | undefined): string {
@@ -385,6 +390,7 @@ export class History {
       // The journal's figure when the line has one, so a row reads the same once the page is reloaded.
       summary.latencyMs ??= extra.latencyMs;
       summary.filtered = extra.filtered;
+      if (extra.drift !== undefined) summary.drift = extra.drift;
     }
     return summary;
   }
@@ -417,11 +423,12 @@ function packReport(r: DeliveryReport): string {
     r.latencyMs,
     r.senderGone,
     r.headers,
+    r.shape?.ok === false ? r.shape : null,
   ]);
 }
 
 function unpackReport(meta: string, body: Buffer, forwardBody: Buffer | undefined): DeliveryReport {
-  const [receivedAt, method, path, messageId, attempt, repeat, eventType, eventId, verification, problem, filtered, status, policy, delayMs, f, recorded, recordError, latencyMs, senderGone, headers] =
+  const [receivedAt, method, path, messageId, attempt, repeat, eventType, eventId, verification, problem, filtered, status, policy, delayMs, f, recorded, recordError, latencyMs, senderGone, headers, shape] =
     JSON.parse(meta) as unknown[];
   const forward = f as [string, number?, number?, string?, ForwardResult['errorKind']?, string?, Array<[string, string]>?] | null;
   return {
@@ -436,6 +443,7 @@ function unpackReport(meta: string, body: Buffer, forwardBody: Buffer | undefine
     eventId: (eventId ?? undefined) as string | undefined,
     verification: (verification ?? undefined) as DeliveryReport['verification'],
     problem: (problem ?? undefined) as DeliveryReport['problem'],
+    shape: (shape ?? undefined) as DeliveryReport['shape'],
     filtered: filtered as boolean,
     status: status as number,
     policy: (policy ?? undefined) as DeliveryReport['policy'],
@@ -501,8 +509,8 @@ class Scalars {
     const v = r.verification;
     const verified = v !== undefined && v.ok;
     const rare =
-      (v && !v.ok) || r.problem || r.policy || r.forward || r.recordError !== undefined
-        ? JSON.stringify([verified ? null : v, r.problem, r.policy, r.forward && { ...r.forward, body: undefined }, r.recordError])
+      (v && !v.ok) || r.problem || r.policy || r.forward || r.recordError !== undefined || (r.shape && !r.shape.ok)
+        ? JSON.stringify([verified ? null : v, r.problem, r.policy, r.forward && { ...r.forward, body: undefined }, r.recordError, r.shape?.ok === false ? r.shape : null])
         : '';
     let text = `${r.receivedAt}\0${r.method}\0${r.path}\0${r.messageId ?? ''}\0${r.eventType ?? ''}\0${r.eventId ?? ''}\0${rare}`;
     if (verified) text += `\0${v.id}\0${v.timestamp}\0${v.family}\0${v.signature}\0${v.secretIndex}`;
@@ -533,8 +541,8 @@ class Scalars {
     if (flags & AS_JSON) return unpackReport(text, body, forwardBody);
     const parts = text.split('\0');
     const [receivedAt, method, path, messageId, eventType, eventId, rare] = parts as [string, string, string, string, string, string, string];
-    const [failure, problem, policy, forward, recordError] = rare
-      ? (JSON.parse(rare) as [VerifyResult | null, DeliveryReport['problem'] | null, DeliveryReport['policy'] | null, ForwardResult | null, string | null])
+    const [failure, problem, policy, forward, recordError, drift] = rare
+      ? (JSON.parse(rare) as [VerifyResult | null, DeliveryReport['problem'] | null, DeliveryReport['policy'] | null, ForwardResult | null, string | null, DeliveryReport['shape'] | null])
       : [];
     let at = 7;
     let verification: VerifyResult | undefined = failure ?? undefined;
@@ -564,6 +572,8 @@ class Scalars {
       eventId: flags & HAS_EVENT_ID ? eventId : undefined,
       verification,
       problem: problem ?? undefined,
+      // Only a departure from the known union is kept: the rows show a mark for it, nothing for a member.
+      shape: drift ?? undefined,
       filtered: (flags & FILTERED) !== 0,
       status: this.status[index]!,
       policy: policy ?? undefined,
@@ -577,6 +587,21 @@ class Scalars {
       body,
     };
   }
+}
+
+/** A delivery read back from the ring: its report (with an empty body when the body was not kept). */
+interface Packed {
+  report: DeliveryReport;
+  bodyBytes: number;
+  bodyKept: boolean;
+}
+
+/** The row of a packed delivery: its real size, and `bodyKept: false` when the body was left out of the ring. */
+function summaryOfPacked(seq: number, { report, bodyBytes, bodyKept }: Packed): DeliverySummary {
+  const summary = summarizeReport(seq, report);
+  summary.bodyBytes = bodyBytes;
+  if (!bodyKept) summary.bodyKept = false;
+  return summary;
 }
 
 function fileSize(path: string): number {
@@ -604,6 +629,7 @@ function extraOf(r: DeliveryReport): LiveExtra {
   return {
     latencyMs: r.latencyMs,
     filtered: r.filtered,
+    drift: r.shape && !r.shape.ok ? r.shape.message : undefined,
     detail: {
       policy: r.policy,
       delayMs: r.delayMs,

@@ -7,12 +7,12 @@ import { PRODUCTION_DELAYS_MS } from '../delivery/schedule.js';
 import { InputError } from '../errors.js';
 import type { DeliveryReport } from '../listener/reports.js';
 import { encodeBody } from '../journal/index.js';
-import { ActionError, buildReplay, sendReplay, toCurl, toHar, type ReplayRequest, type ReplaySeams } from './actions.js';
+import { ActionError, buildReplay, notKept, sendReplay, toCurl, toHar, type ReplayRequest, type ReplaySeams } from './actions.js';
 import { diffDeliveries } from './diff.js';
 import { explainFailure } from './explain.js';
 import { History, type HistoryFilter } from './history.js';
 import { toJournalRecord, type DeliveryDetail, type DeliverySummary } from './model.js';
-import { allowedHosts, cookieName, newToken, originAllowed, requestToken, sameToken, SECURITY_HEADERS } from './security.js';
+import { allowedHosts, cookieName, newToken, originAllowed, pageToken, requestToken, sameToken, SECURITY_HEADERS } from './security.js';
 
 export const DEFAULT_INSPECT_PORT = 4040;
 /** With the default port taken, this many following ports are tried before any free one. */
@@ -107,11 +107,11 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     const url = new URL(req.url ?? '/', origin);
     const path = url.pathname;
     const method = req.method ?? 'GET';
-    const authorized = sameToken(requestToken(req, url, port), token);
+    const authorized = sameToken(requestToken(req, port), token);
 
     if (method === 'GET' && path === '/') {
       if (url.searchParams.has('token')) {
-        if (!authorized) return sendText(res, 401, 'refused: the token in this URL is not this inspector’s (open the URL listen printed)\n');
+        if (!sameToken(pageToken(url), token)) return sendText(res, 401, 'refused: the token in this URL is not this inspector’s (open the URL listen printed)\n');
         // Trade the token in the URL for a cookie, and drop it from the address bar and the history.
         res.setHeader('set-cookie', `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
         res.writeHead(303, { ...SECURITY_HEADERS, location: '/', 'cache-control': 'no-store' });
@@ -122,7 +122,10 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     }
     if (method === 'GET' && STATIC[path] && path !== '/') return sendFile(res, path);
     if (!path.startsWith('/api/')) return sendText(res, 404, 'not found\n');
-    if (!authorized) return send(res, 401, { error: 'missing or wrong token: open the URL listen printed, or send Authorization: Bearer <token>' });
+    if (!authorized) {
+      const inUrl = url.searchParams.has('token') ? ' (a ?token= in an API URL is not accepted: it would be logged)' : '';
+      return send(res, 401, { error: `missing or wrong token${inUrl}: open the URL listen printed, or send Authorization: Bearer <token>` });
+    }
     await catchUp();
 
     if (method === 'POST') {
@@ -155,7 +158,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (one) {
       const detail = history.detail(Number(one[1]));
       if (!detail) return send(res, 404, { error: `delivery ${one[1]} is not in the history (it holds the last ${history.capacity})` });
-      if (one[2]) return sendFixture(res, detail);
+      if (one[2]) return detail.bodyKept === false ? send(res, 409, { error: notKept(detail) }) : sendFixture(res, detail);
       return send(res, 200, describe(detail));
     }
     return send(res, 404, { error: 'no such endpoint' });
@@ -243,12 +246,14 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
 
   async function exportShown(res: ServerResponse, url: URL, har: boolean): Promise<void> {
     const { items } = await history.search(filterOf(url), history.capacity);
+    // A delivery whose body was not kept is left out: written with an empty body, replay would send that instead.
     const details = history.details(
       items
         .reverse()
-        .filter((s) => s.source !== 'replay')
+        .filter((s) => s.source !== 'replay' && s.bodyKept !== false)
         .map((s) => s.seq),
     );
+    const leftOut = items.filter((s) => s.bodyKept === false).length;
     const name = `deliveries-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     const body = har ? JSON.stringify(toHar(details, options.version ?? '0'), null, 2) : details.map((d) => JSON.stringify(toJournalRecord(d))).join('\n') + (details.length ? '\n' : '');
     res.writeHead(200, {
@@ -256,6 +261,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       'content-type': har ? 'application/json; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
       'content-disposition': `attachment; filename="${name}.${har ? 'har' : 'jsonl'}"`,
       'cache-control': 'no-store',
+      ...(leftOut > 0 && { 'x-deliveries-left-out': `${leftOut} (their bodies were too large for the in-memory history to keep)` }),
     });
     res.end(body);
   }

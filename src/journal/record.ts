@@ -55,6 +55,14 @@ export function failedVerification(record: JournalRecord): boolean {
 }
 
 /**
+ * Whether a record's signature was checked and held. A record without a verification was received with
+ * verification skipped: its bytes may be anyone's, exactly like those that failed (issue 19 defect 7).
+ */
+export function passedVerification(record: JournalRecord): boolean {
+  return record.verification !== undefined && record.verification !== null && record.verification.ok === true;
+}
+
+/**
  * The record of a delivery, as it is about to be answered (its latencyMs is the time taken so far). `text` is the body already decoded when it is UTF-8
  * (the listener decoded it to read the event), so it is not decoded twice.
  */

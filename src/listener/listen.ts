@@ -3,10 +3,13 @@ import { createVerifier, readLowerCaseWebhookHeaders, type VerifyResult } from '
 import { isoTime } from '../util/time.js';
 import { createForwarder, probeForwardTarget, type Forwarder, type ForwardResult } from './forward.js';
 import { journalRecord, openJournal } from '../journal/index.js';
+import { peekEventLabels } from './event-labels.js';
 import { countsAsAttempt, RecentIds, repeatKind } from './recent-ids.js';
 import type { BodyProblem, DeliveryReport, ListenReport, ListenSummary } from './reports.js';
+import type { ShapeVerdict } from '../events/known-events.js';
 import { decideResponse, NO_POLICY, type PolicyReason, type RespondPolicy, type ResponseDecision } from './respond-policy.js';
 import { matchesType, type TypePattern } from '../events/type-pattern.js';
+import { loadShapeChecker } from '../events/shape-loader.js';
 import { pickRoute, type ForwardRoute } from './route.js';
 import { startHttpServer, type Answer, type ReceivedRequest, type RunningServer } from './server.js';
 
@@ -72,6 +75,8 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   const verify = options.skipVerify ? undefined : createVerifier({ secret: options.secrets, diagnosticSecrets: options.diagnosticSecrets });
   const summary = emptySummary();
   const report = safeReporter(options.onReport);
+  // Drift marks are for verified deliveries: started now, ready before the listener is (zod takes a while to load).
+  const shapeChecker = options.skipVerify ? undefined : loadShapeChecker();
 
   // Each distinct target once, however many types route to it.
   for (const url of new Map(routes.map((r) => [r.url.href, r.url])).values()) await probeForwardTarget(url);
@@ -103,8 +108,12 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     const messageId = webhookHeaders.id;
     const verification: VerifyResult | undefined = verify?.({ payload: request.body, webhookHeaders });
     const sighting = countsAsAttempt({ messageId, verification }) ? recent.see(messageId!) : { attempt: 1 };
-    const { text, eventType, eventId, problem } = inspectBody(request.body);
     const refused = verification !== undefined && !verification.ok;
+    // Parsed only once it verified (or verification is off): a stranger's body must not buy a JSON parse of any
+    // shape it likes (issue 19 defect 4). A refused delivery's line still names its type and id, read by a scan.
+    const { text, eventType, eventId, problem, event } = refused
+      ? { ...bodyText(request.body), ...peekEventLabels(request.body), problem: undefined, event: undefined }
+      : inspectBody(request.body);
     // Every field in the order the JSON output shows them; the answer's fields are filled in as they are decided.
     const delivery: DeliveryReport = {
       type: 'delivery',
@@ -118,6 +127,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       eventId,
       verification,
       problem: refused ? undefined : problem,
+      shape: undefined,
       filtered: false,
       status: 0,
       policy: undefined,
@@ -137,7 +147,11 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     else if (options.events && !matchesType(options.events, eventType)) {
       delivery.filtered = true;
       answer = { status: 200, body: 'ok\n' };
-    } else answer = respond(delivery, request);
+    } else {
+      // Issue 20: a verified event the known union does not hold is marked (the vendor may have changed it).
+      if (verification?.ok && checkShape) delivery.shape = checkShape(event);
+      answer = respond(delivery, request);
+    }
     if (!(answer instanceof Promise)) return record(delivery, answer, text, request.arrivedAt);
     return held.track(answer.then((decided) => record(delivery, decided, text, request.arrivedAt)));
   }
@@ -202,6 +216,14 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     })();
   }
 
+  let checkShape: ((event: unknown) => ShapeVerdict) | undefined;
+  try {
+    checkShape = (await shapeChecker)?.checkShape;
+  } catch (error) {
+    await Promise.all([journal?.close(), forwarder?.close(true)]);
+    throw error;
+  }
+
   let server: RunningServer;
   try {
     server = await startHttpServer({
@@ -260,8 +282,13 @@ function answerOf(delivery: DeliveryReport, decision: ResponseDecision, forward:
   return { status: 200, body: 'ok\n' };
 }
 
+/** The body as text, when it is UTF-8 (the journal stores it so). */
+function bodyText(body: Buffer): { text?: string } {
+  return isUtf8(body) ? { text: body.toString('utf8') } : {};
+}
+
 /** The body as text (when it is UTF-8), the event's type and id for the line, or why the body is not an event. */
-function inspectBody(body: Buffer): { text?: string; eventType?: string; eventId?: string; problem?: BodyProblem } {
+function inspectBody(body: Buffer): { text?: string; eventType?: string; eventId?: string; problem?: BodyProblem; event?: object } {
   if (body.length === 0) return { text: '', problem: { reason: 'empty-body', message: 'the body is empty: a Scan Documents event is a JSON object' } };
   if (!isUtf8(body)) {
     return { problem: { reason: 'invalid-utf8', message: `the body (${body.length} bytes) is not valid UTF-8, so it cannot be JSON` } };
@@ -278,7 +305,7 @@ function inspectBody(body: Buffer): { text?: string; eventType?: string; eventId
     return { text, problem: { reason: 'not-an-object', message: `the body is a JSON ${kind}, not an object: a Scan Documents event is a JSON object` } };
   }
   const { type, id } = event as { type?: unknown; id?: unknown };
-  return { text, eventType: typeof type === 'string' ? type : undefined, eventId: typeof id === 'string' ? id : undefined };
+  return { text, eventType: typeof type === 'string' ? type : undefined, eventId: typeof id === 'string' ? id : undefined, event };
 }
 
 function describePolicy(reason: PolicyReason | undefined): string {

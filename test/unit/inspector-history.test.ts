@@ -78,9 +78,42 @@ describe('History', () => {
     expect(listed.length).toBeLessThan(10);
     expect(history.detail(10)?.body).toBe('a'.repeat(900));
     expect(history.detail(1)).toBeUndefined();
-    // A body too large for the ring is left out; the delivery is still listed.
+    // A body too large for the ring is left out, and said to be (issue 19 defect 5); the delivery is still listed.
     history.add(report(11, { body: Buffer.alloc(5_000, 'b') }));
-    expect(history.summary(11)).toMatchObject({ eventId: 'event_11', bodyBytes: 0 });
+    expect(history.summary(11)).toMatchObject({ eventId: 'event_11', bodyBytes: 5_000, bodyKept: false });
+    expect(history.detail(11)).toMatchObject({ body: '', bodyBytes: 5_000, bodyKept: false });
+    expect(history.detail(10)?.bodyKept).toBeUndefined();
+  });
+
+  it('keeps a body of exactly a quarter of the ring whole, whatever its headers (issue 19 defect 5)', () => {
+    const ring = 8_000;
+    const history = new History({ capacity: 100, memoryBytes: ring });
+    const largest = Buffer.alloc(ring / 4, 'z');
+    // Headers of their own weight: measured together with the body, they pushed it over the quarter and it was lost.
+    history.add(report(1, { body: largest, headers: { 'svix-id': 'msg_1', 'x-padding': 'p'.repeat(500) } }));
+    expect(history.detail(1)).toMatchObject({ body: largest.toString(), bodyBytes: ring / 4 });
+    expect(history.detail(1)?.bodyKept).toBeUndefined();
+    history.add(report(2, { body: Buffer.alloc(ring / 4 + 1, 'y') }));
+    expect(history.detail(2)).toMatchObject({ body: '', bodyBytes: ring / 4 + 1, bodyKept: false });
+  });
+
+  it('reads every delivery whole, or not at all, across the first wraps of the ring (issue 19 defect 5)', () => {
+    const ring = 8_000;
+    const history = new History({ capacity: 100, memoryBytes: ring });
+    const bodies = new Map<number, string>();
+    // Sizes that do not divide the ring, so records end at every offset and the first wrap skips a tail.
+    for (let n = 1; n <= 40; n++) {
+      const body = String.fromCharCode(97 + (n % 26)).repeat(ring / 4 - ((n * 37) % 900));
+      bodies.set(n, body);
+      history.add(report(n, { body: Buffer.from(body) }));
+      for (let seq = 1; seq <= n; seq++) {
+        const detail = history.detail(seq);
+        if (detail) expect(detail.body, `seq ${seq} after ${n}`).toBe(bodies.get(seq));
+      }
+      // The newest is always whole, and so is the one before it (two quarters and their metas fit).
+      expect(history.detail(n)?.body).toBe(body);
+      if (n > 1) expect(history.detail(n - 1)?.body).toBe(bodies.get(n - 1));
+    }
   });
 
   it('without a journal, a delivery reads back as it was reported, the app’s answer included', () => {

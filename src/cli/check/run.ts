@@ -4,7 +4,7 @@ import { InputError } from '../../errors.js';
 import { maskSecret } from '../../signature/index.js';
 import { formatDuration } from '../../util/duration.js';
 import { parseDuration } from '../parse/duration.js';
-import { parseHttpUrl } from '../parse/url.js';
+import { resolveTarget } from '../shared/target.js';
 import { EXIT_FAILED, EXIT_OK } from '../shared/errors.js';
 import { resolveSecrets } from '../shared/inputs.js';
 import { createUi, spinnerOptions } from '../shared/ui.js';
@@ -29,8 +29,8 @@ export async function runCheck(options: CheckCommandOptions): Promise<number> {
     printList(ui, checks);
     return EXIT_OK;
   }
-  if (options.url === undefined) throw new InputError('usage', '--url is required: pass your endpoint, e.g. --url http://localhost:3000/webhooks');
-  const url = parseHttpUrl(options.url, '--url', 'http://localhost:3000/webhooks').href;
+  const target = resolveTarget(options.url, 'http://localhost:3000/webhooks');
+  const url = target.url;
   const timeoutMs = parseDuration(options.timeout, '--timeout');
   if (timeoutMs <= 0) throw new InputError('invalid-duration', `--timeout must be more than 0, e.g. --timeout 5s`);
   const { secrets, source } = resolveSecrets(options.secret);
@@ -40,7 +40,7 @@ export async function runCheck(options: CheckCommandOptions): Promise<number> {
   }
 
   const from = source === 'default' ? ' (the built-in test secret: configure your app with it, or pass --secret)' : source === 'env' ? ' (from $SCANDOCS_WEBHOOK_SECRET)' : '';
-  ui.line(`Checking ${url}, ${formatDuration(timeoutMs)} allowed per delivery`);
+  ui.line(`Checking ${target.listener ? `the running listen at ${url}` : url}, ${formatDuration(timeoutMs)} allowed per delivery`);
   ui.line(ui.color.dim(`signing with ${maskSecret(secret)}${from}`));
   const spinner = ui.interactive ? (await import('ora')).default(spinnerOptions(ui)) : undefined;
   try {

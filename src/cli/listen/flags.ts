@@ -16,7 +16,7 @@ export function defineListen(listen: Command): void {
     .option('--fail-rate <0..1>', 'answer 500 to this share of deliveries, at random')
     .option('--delay <duration>', 'answer no sooner than this after a delivery arrives, e.g. 6s to cross the 5 s timeout')
     .option('--fail-header <"name: value">', "header added to the failures --respond/--fail-rate make, e.g. 'Retry-After: 120' (repeatable)", collect)
-    .option('-f, --forward-to <[types=]url>', "pass verified deliveries to your app, byte for byte; per type: 'task.*=http://…' (repeatable)", collect)
+    .option('-f, --forward-to <[types=]url>', "pass verified deliveries to your app, byte for byte (3000 or localhost:3000/webhooks mean http://localhost:3000/…); per type: 'task.*=http://…' (repeatable)", collect)
     .addOption(new Option('--forward-timeout <duration>', 'how long to wait for your app (0 waits forever, for debugging)').default('30s'))
     .option('--record <file.jsonl>', 'append every delivery to this JSON Lines journal before answering it')
     .option('--inspect-port <number>', 'port of the inspector page on 127.0.0.1 (default 4040, or the next free one; 0 for any)')

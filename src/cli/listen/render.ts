@@ -11,6 +11,7 @@ import { verificationWithFlagWords } from '../shared/flag-words.js';
 import { SECRET_ENV, type ResolvedSecrets } from '../shared/inputs.js';
 import { colorJson } from '../shared/json-color.js';
 import { escapeBlock, escapeControl as safe, indent, plural } from '../shared/text.js';
+import { stringifyJson } from '../../util/json-string.js';
 
 export interface LineStyle {
   color: ChalkInstance;
@@ -54,6 +55,7 @@ export function formatDelivery(d: DeliveryReport, { color, verbose, columns }: L
   let line = `${head}  ${verificationText(d, color)}`;
   if (d.repeat) line += `  ${color.magenta(`↻ ${d.repeat} #${d.attempt}`)}`;
   if (d.problem) line += `  ${color.red(`✗ ${d.problem.reason}: ${safe(d.problem.message)}`)}`;
+  if (d.shape && !d.shape.ok) line += `  ${color.yellow(driftText(d))}`;
   if (d.recordError) line += `  ${color.red(`✗ not recorded: ${safe(d.recordError)}`)}`;
   line += `  → ${statusColor(d.status, color)}`;
   if (d.policy) line += color.dim(` (${policyText(d.policy)})`);
@@ -107,13 +109,13 @@ export function reportJson(given: ListenReport): object {
  * A delivery's --json line in parts when its body is UTF-8 (as a webhook's is): the text up to its body, the
  * body's bytes, and the rest. The output escapes the bytes straight into its buffer, so the body, most of the
  * line, is never decoded into a string and escaped into another (that allocation grew V8's young generation:
- * bench/listen.js --memory). The line is byte for byte JSON.stringify(reportJson(report)).
+ * bench/listen.js --memory). The line is byte for byte stringifyJson(reportJson(report)).
  */
 export function deliveryJsonLine(given: DeliveryReport): { before: string[]; body: Buffer; after: string } | undefined {
   if (!isUtf8(given.body)) return undefined;
   // Without a body, the object's last keys (body, bodyEncoding) are left out: the line goes on from its `}`.
   // Parts, not one joined string: joining would copy this whole text once more (the same growth as above).
-  const fields = JSON.stringify(deliveryJson(withFlagWords(given) as DeliveryReport, undefined));
+  const fields = stringifyJson(deliveryJson(withFlagWords(given) as DeliveryReport, undefined));
   return { before: [fields.slice(0, -1), ',"body":'], body: given.body, after: ',"bodyEncoding":"utf8"}' };
 }
 
@@ -134,6 +136,7 @@ function deliveryJson(report: DeliveryReport, body: ReturnType<typeof encodeBody
     eventType: report.eventType,
     eventId: report.eventId,
     problem: report.problem,
+    shape: report.shape,
     filtered: report.filtered,
     status: report.status,
     policy: report.policy,
@@ -185,9 +188,28 @@ function verificationText(d: DeliveryReport, color: ChalkInstance): string {
   return color.red(`✗ ${d.verification.reason}: ${safe(d.verification.message)}`);
 }
 
+/** What a forward that got no answer says first: "unreachable" only when nothing could be reached (issue 19). */
+const FORWARD_FAILURE: Record<NonNullable<NonNullable<DeliveryReport['forward']>['errorKind']>, string> = {
+  unreachable: 'app unreachable',
+  timeout: 'app timed out',
+  reset: 'app reset the connection',
+  'not-http': 'app answered something that is not HTTP',
+  failed: 'forward failed',
+};
+
+/**
+ * Issue 20: a verified event outside the known union, said so that a user running real events through a tunnel
+ * learns the vendor's payloads drifted. The answer is not changed. The message quotes field names from the body:
+ * escaped.
+ */
+function driftText(d: DeliveryReport): string {
+  const shape = d.shape as Extract<DeliveryReport['shape'], { ok: false }>;
+  return `⚠ ${d.eventType === undefined ? '' : `${safe(d.eventType)}: `}${safe(shape.message)} (Scan Documents may have changed this event; check your handler)`;
+}
+
 function forwardText(d: DeliveryReport, color: ChalkInstance): string {
   const f = d.forward!;
-  if (f.status === undefined) return color.red(`⇢ app ${f.errorKind === 'timeout' ? 'timed out' : 'unreachable'}: ${safe(f.error ?? '')} (${safe(f.url)})`);
+  if (f.status === undefined) return color.red(`⇢ ${FORWARD_FAILURE[f.errorKind ?? 'failed']}: ${safe(f.error ?? '')} (${safe(f.url)})`);
   const preview = f.body && f.body.length > 0 ? `: ${oneLine(f.body, APP_BODY_PREVIEW)}` : '';
   return `⇢ app ${statusColor(f.status, color)} in ${formatLatency(f.latencyMs)}${color.dim(preview)}`;
 }
@@ -286,6 +308,7 @@ function fitDelivery(d: DeliveryReport, head: string, color: ChalkInstance, colu
   if (d.problem) notes.push(`✗ ${d.problem.reason}: ${safe(d.problem.message)}`);
   if (d.recordError) notes.push(`✗ not recorded: ${safe(d.recordError)}`);
   for (const note of notes) for (const part of wrapWords(note, columns - CONTINUATION.length)) lines.push(`${CONTINUATION}${color.red(part)}`);
+  if (d.shape && !d.shape.ok) for (const part of wrapWords(driftText(d), columns - CONTINUATION.length)) lines.push(`${CONTINUATION}${color.yellow(part)}`);
   if (d.forward) lines.push(`${CONTINUATION}${forwardText(d, color)}`);
   return lines.join('\n');
 }

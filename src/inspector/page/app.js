@@ -1,7 +1,7 @@
 // The inspector page: a live, filterable list of deliveries and the detail of the one selected. Data comes from
 // the JSON API and the event stream of the server that serves this file; nothing is loaded from another host.
 import { html, render, useCallback, useEffect, useMemo, useRef, useState } from '/vendor/htm-preact.js';
-import { Badges, Body, clock, DiffView, Diagnosis, duration, HeaderTable, statusClass, Timeline, Verification } from './view.js';
+import { Badges, Body, clock, DiffView, Diagnosis, duration, Guard, HeaderTable, NotKept, statusClass, Timeline, Verification } from './view.js';
 
 const ROW_HEIGHT = 28;
 const PAGE = 200;
@@ -257,8 +257,10 @@ function App() {
     </div>
     <div class="main">
       <${List} items=${items} more=${more} selected=${selected} onPick=${pick} onOlder=${loadOlder} scroller=${scroller} listenerUrl=${info?.listenerUrl} />
-      <${Detail} seq=${selected} version=${detailVersion} tab=${tab} setTab=${setTab} info=${info} onPick=${pick}
-        replay=${replaySelected} replayResult=${replayResult} />
+      <${Guard} key=${`detail-${selected}`} what=${`delivery #${selected}`}>
+        <${Detail} seq=${selected} version=${detailVersion} tab=${tab} setTab=${setTab} info=${info} onPick=${pick}
+          replay=${replaySelected} replayResult=${replayResult} />
+      </${Guard}>
     </div>
   </div>`;
 }
@@ -288,22 +290,8 @@ function List({ items, more, selected, onPick, onOlder, scroller, listenerUrl })
   const rows = [];
   for (let i = first; i < last; i++) {
     const s = items[i];
-    rows.push(html`<div key=${s.seq} class=${`row ${s.seq === selected ? 'selected' : ''}`} style=${{ top: `${i * ROW_HEIGHT}px` }}
-      data-seq=${s.seq} onClick=${() => onPick(s.seq)}>
-      <span class="seq num">#${s.seq}</span>
-      <span class="time">${clock(s.receivedAt)}</span>
-      <span>${s.eventType ?? '(no type)'}</span>
-      <span class="id c-event" title=${s.eventId ?? ''}>${s.eventId ?? '–'}</span>
-      <span class="id c-svix" title=${s.messageId ?? ''}>${s.repeat === 'duplicate'
-        ? html`<span class="badge warn" title="duplicate: this svix-id had already been answered 2xx">dup</span> `
-        : s.repeat === 'retry'
-          ? html`<span class="badge" title=${`attempt ${s.attempt} of this svix-id`}>↻${s.attempt}</span> `
-          : null}${s.messageId ?? '–'}</span>
-      <${Verification} d=${s} />
-      <span class=${`num ${statusClass(s.status)}`}>${s.status || '–'}</span>
-      <span class="num">${duration(s.latencyMs)}</span>
-      <span class=${`num c-app ${s.forwardStatus ? statusClass(s.forwardStatus) : s.forwardError ? 'bad' : ''}`} title=${s.forwardError ?? ''}>${s.forwardStatus ?? (s.forwardError ? '✗' : '')}</span>
-    </div>`);
+    // Each row on its own: one delivery that cannot be drawn leaves a note in its place, never an empty list.
+    rows.push(html`<${Guard} key=${s.seq} what=${`delivery #${s.seq}`}><${Row} s=${s} i=${i} selected=${selected} onPick=${onPick} /></${Guard}>`);
   }
   return html`<section class="list" aria-label="deliveries">
     <div class="list-head"><span class="num" title="the delivery's number, as the diff asks for it">#</span><span>time</span><span>type</span><span class="c-event">event id</span><span class="c-svix">svix-id</span><span></span><span class="num">status</span><span class="num">latency</span><span class="num c-app" title="forwarded: the app's status">app</span></div>
@@ -317,6 +305,25 @@ function List({ items, more, selected, onPick, onOlder, scroller, listenerUrl })
         : null}
     </div>
   </section>`;
+}
+
+function Row({ s, i, selected, onPick }) {
+  return html`<div class=${`row ${s.seq === selected ? 'selected' : ''}`} style=${{ top: `${i * ROW_HEIGHT}px` }}
+      data-seq=${s.seq} onClick=${() => onPick(s.seq)}>
+      <span class="seq num">#${s.seq}</span>
+      <span class="time">${clock(s.receivedAt)}</span>
+      <span>${s.eventType ?? '(no type)'}${s.drift ? html` <span class="badge warn" data-testid="drift" title=${`${s.drift} (Scan Documents may have changed this event; check your handler)`}>⚠ shape</span>` : null}</span>
+      <span class="id c-event" title=${s.eventId ?? ''}>${s.eventId ?? '–'}</span>
+      <span class="id c-svix" title=${s.messageId ?? ''}>${s.repeat === 'duplicate'
+        ? html`<span class="badge warn" title="duplicate: this svix-id had already been answered 2xx">dup</span> `
+        : s.repeat === 'retry'
+          ? html`<span class="badge" title=${`attempt ${s.attempt} of this svix-id`}>↻${s.attempt}</span> `
+          : null}${s.messageId ?? '–'}</span>
+      <${Verification} d=${s} />
+      <span class=${`num ${statusClass(s.status)}`}>${s.status || '–'}</span>
+      <span class="num">${duration(s.latencyMs)}</span>
+      <span class=${`num c-app ${s.forwardStatus ? statusClass(s.forwardStatus) : s.forwardError ? 'bad' : ''}`} title=${s.forwardError ?? ''}>${s.forwardStatus ?? (s.forwardError ? '✗' : '')}</span>
+    </div>`;
 }
 
 function Detail({ seq, version, tab, setTab, info, onPick, replay, replayResult }) {
@@ -347,12 +354,15 @@ function Detail({ seq, version, tab, setTab, info, onPick, replay, replayResult 
       <span class="mono">${d.method} ${d.path}</span> · ${new Date(d.receivedAt).toLocaleString('en-GB')} · <span class="mono">${d.messageId ?? 'no svix-id'}</span>
       <${Badges} d=${d} />
     </div>
+    ${d.drift ? html`<p class="warn" data-testid="drift-detail">⚠ ${d.eventType ?? '(no type)'}: ${d.drift} (Scan Documents may have changed this event; check your handler)</p>` : null}
     <div class="tabs" role="tablist">${tabs.map(([key, label]) => html`<button role="tab" class=${tab === key ? 'active' : ''} onClick=${() => setTab(key)}>${label}</button>`)}</div>
+    <${Guard} key=${`${d.seq}-${tab}`} what=${`this tab of delivery #${d.seq}`}>
     ${tab === 'overview' ? html`<${Overview} d=${d} />` : null}
-    ${tab === 'request' ? html`<h3>Headers</h3><${HeaderTable} headers=${d.headers} /><h3>Raw body (${d.bodyBytes.toLocaleString('en')} bytes)</h3><pre class="raw" data-testid="raw-body">${d.body}</pre>` : null}
+    ${tab === 'request' ? html`<h3>Headers</h3><${HeaderTable} headers=${d.headers} /><h3>Raw body (${d.bodyBytes.toLocaleString('en')} bytes)</h3>${d.bodyKept === false ? html`<${NotKept} d=${d} />` : html`<pre class="raw" data-testid="raw-body">${d.body}</pre>`}` : null}
     ${tab === 'timeline' ? html`<${Timeline} d=${d} onSelect=${onPick} />` : null}
     ${tab === 'diff' ? html`<${DiffPanel} key=${d.seq} d=${d} />` : null}
     ${tab === 'replay' ? html`<${ReplayPanel} key=${d.seq} d=${d} info=${info} replay=${replay} result=${replayResult} />` : null}
+    </${Guard}>
   </section>`;
 }
 
@@ -408,7 +418,8 @@ function DiffPanel({ d }) {
 function ReplayPanel({ d, info, replay, result }) {
   const [target, setTarget] = useState('listener');
   const [url, setUrl] = useState('http://127.0.0.1:3000/webhooks');
-  const [signature, setSignature] = useState(d.verified === false ? 'original' : 'fresh');
+  // Only what verified is re-signed as it is (issue 19 defect 7): the rest keeps its original headers unless edited.
+  const [signature, setSignature] = useState(d.verified !== true ? 'original' : 'fresh');
   const [body, setBody] = useState(d.bodyEncoding === 'utf8' ? d.body : '');
   const [curl, setCurl] = useState(undefined);
   const edited = d.bodyEncoding === 'utf8' && body !== d.body;
@@ -435,7 +446,11 @@ function ReplayPanel({ d, info, replay, result }) {
       ${radio('signature', 'fresh', signature, setSignature, 'fresh timestamp and signature, same svix-id (a retry)', !info?.canSign)}
       ${radio('signature', 'new-id', signature, setSignature, 'fresh signature under a new svix-id (a new message)', !info?.canSign)}
       ${radio('signature', 'original', signature, setSignature, 'the original headers, byte for byte (a stale replay, which a verifier must refuse)', edited)}
-      ${d.verified === false ? html`<p class="sub">This delivery failed verification: it is only re-signed once you edit its body.</p>` : null}
+      ${d.verified === false
+        ? html`<p class="sub">This delivery failed verification: it is only re-signed once you edit its body.</p>`
+        : d.verified !== true
+          ? html`<p class="sub">This delivery was never verified: it is only re-signed once you edit its body.</p>`
+          : null}
     </fieldset>
     <fieldset><legend>Body ${edited ? html`<span class="badge warn">edited: re-signed when sent</span>` : null}</legend>
       <textarea aria-label="body" spellcheck="false" value=${body} onInput=${(e) => setBody(e.currentTarget.value)}></textarea>
