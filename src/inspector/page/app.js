@@ -404,9 +404,15 @@ function DiffPanel({ d }) {
   const [diff, setDiff] = useState(undefined);
   const [error, setError] = useState(undefined);
   useEffect(() => {
-    if (other === undefined) return;
+    if (other === undefined) return undefined;
     const [a, b] = other < d.seq ? [other, d.seq] : [d.seq, other];
-    api(`/api/diff?a=${a}&b=${b}`).then((value) => (setDiff(value), setError(undefined)), (e) => setError(e.message));
+    // Only the answer for the number in the box is shown: an earlier answer arriving late must not replace it.
+    let current = true;
+    api(`/api/diff?a=${a}&b=${b}`).then(
+      (value) => current && (setDiff(value), setError(undefined)),
+      (e) => current && setError(e.message),
+    );
+    return () => (current = false);
   }, [other, d.seq]);
   return html`<div>
     <label>Compare with delivery #<input type="text" size="6" aria-label="compare with" value=${other ?? ''} onChange=${(e) => setOther(Number(e.currentTarget.value) || undefined)} /></label>
