@@ -32,6 +32,8 @@ export const DETAIL_BYTES = 64 * 1024 * 1024;
 export const MEMORY_BYTES = 4 * 1024 * 1024;
 /** How many damaged journal lines are named (the rest are counted). */
 const DAMAGED_LINES_KEPT = 100;
+/** A search gives the event loop back after this many bodies read from the journal (a few ms of work). */
+const SEARCH_SLICE = 200;
 
 export interface HistoryFilter {
   type?: string;
@@ -261,10 +263,33 @@ export class History {
 
   /** Newest first, from just below `before`, the summaries matching the filter. */
   list(filter: HistoryFilter, limit: number, before = Number.POSITIVE_INFINITY): HistoryPage {
+    const walk = this.walk(filter, limit, before);
+    for (;;) {
+      const step = walk.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  /**
+   * `list`, giving the event loop back every SEARCH_SLICE bodies read from the journal: a search over 10,000 of
+   * them must not hold up the deliveries the listener is answering meanwhile (issue 23).
+   */
+  async search(filter: HistoryFilter, limit: number, before = Number.POSITIVE_INFINITY): Promise<HistoryPage> {
+    const walk = this.walk(filter, limit, before);
+    for (;;) {
+      const step = walk.next();
+      if (step.done) return step.value;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** The list's walk, newest first; it pauses (yields) every SEARCH_SLICE bodies read back from the journal. */
+  private *walk(filter: HistoryFilter, limit: number, before: number): Generator<void, HistoryPage> {
     const items: DeliverySummary[] = [];
     const match = matcher(filter);
     const text = filter.text?.trim().toLowerCase();
     const reader = text && this.journalPath ? openJournalReader(this.journalPath) : undefined;
+    let read = 0;
     try {
       for (let seq = Math.min(before - 1, this.last); seq >= this.first(); seq--) {
         // A packed delivery is unpacked once, for its summary and (a text search) its body.
@@ -272,7 +297,10 @@ export class History {
         const packed = slot ? undefined : this.unpack(seq);
         const summary = slot ? slot.summary : packed && summaryOfPacked(seq, packed);
         if (!summary || !match(summary)) continue;
-        if (text && !(packed ? textOf(encodeBody(packed.report.body)) : this.bodyText(seq, reader)).includes(text)) continue;
+        if (text && !(packed ? textOf(encodeBody(packed.report.body)) : this.bodyText(seq, reader)).includes(text)) {
+          if (reader && ++read % SEARCH_SLICE === 0) yield;
+          continue;
+        }
         if (items.length === limit) return { items, more: true };
         items.push(summary);
       }

@@ -143,7 +143,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (path === '/api/deliveries') {
       const limit = clamp(Number(url.searchParams.get('limit') ?? 100), 1, PAGE_LIMIT_MAX);
       const before = Number(url.searchParams.get('before') ?? Number.POSITIVE_INFINITY);
-      const page = history.list(filterOf(url), limit, Number.isFinite(before) ? before : Number.POSITIVE_INFINITY);
+      const page = await history.search(filterOf(url), limit, Number.isFinite(before) ? before : Number.POSITIVE_INFINITY);
       return send(res, 200, { ...page, lastSeq: history.lastSeq, held: history.size, capacity: history.capacity, instance });
     }
     if (path === '/api/events') return openStream(req, res, url);
@@ -245,8 +245,8 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     return send(res, 200, { result, seq: sent.seq });
   }
 
-  function exportShown(res: ServerResponse, url: URL, har: boolean): void {
-    const { items } = history.list(filterOf(url), history.capacity);
+  async function exportShown(res: ServerResponse, url: URL, har: boolean): Promise<void> {
+    const { items } = await history.search(filterOf(url), history.capacity);
     // A delivery whose body was not kept is left out: written with an empty body, replay would send that instead.
     const details = history.details(
       items

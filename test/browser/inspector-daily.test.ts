@@ -119,6 +119,17 @@ describe.skipIf(!haveChromium)('the inspector used all day, in headless Chromium
     expect(problems).toEqual([]);
   });
 
+  it('item 1: after --new-token, an open page says it was refused and which URL to open, rather than connecting forever', async () => {
+    const first = await start();
+    const page = await open(first);
+    await first.cli.stop('SIGINT');
+    const second = await start(['--inspect-port', String(first.port), '--new-token']);
+    expect(second.inspectUrl).not.toBe(first.inspectUrl);
+    await expect.poll(() => page.locator('.live').textContent(), { timeout: 15_000 }).toBe('refused: open the inspector URL listen printed');
+    problems = problems.filter((p) => !/401/.test(p));
+    expect(problems).toEqual([]);
+  });
+
   it('item 3: Escape in the search box clears the search, and the list shows everything again', async () => {
     const i = await start();
     const page = await open(i);

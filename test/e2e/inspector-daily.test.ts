@@ -152,6 +152,21 @@ describe('issue 23 item 5: a big journal never holds up deliveries', () => {
     // Every delivery sent meanwhile is listed once the journal has been read to its end.
     const all = await json(api(i, `/api/deliveries?limit=500`));
     expect(all.items.filter((s: { messageId?: string }) => s.messageId?.startsWith('msg_during'))).toHaveLength(sent);
+
+    // A search reads the bodies of the 10,000 listed deliveries back from the journal: deliveries are answered
+    // meanwhile too.
+    pending = true;
+    const search = json(api(i, '/api/deliveries?q=no+such+text')).then((value) => {
+      pending = false;
+      return value;
+    });
+    let answeredWhileSearching = 0;
+    for (let n = 0; n < 400 && pending; n++) {
+      expect(await deliver(i.url, `msg_searching${n}`)).toBe(200);
+      if (pending) answeredWhileSearching++;
+    }
+    expect((await search).items).toEqual([]);
+    expect(answeredWhileSearching).toBeGreaterThanOrEqual(10);
   }, 60_000);
 });
 

@@ -11,7 +11,7 @@ const LOADED_MAX = 5000;
 async function api(path, init) {
   const response = await fetch(path, init);
   const value = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
-  if (!response.ok) throw new Error(value.error ?? `HTTP ${response.status}`);
+  if (!response.ok) throw Object.assign(new Error(value.error ?? `HTTP ${response.status}`), { status: response.status });
   return value;
 }
 
@@ -53,6 +53,8 @@ function App() {
   // The newest delivery is selected as it arrives, until the user picks one.
   const [follow, setFollow] = useState(true);
   const [connected, setConnected] = useState(false);
+  // The listener came back with another token (listen --new-token): this page's cookie no longer opens it.
+  const [refused, setRefused] = useState(false);
   const [tab, setTab] = useState('overview');
   const [detailVersion, setDetailVersion] = useState(0);
   const [replayResult, setReplayResult] = useState(undefined);
@@ -84,7 +86,9 @@ function App() {
     try {
       setInfo(await api('/api/info'));
       await load(state.current.filters, true);
-    } catch {
+      setRefused(false);
+    } catch (error) {
+      setRefused(error.status === 401);
       retry.current = setTimeout(reconnect, 2000);
     }
   }, [load]);
@@ -106,7 +110,7 @@ function App() {
     if (stream === undefined) return undefined;
     const source = new EventSource(`/api/events?after=${stream.from}&instance=${encodeURIComponent(stream.instance ?? '')}`);
     let refetch;
-    source.onopen = () => setConnected(true);
+    source.onopen = () => (setConnected(true), setRefused(false));
     source.onerror = () => {
       setConnected(false);
       // EventSource retries by itself after a dropped connection, but gives up for good on an HTTP error.
@@ -232,7 +236,7 @@ function App() {
         ${info?.history.damagedCount ? html`<span class="warn" data-testid="damaged-lines">${`warning: journal ${info.history.damagedCount === 1 ? 'line' : 'lines'} ${info.history.damagedLines.join(', ')}${info.history.damagedCount > info.history.damagedLines.length ? ' …' : ''} ${info.history.damagedCount === 1 ? 'is' : 'are'} not JSON (cut off by a crash, or damaged): skipped`}</span>` : null}
       </span>
       <span class="spacer"></span>
-      <span class=${`live ${connected ? 'on' : ''}`}>${connected ? 'live' : 'connecting…'}</span>
+      <span class=${`live ${connected ? 'on' : refused ? 'refused' : ''}`}>${connected ? 'live' : refused ? 'refused: open the inspector URL listen printed' : 'connecting…'}</span>
       <a href=${exportLink('jsonl')} download title="the shown deliveries as a journal: scandocs-webhooks replay file.jsonl --url …">Export JSONL</a>
       <a href=${exportLink('har')} download>Export HAR</a>
     </header>
@@ -401,9 +405,15 @@ function DiffPanel({ d }) {
   const [diff, setDiff] = useState(undefined);
   const [error, setError] = useState(undefined);
   useEffect(() => {
-    if (other === undefined) return;
+    if (other === undefined) return undefined;
     const [a, b] = other < d.seq ? [other, d.seq] : [d.seq, other];
-    api(`/api/diff?a=${a}&b=${b}`).then((value) => (setDiff(value), setError(undefined)), (e) => setError(e.message));
+    // Only the answer for the number in the box is shown: an earlier answer arriving late must not replace it.
+    let current = true;
+    api(`/api/diff?a=${a}&b=${b}`).then(
+      (value) => current && (setDiff(value), setError(undefined)),
+      (e) => current && setError(e.message),
+    );
+    return () => (current = false);
   }, [other, d.seq]);
   return html`<div>
     <label>Compare with delivery #<input type="text" size="6" aria-label="compare with" value=${other ?? ''} onChange=${(e) => setOther(Number(e.currentTarget.value) || undefined)} /></label>
