@@ -11,12 +11,41 @@ export {
   listFixtures,
   applyOverrides,
   newEventId,
+  freshEvent,
+  buildLifecycle,
+  listScenarios,
+  buildScenario,
+  parseScenarioFile,
+  type ScenarioDefinition,
+  type ScenarioStepSpec,
+  type ScenarioEvent,
+  type ScenarioInfo,
   EVENT_TYPES,
+  TASK_OPERATIONS,
+  LIFECYCLE_OPERATIONS,
   type EventType,
+  type TaskOperation,
+  type FreshEventOptions,
+  type LifecycleOptions,
+  type LifecycleStep,
   type ScanDocumentsEvent,
   type FixtureInfo,
   type BuildEventOptions,
 } from './events/index.js';
+// The union as data: importing these loads zod (tens of milliseconds), which only the library pays, not the CLI.
+export { parseEvent, isScanDocumentsEvent, checkShape, eventJsonSchema } from './events/shape.js';
+export type {
+  KnownScanDocumentsEvent,
+  FileCreatedEvent,
+  FileDeletedEvent,
+  TaskCreatedEvent,
+  TaskCompletedEvent,
+  TaskFailedEvent,
+  TaskDeletedEvent,
+  GeneratedFile,
+  ShapeVerdict,
+  ParsedEvent,
+} from './events/known-events.js';
 
 // listen
 export { listen, isTunnelReport, DEFAULT_HISTORY_LIMIT, type ListenOptions, type RunningListener, type ListenEvent } from './listener/running-listener.js';

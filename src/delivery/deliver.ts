@@ -14,6 +14,9 @@ export interface OutgoingMessage {
   eventType?: string;
   /** 2 for the second send of a duplicated message. */
   copy?: number;
+  /** With a scenario: its name and the step this event is (`convert`, `task.completed`). */
+  scenario?: string;
+  step?: string;
 }
 
 export interface DeliveryOptions {
@@ -125,5 +128,6 @@ export async function deliverMessage(message: OutgoingMessage, options: Delivery
 function messageRef(message: OutgoingMessage): MessageRef {
   const ref: MessageRef = { messageId: message.messageId, eventId: message.eventId, eventType: message.eventType };
   if (message.copy !== undefined) ref.copy = message.copy;
+  if (message.scenario !== undefined) [ref.scenario, ref.step] = [message.scenario, message.step];
   return ref;
 }

@@ -121,6 +121,7 @@ export async function sendMessages(
       if (!result) {
         result = { messageId: message.messageId, eventId: message.eventId, eventType: message.eventType, delivered: false, attempts: [] };
         if (message.copy !== undefined) result.copy = message.copy;
+        if (message.scenario !== undefined) [result.scenario, result.step] = [message.scenario, message.step];
         pending.set(message, result);
       }
       const outcome: AttemptOutcome = {

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { EVENT_TYPES, type BuildEventOptions } from '../events/index.js';
 import { eventTextBuilder } from '../events/event-text.js';
+import { builtInScenario, scenarioBuilder, type ScenarioDefinition } from '../events/scenario.js';
 import { newMessageId } from '../signature/index.js';
 import { arrangeBatch } from './batch.js';
 import type { OutgoingMessage } from './deliver.js';
@@ -19,7 +20,12 @@ export interface TriggerOptions extends SendOptions {
   data?: string | Uint8Array;
   /** With `data`: send it even when it is not JSON. */
   raw?: boolean;
-  /** Rounds: every type is sent this many times, each with fresh ids (default 1). */
+  /**
+   * A task's whole life instead of types: a built-in scenario's name (`convert`, `convert-failed`, …; see
+   * listScenarios()) or a flow (parseScenarioFile()). Each round sends all its events, with fresh ids.
+   */
+  scenario?: string | ScenarioDefinition;
+  /** Rounds: every type (or the scenario) is sent this many times, each with fresh ids (default 1). */
   count?: number;
   /** Send every message twice under the same svix-id, as an at-least-once sender may. */
   duplicate?: boolean;
@@ -35,7 +41,8 @@ export async function trigger(options: TriggerOptions): Promise<SendResult> {
   const settings = resolveSend(options);
   const count = options.count ?? 1;
   if (!Number.isInteger(count) || count < 1) throw new InputError('usage', `count must be a whole number ≥ 1 (got ${count})`);
-  const { messages, total } = options.data === undefined ? catalogMessages(options, count) : customMessages(options, options.data, count);
+  const { messages, total } =
+    options.scenario !== undefined ? scenarioMessages(options, options.scenario, count) : options.data === undefined ? catalogMessages(options, count) : customMessages(options, options.data, count);
   const batch = arrangeBatch(messages, { duplicate: options.duplicate, shuffle: options.shuffle });
   return sendMessages(batch, settings, { onReport: options.onReport, signal: options.signal, total: options.duplicate ? total * 2 : total });
 }
@@ -64,6 +71,29 @@ function catalogMessages(options: TriggerOptions, count: number): PlannedMessage
     for (let round = 1; round < count; round++) for (const type of selected) yield build(type);
   }
   return { messages: rounds(), total: count * selected.length };
+}
+
+/** `count` rounds of a scenario's events, each round built afresh (new ids, now), as the deliveries go out. */
+function scenarioMessages(options: TriggerOptions, scenario: string | ScenarioDefinition, count: number): PlannedMessages {
+  if (options.types !== undefined || options.data !== undefined || options.variant !== undefined || options.set !== undefined || options.setNew !== undefined) {
+    throw new InputError('usage', 'a scenario builds its own events: drop types, data, variant, set and setNew (a flow file can change fields)', { kind: 'scenario-with-types' });
+  }
+  // Built now, so a bad scenario fails before anything is sent.
+  const build = scenarioBuilder(typeof scenario === 'string' ? builtInScenario(scenario) : scenario);
+  const toMessage = ({ scenario: name, step, event }: ReturnType<typeof build>[number]): OutgoingMessage => ({
+    messageId: newMessageId(),
+    body: Buffer.from(JSON.stringify(event)),
+    eventId: event.id,
+    eventType: event.type,
+    scenario: name,
+    step,
+  });
+  const first = build().map(toMessage);
+  function* rounds(): Generator<OutgoingMessage> {
+    yield* first;
+    for (let round = 1; round < count; round++) yield* build().map(toMessage);
+  }
+  return { messages: rounds(), total: count * first.length };
 }
 
 /** `data`: the given bytes, unchanged, `count` times under fresh svix-ids. */

@@ -33,7 +33,8 @@ function loadCatalog(): CatalogEntry[] {
   return cache;
 }
 
-function readJson(relativePath: string): unknown {
+/** A JSON file of the fixtures folder, parsed (internal: the catalog and the lifecycles read their data here). */
+export function readJson(relativePath: string): unknown {
   return JSON.parse(readFileSync(new URL(relativePath, FIXTURES_DIR), 'utf8'));
 }
 

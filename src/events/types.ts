@@ -10,6 +10,21 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/** The nine operations a Scan Documents task performs (task.* events carry one in `data.operation`). */
+export const TASK_OPERATIONS = [
+  'apply-effect',
+  'warp',
+  'convert',
+  'render',
+  'split',
+  'merge',
+  'extract-pages',
+  'extract-text',
+  'detect-documents',
+] as const satisfies readonly string[];
+
+export type TaskOperation = (typeof TASK_OPERATIONS)[number];
+
 /** The envelope of every delivery: `{ id: "event_…", type, timestamp (ISO 8601), data }`. */
 export interface ScanDocumentsEvent {
   id: string;
@@ -29,4 +44,8 @@ export interface FixtureInfo {
 
 export function isEventType(value: string): value is EventType {
   return (EVENT_TYPES as readonly string[]).includes(value);
+}
+
+export function isTaskOperation(value: string): value is TaskOperation {
+  return (TASK_OPERATIONS as readonly string[]).includes(value);
 }

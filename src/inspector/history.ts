@@ -52,6 +52,7 @@ interface LiveExtra {
   attempt: number;
   repeat: DeliverySummary['repeat'];
   filtered: boolean;
+  drift?: string;
   detail: Pick<DeliveryDetail, 'policy' | 'delayMs' | 'senderGone' | 'recordError' | 'forward'>;
 }
 
@@ -342,6 +343,7 @@ export class History {
       summary.source = 'live';
       summary.latencyMs = extra.latencyMs;
       summary.filtered = extra.filtered;
+      if (extra.drift !== undefined) summary.drift = extra.drift;
     }
     return summary;
   }
@@ -374,11 +376,12 @@ function packReport(r: DeliveryReport): string {
     r.latencyMs,
     r.senderGone,
     r.headers,
+    r.shape?.ok === false ? r.shape : null,
   ]);
 }
 
 function unpackReport(meta: string, body: Buffer, forwardBody: Buffer | undefined): DeliveryReport {
-  const [receivedAt, method, path, messageId, attempt, repeat, eventType, eventId, verification, problem, filtered, status, policy, delayMs, f, recorded, recordError, latencyMs, senderGone, headers] =
+  const [receivedAt, method, path, messageId, attempt, repeat, eventType, eventId, verification, problem, filtered, status, policy, delayMs, f, recorded, recordError, latencyMs, senderGone, headers, shape] =
     JSON.parse(meta) as unknown[];
   const forward = f as [string, number?, number?, string?, ForwardResult['errorKind']?, string?, Array<[string, string]>?] | null;
   return {
@@ -393,6 +396,7 @@ function unpackReport(meta: string, body: Buffer, forwardBody: Buffer | undefine
     eventId: (eventId ?? undefined) as string | undefined,
     verification: (verification ?? undefined) as DeliveryReport['verification'],
     problem: (problem ?? undefined) as DeliveryReport['problem'],
+    shape: (shape ?? undefined) as DeliveryReport['shape'],
     filtered: filtered as boolean,
     status: status as number,
     policy: (policy ?? undefined) as DeliveryReport['policy'],
@@ -458,8 +462,8 @@ class Scalars {
     const v = r.verification;
     const verified = v !== undefined && v.ok;
     const rare =
-      (v && !v.ok) || r.problem || r.policy || r.forward || r.recordError !== undefined
-        ? JSON.stringify([verified ? null : v, r.problem, r.policy, r.forward && { ...r.forward, body: undefined }, r.recordError])
+      (v && !v.ok) || r.problem || r.policy || r.forward || r.recordError !== undefined || (r.shape && !r.shape.ok)
+        ? JSON.stringify([verified ? null : v, r.problem, r.policy, r.forward && { ...r.forward, body: undefined }, r.recordError, r.shape?.ok === false ? r.shape : null])
         : '';
     let text = `${r.receivedAt}\0${r.method}\0${r.path}\0${r.messageId ?? ''}\0${r.eventType ?? ''}\0${r.eventId ?? ''}\0${rare}`;
     if (verified) text += `\0${v.id}\0${v.timestamp}\0${v.family}\0${v.signature}\0${v.secretIndex}`;
@@ -490,8 +494,8 @@ class Scalars {
     if (flags & AS_JSON) return unpackReport(text, body, forwardBody);
     const parts = text.split('\0');
     const [receivedAt, method, path, messageId, eventType, eventId, rare] = parts as [string, string, string, string, string, string, string];
-    const [failure, problem, policy, forward, recordError] = rare
-      ? (JSON.parse(rare) as [VerifyResult | null, DeliveryReport['problem'] | null, DeliveryReport['policy'] | null, ForwardResult | null, string | null])
+    const [failure, problem, policy, forward, recordError, drift] = rare
+      ? (JSON.parse(rare) as [VerifyResult | null, DeliveryReport['problem'] | null, DeliveryReport['policy'] | null, ForwardResult | null, string | null, DeliveryReport['shape'] | null])
       : [];
     let at = 7;
     let verification: VerifyResult | undefined = failure ?? undefined;
@@ -521,6 +525,8 @@ class Scalars {
       eventId: flags & HAS_EVENT_ID ? eventId : undefined,
       verification,
       problem: problem ?? undefined,
+      // Only a departure from the known union is kept: the rows show a mark for it, nothing for a member.
+      shape: drift ?? undefined,
       filtered: (flags & FILTERED) !== 0,
       status: this.status[index]!,
       policy: policy ?? undefined,
@@ -563,6 +569,7 @@ function extraOf(r: DeliveryReport): LiveExtra {
     attempt: r.attempt,
     repeat: r.repeat,
     filtered: r.filtered,
+    drift: r.shape && !r.shape.ok ? r.shape.message : undefined,
     detail: {
       policy: r.policy,
       delayMs: r.delayMs,

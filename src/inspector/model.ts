@@ -30,6 +30,8 @@ export interface DeliverySummary {
   forwardError?: string;
   filtered: boolean;
   bodyBytes: number;
+  /** Issue 20: a verified event outside the known union: the first field that departs from it, in a sentence. */
+  drift?: string;
   /** For replays the inspector sent somewhere else than the listener: where to. */
   sentTo?: string;
 }
@@ -79,6 +81,7 @@ export function summarizeReport(seq: number, r: DeliveryReport, source: EntrySou
     forwardError: r.forward?.error,
     filtered: r.filtered,
     bodyBytes: r.body.length,
+    drift: r.shape && !r.shape.ok ? r.shape.message : undefined,
   };
 }
 

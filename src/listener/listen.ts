@@ -5,8 +5,10 @@ import { createForwarder, probeForwardTarget, type Forwarder, type ForwardResult
 import { journalRecord, openJournal } from '../journal/index.js';
 import { RecentIds, type Sighting } from './recent-ids.js';
 import type { BodyProblem, DeliveryReport, ListenReport, ListenSummary } from './reports.js';
+import type { ShapeVerdict } from '../events/known-events.js';
 import { decideResponse, NO_POLICY, type PolicyReason, type RespondPolicy, type ResponseDecision } from './respond-policy.js';
 import { matchesType, type TypePattern } from '../events/type-pattern.js';
+import { loadShapeChecker } from '../events/shape-loader.js';
 import { pickRoute, type ForwardRoute } from './route.js';
 import { startHttpServer, type Answer, type ReceivedRequest, type RunningServer } from './server.js';
 
@@ -72,6 +74,8 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   const verify = options.skipVerify ? undefined : createVerifier({ secret: options.secrets, diagnosticSecrets: options.diagnosticSecrets });
   const summary = emptySummary();
   const report = safeReporter(options.onReport);
+  // Drift marks are for verified deliveries: started now, ready before the listener is (zod takes a while to load).
+  const shapeChecker = options.skipVerify ? undefined : loadShapeChecker();
 
   // Each distinct target once, however many types route to it.
   for (const url of new Map(routes.map((r) => [r.url.href, r.url])).values()) await probeForwardTarget(url);
@@ -103,7 +107,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     const messageId = webhookHeaders.id;
     const verification: VerifyResult | undefined = verify?.({ payload: request.body, webhookHeaders });
     const sighting = countsAsAttempt({ messageId, verification }) ? recent.see(messageId!) : { attempt: 1 };
-    const { text, eventType, eventId, problem } = inspectBody(request.body);
+    const { text, eventType, eventId, problem, event } = inspectBody(request.body);
     const refused = verification !== undefined && !verification.ok;
     // Every field in the order the JSON output shows them; the answer's fields are filled in as they are decided.
     const delivery: DeliveryReport = {
@@ -118,6 +122,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       eventId,
       verification,
       problem: refused ? undefined : problem,
+      shape: undefined,
       filtered: false,
       status: 0,
       policy: undefined,
@@ -137,7 +142,11 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     else if (options.events && !matchesType(options.events, eventType)) {
       delivery.filtered = true;
       answer = { status: 200, body: 'ok\n' };
-    } else answer = respond(delivery, request);
+    } else {
+      // Issue 20: a verified event the known union does not hold is marked (the vendor may have changed it).
+      if (verification?.ok && checkShape) delivery.shape = checkShape(event);
+      answer = respond(delivery, request);
+    }
     if (!(answer instanceof Promise)) return record(delivery, answer, text);
     return held.track(answer.then((decided) => record(delivery, decided, text)));
   }
@@ -197,6 +206,14 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       if (wait > 0) await sleep(wait);
       return answerOf(delivery, decision, forward);
     })();
+  }
+
+  let checkShape: ((event: unknown) => ShapeVerdict) | undefined;
+  try {
+    checkShape = (await shapeChecker)?.checkShape;
+  } catch (error) {
+    await Promise.all([journal?.close(), forwarder?.close(true)]);
+    throw error;
   }
 
   let server: RunningServer;
@@ -275,7 +292,7 @@ function answerOf(delivery: DeliveryReport, decision: ResponseDecision, forward:
 }
 
 /** The body as text (when it is UTF-8), the event's type and id for the line, or why the body is not an event. */
-function inspectBody(body: Buffer): { text?: string; eventType?: string; eventId?: string; problem?: BodyProblem } {
+function inspectBody(body: Buffer): { text?: string; eventType?: string; eventId?: string; problem?: BodyProblem; event?: object } {
   if (body.length === 0) return { text: '', problem: { reason: 'empty-body', message: 'the body is empty: a Scan Documents event is a JSON object' } };
   if (!isUtf8(body)) {
     return { problem: { reason: 'invalid-utf8', message: `the body (${body.length} bytes) is not valid UTF-8, so it cannot be JSON` } };
@@ -292,7 +309,7 @@ function inspectBody(body: Buffer): { text?: string; eventType?: string; eventId
     return { text, problem: { reason: 'not-an-object', message: `the body is a JSON ${kind}, not an object: a Scan Documents event is a JSON object` } };
   }
   const { type, id } = event as { type?: unknown; id?: unknown };
-  return { text, eventType: typeof type === 'string' ? type : undefined, eventId: typeof id === 'string' ? id : undefined };
+  return { text, eventType: typeof type === 'string' ? type : undefined, eventId: typeof id === 'string' ? id : undefined, event };
 }
 
 function describePolicy(reason: PolicyReason | undefined): string {

@@ -1,4 +1,5 @@
 import type { VerifyResult } from '../signature/index.js';
+import type { ShapeVerdict } from '../events/known-events.js';
 import type { ForwardResult } from './forward.js';
 import type { PolicyReason } from './respond-policy.js';
 import type { Rejection } from './server.js';
@@ -34,6 +35,12 @@ export interface DeliveryReport {
   verification?: VerifyResult;
   /** A verified delivery whose body is not a JSON event: answered 400. */
   problem?: BodyProblem;
+  /**
+   * A verified JSON event checked against the union Scan Documents is known to send: `ok: false` names the first
+   * field that departs from it (the vendor may have changed the event). It never changes the answer. Absent when
+   * not checked (unverified, filtered out, or not a JSON event).
+   */
+  shape?: ShapeVerdict;
   /** Left out by the events filter: answered 200, not forwarded. */
   filtered: boolean;
   /** The status answered. */

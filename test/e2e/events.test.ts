@@ -12,11 +12,19 @@ describe('scandocs-webhooks events', () => {
     expect(rows.map((row) => row.split(/\s+/).slice(0, 2).join(' '))).toEqual([
       'file.created image',
       'file.created pdf',
+      'file.created image-generated',
+      'file.created pdf-generated',
       'file.deleted default',
       'task.created default',
       'task.completed extract-text',
       'task.completed detect-documents',
       'task.completed convert',
+      'task.completed apply-effect',
+      'task.completed warp',
+      'task.completed render',
+      'task.completed split',
+      'task.completed merge',
+      'task.completed extract-pages',
       'task.failed default',
       'task.deleted default',
     ]);
@@ -25,7 +33,7 @@ describe('scandocs-webhooks events', () => {
     expect(new Set(rows.map((row, i) => row.indexOf(descriptions[i]!)))).toEqual(new Set([rows[0]!.indexOf(descriptions[0]!)]));
     expect(rows[0]!.indexOf(descriptions[0]!)).toBeGreaterThan(20);
     expect(rows[0]).toContain('image (default)');
-    expect(rows[4]).toContain('extract-text (default)');
+    expect(rows[6]).toContain('extract-text (default)');
     expect(rows[1]).not.toContain('(default)');
     expect(stdout).not.toMatch(/\x1b\[/);
   });
@@ -64,7 +72,7 @@ describe('scandocs-webhooks events', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
     const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
-    expect(lines).toHaveLength(9);
+    expect(lines).toHaveLength(17);
     expect(lines[0]).toEqual({
       type: 'file.created',
       variant: 'image',
@@ -90,7 +98,7 @@ describe('scandocs-webhooks events', () => {
 
   it.each([
     [['events', 'task.complete'], 'error: unknown event type "task.complete": did you mean "task.completed"? Valid types: file.created, file.deleted, task.created, task.completed, task.failed, task.deleted'],
-    [['events', 'task.completed', '--variant', 'ocr'], 'error: unknown variant "ocr" of task.completed: valid variants: extract-text (default), detect-documents, convert'],
+    [['events', 'task.completed', '--variant', 'ocr'], 'error: unknown variant "ocr" of task.completed: valid variants: extract-text (default), detect-documents, convert, apply-effect, warp, render, split, merge, extract-pages'],
     [['events', 'file.created', '--set', 'data.name'], 'error: --set "data.name" has no "=": use path=value, e.g. --set data.name=report.pdf or --set data.properties.page_count=3'],
     [['events', '--variant', 'pdf'], 'error: name the event type first, e.g. scandocs-webhooks events task.completed --variant convert'],
   ])('events %j exits 2 with one line on stderr and no stack trace', async (args, expected) => {

@@ -322,7 +322,8 @@ describe('listen: forwarding', () => {
     expect(received.url).toBe('/webhooks?tenant=1');
     expect(received.body.equals(Buffer.from(body))).toBe(true);
     for (const name of ['svix-id', 'svix-timestamp', 'svix-signature', 'content-type', 'x-trace']) expect(received.headers[name]).toBe(headers[name as keyof typeof headers]);
-    await cli.waitFor(/event_fwd1 {2}✓ verified {2}→ 202 {2}\S+ {2}⇢ app 202 in \S+: \{"received":true,"queued":"yes"\}/);
+    // The body is a partial file.created: since issue 20 its line also carries the drift mark before the answer.
+    await cli.waitFor(/event_fwd1 {2}✓ verified {2}⚠ file\.created: data\.\S+ is missing \(Scan Documents may have changed this event; check your handler\) {2}→ 202 {2}\S+ {2}⇢ app 202 in \S+: \{"received":true,"queued":"yes"\}/);
   });
 
   it("answers the sender with the app's failure status, so the sender retries as in production", async () => {

@@ -371,5 +371,5 @@ describe('scandocs-webhooks trigger: bad input', () => {
   it('trigger with a whpk_ public key says it can only verify', () =>
     bad(['file.created', '--secret', `whpk_${Buffer.alloc(32, 7).toString('base64')}`, '--url', 'URL'], /a whpk_ public key can only verify/));
 
-  it('trigger without any type, --all or --data says what to pass', () => bad(['--url', 'URL'], /name at least one event type .* or --all, or --data @event\.json/));
+  it('trigger without any type, --all or --data says what to pass', () => bad(['--url', 'URL'], /name at least one event type .* or --all, or --scenario convert, or --data @event\.json/));
 });

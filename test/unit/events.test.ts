@@ -38,8 +38,10 @@ function expectDocumentedShape(event: ScanDocumentsEvent, variant: string): void
   switch (event.type) {
     case 'file.created':
       expect(Object.keys(data).sort()).toEqual(['id', 'name', 'properties', 'task_id', 'type']);
-      expectFileData(data, false);
-      expect(data.type === 'application/pdf').toBe(variant === 'pdf');
+      // Issue 20: an upload has task_id null, a generated file its task's id.
+      expectFileData(data, variant.endsWith('-generated'));
+      if (!variant.endsWith('-generated')) expect(data.task_id).toBeNull();
+      expect(data.type === 'application/pdf').toBe(variant.startsWith('pdf'));
       break;
     case 'file.deleted':
       expect(Object.keys(data).sort()).toEqual(['id', 'name', 'type']);
@@ -108,8 +110,9 @@ describe('listFixtures()', () => {
 
   it('includes the variants the docs distinguish: image and pdf files, text, documents and generated files', () => {
     const variants = (type: string) => listFixtures().filter((f) => f.type === type).map((f) => f.variant);
-    expect(variants('file.created')).toEqual(['image', 'pdf']);
-    expect(variants('task.completed')).toEqual(['extract-text', 'detect-documents', 'convert']);
+    // Issue 20: the whole union, uploads and generated files, and a task.completed per operation.
+    expect(variants('file.created')).toEqual(['image', 'pdf', 'image-generated', 'pdf-generated']);
+    expect([...variants('task.completed')].sort()).toEqual([...OPERATIONS].sort());
     expect(listFixtures().find((f) => f.type === 'task.completed' && f.isDefault)?.variant).toBe('extract-text');
   });
 
@@ -182,7 +185,7 @@ describe('buildEvent(type, { variant })', () => {
     const error = thrown(() => buildEvent('task.completed', { variant: 'detect-document' }));
     expect(error.code).toBe('unknown-variant');
     expect(error.message).toBe(
-      'unknown variant "detect-document" of task.completed: did you mean "detect-documents"? Valid variants: extract-text (default), detect-documents, convert',
+      'unknown variant "detect-document" of task.completed: did you mean "detect-documents"? Valid variants: extract-text (default), detect-documents, convert, apply-effect, warp, render, split, merge, extract-pages',
     );
     expect(thrown(() => buildEvent('file.deleted', { variant: 'pdf' })).message).toContain('valid variants: default (default)');
   });

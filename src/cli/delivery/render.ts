@@ -39,12 +39,14 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
   // A --data body without a "type" is no event: name it by its svix-id, not as an event type called "body".
   const label = (m: MessageRef) =>
     // A replayed journal's type and id came from whoever posted them: escaped, as is what the endpoint answers.
-    `${m.eventType ? `${color.bold(escapeControl(m.eventType))} ${escapeControl(m.eventId ?? m.messageId)}` : `${color.bold(escapeControl(m.messageId))} ${color.dim('(no event type)')}`}${m.copy ? color.yellow(` (copy ${m.copy}, same svix-id)`) : ''}`;
+    `${m.eventType ? `${color.bold(escapeControl(m.eventType))} ${escapeControl(m.eventId ?? m.messageId)}` : `${color.bold(escapeControl(m.messageId))} ${color.dim('(no event type)')}`}${m.copy ? color.yellow(` (copy ${m.copy}, same svix-id)`) : ''}${m.scenario ? color.dim(` · ${escapeControl(m.scenario)}: ${escapeControl(m.step ?? '')}`) : ''}`;
   const refFields = (m: MessageRef) => ({
     messageId: m.messageId,
     eventId: m.eventId ?? null,
     eventType: m.eventType ?? null,
     ...(m.copy ? { copy: m.copy } : {}),
+    // Issue 20: each attempt of a scenario names the scenario and the step it is.
+    ...(m.scenario ? { scenario: m.scenario, step: m.step } : {}),
   });
 
   function onReport(report: DeliveryReport): void {

@@ -54,6 +54,7 @@ export function formatDelivery(d: DeliveryReport, { color, verbose, columns }: L
   let line = `${head}  ${verificationText(d, color)}`;
   if (d.repeat) line += `  ${color.magenta(`↻ ${d.repeat} #${d.attempt}`)}`;
   if (d.problem) line += `  ${color.red(`✗ ${d.problem.reason}: ${safe(d.problem.message)}`)}`;
+  if (d.shape && !d.shape.ok) line += `  ${color.yellow(driftText(d))}`;
   if (d.recordError) line += `  ${color.red(`✗ not recorded: ${safe(d.recordError)}`)}`;
   line += `  → ${statusColor(d.status, color)}`;
   if (d.policy) line += color.dim(` (${policyText(d.policy)})`);
@@ -134,6 +135,7 @@ function deliveryJson(report: DeliveryReport, body: ReturnType<typeof encodeBody
     eventType: report.eventType,
     eventId: report.eventId,
     problem: report.problem,
+    shape: report.shape,
     filtered: report.filtered,
     status: report.status,
     policy: report.policy,
@@ -183,6 +185,16 @@ function verificationText(d: DeliveryReport, color: ChalkInstance): string {
   if (!d.verification) return color.yellow('⚠ unverified (--skip-verify)');
   if (d.verification.ok) return color.green('✓ verified');
   return color.red(`✗ ${d.verification.reason}: ${safe(d.verification.message)}`);
+}
+
+/**
+ * Issue 20: a verified event outside the known union, said so that a user running real events through a tunnel
+ * learns the vendor's payloads drifted. The answer is not changed. The message quotes field names from the body:
+ * escaped.
+ */
+function driftText(d: DeliveryReport): string {
+  const shape = d.shape as Extract<DeliveryReport['shape'], { ok: false }>;
+  return `⚠ ${d.eventType === undefined ? '' : `${safe(d.eventType)}: `}${safe(shape.message)} (Scan Documents may have changed this event; check your handler)`;
 }
 
 function forwardText(d: DeliveryReport, color: ChalkInstance): string {
@@ -286,6 +298,7 @@ function fitDelivery(d: DeliveryReport, head: string, color: ChalkInstance, colu
   if (d.problem) notes.push(`✗ ${d.problem.reason}: ${safe(d.problem.message)}`);
   if (d.recordError) notes.push(`✗ not recorded: ${safe(d.recordError)}`);
   for (const note of notes) for (const part of wrapWords(note, columns - CONTINUATION.length)) lines.push(`${CONTINUATION}${color.red(part)}`);
+  if (d.shape && !d.shape.ok) for (const part of wrapWords(driftText(d), columns - CONTINUATION.length)) lines.push(`${CONTINUATION}${color.yellow(part)}`);
   if (d.forward) lines.push(`${CONTINUATION}${forwardText(d, color)}`);
   return lines.join('\n');
 }

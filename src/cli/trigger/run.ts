@@ -1,15 +1,21 @@
 import { InputError } from '../../errors.js';
-import { EVENT_TYPES } from '../../events/index.js';
+import { buildEvent, buildScenario, EVENT_TYPES } from '../../events/index.js';
+import { loadShapeChecker } from '../../events/shape-loader.js';
+import { shapeWarning, warnLine } from '../shared/shape-text.js';
 import { trigger } from '../../delivery/trigger.js';
 import { findUrlArgument } from '../delivery/flags.js';
 import { parseCount, resolveDeliverySettings, runDeliveries } from '../delivery/run.js';
-import { readPayload } from '../shared/inputs.js';
+import { basename } from 'node:path';
+import { parseScenarioFile } from '../../events/scenario-file.js';
+import type { ScenarioDefinition } from '../../events/scenario.js';
+import { readFileArgument, readPayload } from '../shared/inputs.js';
 import { plural } from '../shared/text.js';
 import { createUi } from '../shared/ui.js';
 import type { DeliveryCommandOptions } from '../delivery/run.js';
 
 export interface TriggerCommandOptions extends DeliveryCommandOptions {
   all?: boolean;
+  scenario?: string;
   variant?: string;
   set?: string[];
   setNew?: string[];
@@ -27,14 +33,16 @@ export async function runTrigger(types: string[], options: TriggerCommandOptions
   const ui = createUi(options);
   const settings = resolveDeliverySettings(options);
   const count = parseCount(options.count, '--count', MAX_COUNT);
-  if (options.data === undefined) {
+  // A scenario is checked alone (readScenario refuses types, --data and their options beside it).
+  const scenario = options.scenario === undefined ? undefined : await readScenario(options.scenario, types, options);
+  if (scenario === undefined && options.data === undefined) {
     if (options.all && types.length > 0) throw new InputError('usage', `pass event types or --all, not both (got --all and ${types.join(' ')})`);
     const url = findUrlArgument(types);
     if (url !== undefined) throw new InputError('usage', `"${url}" is not an event type: did you mean --url ${url}? (drop it from the event types)`);
     if (!options.all && types.length === 0) {
-      throw new InputError('usage', `name at least one event type (${EVENT_TYPES.join(', ')}), or --all, or --data @event.json`);
+      throw new InputError('usage', `name at least one event type (${EVENT_TYPES.join(', ')}), or --all, or --scenario convert, or --data @event.json`);
     }
-  } else if (types.length > 0 || options.all || options.variant !== undefined || options.set !== undefined || options.setNew !== undefined) {
+  } else if (scenario === undefined && (types.length > 0 || options.all || options.variant !== undefined || options.set !== undefined || options.setNew !== undefined)) {
     throw new InputError('usage', '--data sends its own body as is: drop the event types, --all, --variant, --set and --set-new (edit the file instead)');
   }
   const data = options.data === undefined ? undefined : await readPayload(options.data, '--data');
@@ -44,10 +52,15 @@ export async function runTrigger(types: string[], options: TriggerCommandOptions
     const twice = options.duplicate ? `, each twice with the same svix-id (${total} deliveries)` : '';
     return `sending ${plural(events, 'event', 'events')}${twice}${options.shuffle ? ', shuffled' : ''}`;
   };
+  await warnHandMadeShapes(types, options, data, scenario);
   return runDeliveries(settings, ui, describe, (onReport) =>
     trigger({
       ...settings.send,
-      ...(data === undefined ? { types: options.all ? 'all' : types, variant: options.variant, set: options.set, setNew: options.setNew } : { data, raw: options.raw }),
+      ...(scenario !== undefined
+        ? { scenario }
+        : data === undefined
+          ? { types: options.all ? 'all' : types, variant: options.variant, set: options.set, setNew: options.setNew }
+          : { data, raw: options.raw }),
       count,
       duplicate: options.duplicate,
       shuffle: options.shuffle,
@@ -56,6 +69,44 @@ export async function runTrigger(types: string[], options: TriggerCommandOptions
       throw invalidJsonWithFlags(error, options.data!);
     }),
   );
+}
+
+/** --scenario NAME (a built-in) or --scenario @flow.json (a flow file), alone: a scenario makes its own events. */
+async function readScenario(spec: string, types: string[], options: TriggerCommandOptions): Promise<string | ScenarioDefinition> {
+  const others = [types.length > 0 && types.join(' '), options.all && '--all', options.data !== undefined && '--data', options.variant !== undefined && '--variant', options.set && '--set', options.setNew && '--set-new'].filter(Boolean);
+  if (others.length > 0) throw new InputError('usage', `--scenario makes its own events: drop ${others.join(', ')} (a flow file can change fields with "set")`);
+  if (!spec.startsWith('@')) return spec;
+  const path = spec.slice(1);
+  const text = (await readFileArgument(path, '--scenario', 'use --scenario @path/to/flow.json, or a built-in name')).toString('utf8');
+  return parseScenarioFile(text, basename(path));
+}
+
+/**
+ * Issue 20: an event changed by hand (--set, --set-new, --data, a flow's "set") that Scan Documents would never send
+ * gets one warning line naming the field; it is sent all the same. Plain samples are members already, so plain
+ * `trigger` never loads the validator.
+ */
+async function warnHandMadeShapes(types: string[], options: TriggerCommandOptions, data: Buffer | undefined, scenario: string | ScenarioDefinition | undefined): Promise<void> {
+  let events: unknown[] = [];
+  if (scenario !== undefined) {
+    if (typeof scenario !== 'string' && scenario.steps.some((step) => 'set' in step || 'setNew' in step)) events = buildScenario(scenario).map(({ event }) => event);
+  } else if (data !== undefined) {
+    if (options.raw) return;
+    try {
+      events = [JSON.parse(data.toString('utf8'))];
+    } catch {
+      return; // trigger() says where the JSON breaks
+    }
+  } else if (options.set !== undefined || options.setNew !== undefined) {
+    events = (options.all ? [...EVENT_TYPES] : types).map((type) => buildEvent(type, { variant: options.variant, set: options.set, setNew: options.setNew }));
+  }
+  if (events.length === 0) return;
+  const { checkShape } = await loadShapeChecker();
+  for (const event of events) {
+    const verdict = checkShape(event);
+    const type = (event as { type?: unknown } | null)?.type;
+    if (!verdict.ok) warnLine(shapeWarning(verdict, typeof type === 'string' ? type : undefined, 'sent'));
+  }
 }
 
 /** --data that is not JSON, said with the flag and where the bytes came from. */

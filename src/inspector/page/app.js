@@ -258,7 +258,7 @@ function List({ items, more, selected, onPick, onOlder, scroller }) {
     rows.push(html`<div key=${s.seq} class=${`row ${s.seq === selected ? 'selected' : ''}`} style=${{ top: `${i * ROW_HEIGHT}px` }}
       data-seq=${s.seq} onClick=${() => onPick(s.seq)}>
       <span class="time">${clock(s.receivedAt)}</span>
-      <span>${s.eventType ?? '(no type)'}</span>
+      <span>${s.eventType ?? '(no type)'}${s.drift ? html` <span class="badge warn" data-testid="drift" title=${`${s.drift} (Scan Documents may have changed this event; check your handler)`}>⚠ shape</span>` : null}</span>
       <span class="id" title=${s.eventId ?? ''}>${s.eventId ?? '–'}</span>
       <span class="id" title=${s.messageId ?? ''}>${s.repeat === 'duplicate'
         ? html`<span class="badge warn" title="duplicate: this svix-id had already been answered 2xx">dup</span> `
@@ -311,6 +311,7 @@ function Detail({ seq, version, tab, setTab, info, onPick, replay, replayResult 
       <span class="mono">${d.method} ${d.path}</span> · ${new Date(d.receivedAt).toLocaleString('en-GB')} · <span class="mono">${d.messageId ?? 'no svix-id'}</span>
       <${Badges} d=${d} />
     </div>
+    ${d.drift ? html`<p class="warn" data-testid="drift-detail">⚠ ${d.eventType ?? '(no type)'}: ${d.drift} (Scan Documents may have changed this event; check your handler)</p>` : null}
     <div class="tabs" role="tablist">${tabs.map(([key, label]) => html`<button role="tab" class=${tab === key ? 'active' : ''} onClick=${() => setTab(key)}>${label}</button>`)}</div>
     ${tab === 'overview' ? html`<${Overview} d=${d} />` : null}
     ${tab === 'request' ? html`<h3>Headers</h3><${HeaderTable} headers=${d.headers} /><h3>Raw body (${d.bodyBytes.toLocaleString('en')} bytes)</h3><pre class="raw" data-testid="raw-body">${d.body}</pre>` : null}
