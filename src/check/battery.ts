@@ -5,6 +5,7 @@ import {
   creationOf,
   freshCheckEvent,
   largeTaskCompleted,
+  taskLifecycle,
   midCharacterOffsets,
   otherSecret,
   signed,
@@ -41,11 +42,11 @@ export const BATTERY: readonly Check[] = [
       group: 'must-accept',
       rule: `a valid, signed ${type} delivery is acknowledged with a 2xx (after its resource's creation event, as in production)`,
       build(context) {
-        const event = freshCheckEvent(type);
-        if (type.endsWith('.created')) return [signed(context, type, event)];
-        // A task completes after it was created: the creation goes first, so this check tests only this type.
-        const created = creationOf(event);
-        return [signed(context, `${created.type}, first`, created), signed(context, type, event)];
+        if (type.endsWith('.created')) return [signed(context, type, freshCheckEvent(type))];
+        // A task ends after it was created: the creation goes first, so this check tests only this type.
+        const { created, ended } =
+          type === 'task.completed' || type === 'task.failed' ? taskLifecycle({ failed: type === 'task.failed' }) : creationAndEvent(type);
+        return [signed(context, `${created.type}, first`, created), signed(context, type, ended)];
       },
     }),
   ),
@@ -126,8 +127,7 @@ export const BATTERY: readonly Check[] = [
     group: 'must-accept',
     rule: 'task.completed for a task never seen before, then its task.created: both are acknowledged',
     build(context) {
-      const completed = freshCheckEvent('task.completed');
-      const late = creationOf(completed);
+      const { created: late, ended: completed } = taskLifecycle();
       return [
         signed(context, 'task.completed of a task never seen', completed, { hint: ORDER_HINT }),
         signed(context, 'task.created of that task, late', late, { hint: ORDER_HINT }),
@@ -139,9 +139,9 @@ export const BATTERY: readonly Check[] = [
     group: 'must-accept',
     rule: `a ${LARGE_PAYLOAD_BYTES / 1024} KiB event is acknowledged`,
     build(context) {
-      const { event, body } = largeTaskCompleted(LARGE_PAYLOAD_BYTES);
+      const { created, event, body } = largeTaskCompleted(LARGE_PAYLOAD_BYTES);
       return [
-        signed(context, 'task.created, first', creationOf(event)),
+        signed(context, 'task.created, first', created),
         {
           ...signedBody(context, `task.completed, ${LARGE_PAYLOAD_BYTES / 1024} KiB`, body, {
             hint:
@@ -159,10 +159,10 @@ export const BATTERY: readonly Check[] = [
     rule: 'a 512 KiB and a 1 MiB event are acknowledged (a refusal is a warning: Scan Documents documents no maximum)',
     build(context) {
       return LARGER_PAYLOAD_BYTES.flatMap((bytes) => {
-        const { event, body } = largeTaskCompleted(bytes);
+        const { created, event, body } = largeTaskCompleted(bytes);
         const size = bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MiB` : `${bytes / 1024} KiB`;
         return [
-          signed(context, 'task.created, first', creationOf(event)),
+          signed(context, 'task.created, first', created),
           {
             ...signedBody(context, `task.completed, ${size}`, body, {
               refusalIsWarning: true,
@@ -320,6 +320,12 @@ export const BATTERY: readonly Check[] = [
     build: (context) => [signed(context, 'file.created', freshCheckEvent('file.created'))],
   },
 ];
+
+/** A deletion (task.deleted, file.deleted) and, first in time, its resource's creation. */
+function creationAndEvent(type: string): { created: ScanDocumentsEvent; ended: ScanDocumentsEvent } {
+  const ended = freshCheckEvent(type);
+  return { created: creationOf(ended), ended };
+}
 
 /** Names of every check, in battery order. */
 export const CHECK_NAMES: readonly string[] = BATTERY.map((check) => check.name);

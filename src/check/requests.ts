@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { buildEvent, type ScanDocumentsEvent } from '../events/index.js';
+import type { ScanDocumentsEvent } from '../events/index.js';
+import { buildLifecycle, freshEvent } from '../events/lifecycle.js';
 import { sign } from '../signature/index.js';
 import type { CheckContext, CheckRequest } from './types.js';
 
@@ -10,20 +11,19 @@ import type { CheckContext, CheckRequest } from './types.js';
 
 /** An event of `type` with a fresh event id and fresh task and file ids (a task never seen by the endpoint). */
 export function freshCheckEvent(type: string, variant?: string): ScanDocumentsEvent {
-  return withFreshDataIds(buildEvent(type, variant ? { variant } : {}));
+  return freshEvent(type, variant ? { variant } : {});
 }
 
 /**
- * The same event with every `task_…` and `file_…` id of its data replaced by a fresh one, consistently (a
- * generated file keeps pointing at its task). The fixtures share ids from build to build.
+ * A fresh task's life, as Scan Documents emits it: its task.created and how it ended (task.completed, or task.failed
+ * when `failed`), with the same task id, the creation first in time.
  */
-function withFreshDataIds(event: ScanDocumentsEvent): ScanDocumentsEvent {
-  const fresh = new Map<string, string>();
-  const text = JSON.stringify(event.data).replace(/"((task|file)_[a-z0-9]{16})"/g, (_match, id: string, kind: string) => {
-    if (!fresh.has(id)) fresh.set(id, `${kind}_${randomBytes(10).toString('hex').slice(0, 16)}`);
-    return `"${fresh.get(id)}"`;
-  });
-  return { ...event, data: JSON.parse(text) as ScanDocumentsEvent['data'] };
+export function taskLifecycle(options: { operation?: string; failed?: boolean } = {}): { created: ScanDocumentsEvent; ended: ScanDocumentsEvent } {
+  const operation = options.operation ?? String(freshEvent('task.completed').data.operation);
+  const steps = buildLifecycle(operation, { failed: options.failed ?? false });
+  const created = steps.find((step) => step.step === 'task.created')!.event;
+  const ended = steps.find((step) => step.step === (options.failed ? 'task.failed' : 'task.completed'))!.event;
+  return { created, ended };
 }
 
 /** The event that comes first in the life of `event`'s resource: task.created for a task, file.created for a file. */
@@ -67,12 +67,12 @@ export function otherSecret(): string {
 }
 
 /** A task.completed (extract-text) event whose extracted text brings the body to exactly `bytes`. */
-export function largeTaskCompleted(bytes: number): { event: ScanDocumentsEvent; body: string } {
-  const event = freshCheckEvent('task.completed', 'extract-text');
+export function largeTaskCompleted(bytes: number): { created: ScanDocumentsEvent; event: ScanDocumentsEvent; body: string } {
+  const { created, ended: event } = taskLifecycle({ operation: 'extract-text' });
   const withText = (content: string) => JSON.stringify({ ...event, data: { ...event.data, result: { content, format: 'plain' } } });
   const room = bytes - Buffer.byteLength(withText(''));
   const line = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt. ';
-  return { event, body: withText(line.repeat(Math.ceil(room / line.length)).slice(0, room)) };
+  return { created, event, body: withText(line.repeat(Math.ceil(room / line.length)).slice(0, room)) };
 }
 
 /** A file name with 2-, 3- and 4-byte UTF-8 characters, written raw (not as \u escapes), as a real upload has. */
