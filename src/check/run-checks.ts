@@ -133,7 +133,8 @@ export async function runChecks(options: RunChecksOptions): Promise<CheckSummary
       if (check.group === 'must-accept' && checks[index + 1]?.group !== 'must-accept') await reportCommonFailure(context);
     }
   } finally {
-    await agent?.close();
+    // Stopped: a request still in flight is dropped, not waited for (close() would wait for its answer).
+    await (signal?.aborted ? agent?.destroy() : agent?.close());
   }
   const ran = results.filter((result) => !result.skipped);
   const passed = ran.filter((result) => result.passed).length;

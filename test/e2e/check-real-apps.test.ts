@@ -173,13 +173,13 @@ describe('--effects-url bad input (issue 21 limits)', () => {
 });
 
 describe('check prints as it goes, and Ctrl-C keeps the card (issue 22)', () => {
-  it('check prints each result while the battery runs, and on SIGINT prints the card of the checks that ran and exits 130', async () => {
+  it('check prints each result while the battery runs, and on SIGINT (SIGTERM) prints the card of the checks that ran and exits 130', async () => {
     const running = await app({ flaw: 'blocks-after-answer', blockMs: 4_000 });
     for (const json of [false, true]) {
       const cli = startCli(['check', '--url', running.url, ...(json ? ['--json'] : [])]);
       // The first result is printed before the battery is over (the app blocks on task.completed for 4 s).
       await cli.waitFor(json ? /"name":"accepts-task.created"/ : /✓ accepts-task\.created\s+204/, 10_000);
-      const code = await cli.stop('SIGINT');
+      const code = await cli.stop(json ? 'SIGTERM' : 'SIGINT');
       expect(code).toBe(130);
       if (json) {
         const summary = JSON.parse(cli.stdout().trim().split('\n').at(-1)!) as Record<string, unknown>;

@@ -349,6 +349,24 @@ describe('check in a terminal', () => {
     expect(code).toBe(0);
   });
 
+  // Issue 22: on a terminal too, each result is printed when its check completes, and Ctrl-C keeps the card.
+  it('check in a terminal prints results as they complete and, on Ctrl-C, the card of the checks that ran, exiting 130', async () => {
+    const server = await endpoint({ flaw: 'slow', slowMs: 6_000 });
+    // `timeout -s INT` plays the user's Ctrl-C 2.5 s in, while accepts-task.completed waits for its slow answer.
+    const cli = [process.execPath, BIN, 'check', '--url', server.endpoint].map((a) => `'${a}'`).join(' ');
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', SCANDOCS_WEBHOOK_SECRET: '' };
+    delete env.CI;
+    const child = spawn('script', ['-qec', `stty cols 100; timeout --foreground --preserve-status -s INT 2.5 ${cli}; exit $?`, '/dev/null'], { env });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await new Promise((resolve) => child.on('close', (c) => (clearTimeout(timer), resolve(c))));
+    expect(output).toMatch(/✓ accepts-task\.created\s+200/);
+    expect(output).not.toMatch(/accepts-task\.completed\s+200/);
+    expect(output).toMatch(/Stopped \(Ctrl-C\) after 3 checks: Score: 3\/3 checks passed/);
+    expect(code).toBe(130);
+  });
+
   // Regression: a pty that reports 0 columns made ora's line clearing loop forever, and check never ended.
   it('check finishes in a terminal that reports 0 columns', async () => {
     const server = await endpoint();

@@ -52,11 +52,14 @@ export async function runCheck(options: CheckCommandOptions): Promise<number> {
   ui.line(ui.color.dim(`signing with ${secrets.map(maskSecret).join(' and ')}${from}`));
   const spinner = ui.interactive ? (await import('ora')).default(spinnerOptions(ui)) : undefined;
   // Ctrl-C stops the battery and still prints the card of the checks that ran; a second one exits at once.
+  // The handler stays installed after the first signal: ora's cursor restorer (signal-exit) re-raises a signal
+  // that no other listener handles, which would kill the process before the card is printed.
   const controller = new AbortController();
-  const stop = () => {
+  const stop = (signal: NodeJS.Signals) => {
+    if (!controller.signal.aborted) return controller.abort();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    controller.abort();
+    process.kill(process.pid, signal);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
