@@ -98,6 +98,9 @@ function locationOf(attempt: Extract<AttemptResult, { kind: 'response' }>): stri
 
 function redirectHint(group: Exclude<CheckGroup, 'applied-once'>, status: number, location: string | undefined): string {
   const where = `answered ${status} → ${location ?? '(no Location header)'}`;
+  if (LOGIN_PAGE.test(where)) {
+    return `${where}: exclude the webhook route from your auth middleware (it sends deliveries to a login page; Svix sends no cookie or token, only the signature)`;
+  }
   return group === 'must-refuse'
     ? `${where} instead of refusing: Svix does not follow redirects; answer 401 directly (an auth middleware redirecting to a login page is the usual cause)`
     : `${where}: Svix does not follow redirects, so this delivery fails; configure the final URL (https, exact path, trailing slash) as the endpoint and answer 2xx there`;

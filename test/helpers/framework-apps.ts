@@ -18,6 +18,7 @@ import { DEFAULT_TEST_SECRET } from '../../src/signature/index.js';
  * - not-idempotent: applies every verified delivery, the same svix-id again included (item 3).
  * - racy: "already handled?" then, after an await (a database round trip), records the id (item 3).
  * - work-before-verify: applies the event, then verifies it (item 3).
+ * - dedupes-on-signature: remembers the svix-signature header instead of the svix-id, so a retry (re-signed) is new (item 3).
  * - blocks-after-answer: answers, then runs `blockMs` of synchronous work after a task.completed (item 4).
  * - tolerance-10s / tolerance-9min: its own timestamp window instead of the 5 minutes (item 6).
  * - default-body-limit: express.raw() with its default 100 KiB limit (item 7).
@@ -32,6 +33,7 @@ export type AppFlaw =
   | 'not-idempotent'
   | 'racy'
   | 'work-before-verify'
+  | 'dedupes-on-signature'
   | 'blocks-after-answer'
   | 'tolerance-10s'
   | 'tolerance-9min'
@@ -108,7 +110,8 @@ export async function startFrameworkApp(options: FrameworkAppOptions = {}): Prom
 
   /** The handler's decision once the body is read: the status to answer, and the work to do after answering. */
   async function handle(raw: string, headers: Headers): Promise<{ status: number; after?: () => void }> {
-    const svixId = String(headers['svix-id']);
+    // The idempotency key: the svix-id, unless the app picked the wrong header.
+    const svixId = String(headers[flaw === 'dedupes-on-signature' ? 'svix-signature' : 'svix-id']);
     if (flaw === 'work-before-verify') {
       const event = JSON.parse(raw) as Event;
       if (!handled.has(svixId)) {
