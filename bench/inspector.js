@@ -65,7 +65,9 @@ async function start(name, args) {
   const outPath = join(work, `${name}.out`);
   const out = await open(outPath, 'w');
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, 'listen', '--port', '0', ...args], { stdio: ['ignore', out.fd, 'ignore'] });
+  // The inspector's token file goes to the bench's own directory, not the user's state directory.
+  const env = { ...process.env, XDG_STATE_HOME: work };
+  const child = spawn(process.execPath, [BIN, 'listen', '--port', '0', ...args], { stdio: ['ignore', out.fd, 'ignore'], env });
   await out.close();
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {

@@ -36,8 +36,8 @@ export interface CheckCard extends CheckSummary {
 
 /** Grades a webhook endpoint with the battery (or the checks selected); an unreachable endpoint scores 0. */
 export async function check(options: CheckOptions): Promise<CheckCard> {
+  httpUrl(options.url, 'url', 'http://localhost:3000/webhooks');
   const url = String(options.url);
-  httpUrl(url, 'url', 'http://localhost:3000/webhooks');
   const given = options.secret === undefined ? [undefined] : typeof options.secret === 'string' ? [options.secret] : [...options.secret];
   if (given.length === 0) throw new InputError('invalid-secret', 'secret is an empty list: give the secret the endpoint verifies with');
   const secrets = given.map((secret) => checkedSecret(secret, 'sign'));

@@ -43,6 +43,32 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<(command: 
 
 const { version } = require('../../package.json') as { version: string };
 
+/**
+ * Every missing required option or argument, in every command, is said the same way (issue 22): what is missing
+ * and what it is, from its own help text, instead of commander's "required option '-p, --payload <…>' not
+ * specified" or "missing required argument 'journal'".
+ */
+const hooks = Command.prototype as unknown as {
+  missingMandatoryOptionValue(this: Commander.Command, option: Commander.Option): void;
+  missingArgument(this: Commander.Command, name: string): void;
+};
+hooks.missingMandatoryOptionValue = function (option) {
+  this.error(`error: ${option.long ?? option.flags} is required: ${plainDescription(option.description)}; see scandocs-webhooks ${this.name()} --help`, {
+    code: 'commander.missingMandatoryOptionValue',
+  });
+};
+hooks.missingArgument = function (name) {
+  const argument = this.registeredArguments.find((a) => a.name() === name);
+  this.error(`error: the <${name}> argument is required: ${plainDescription(argument?.description ?? '')}; see scandocs-webhooks ${this.name()} --help`, {
+    code: 'commander.missingArgument',
+  });
+};
+
+/** A help description as a message clause: without the "(required)" mark the help shows. */
+function plainDescription(text: string): string {
+  return text.replace(/\s*\(required\)$/, '');
+}
+
 // `scandocs-webhooks events --json | head -1` closes the pipe early: that is the reader being done, not a failure.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;

@@ -101,6 +101,8 @@ export async function deliverMessage(message: OutgoingMessage, options: Delivery
     const request: AttemptRequest = { url: options.url, headers, body, timeoutMs: options.timeoutMs };
     options.onReport({ type: 'attempt', message: ref, attempt: number, productionOffsetMs, waitedMs, request });
     const result = await attempt(request, options.dispatcher);
+    // Stopped while the attempt was out (its connection cut): that answer is the stop, not the endpoint's.
+    signal?.throwIfAborted();
     options.onReport({ type: 'response', message: ref, attempt: number, productionOffsetMs, waitedMs, result });
     if (result.ok) {
       options.onReport({ type: 'delivered', message: ref, attempts: number, productionOffsetMs, result });

@@ -40,7 +40,7 @@ export interface SendStartReport {
   timeoutMs: number;
   concurrency: number;
   /** replay(): what the journal holds and what was left out of the run. */
-  replay?: { recorded: number; skippedUnverified: number; tornLastLine?: number };
+  replay?: { recorded: number; skippedUnverified: number; skippedNeverVerified: number; tornLastLine?: number };
 }
 
 /** Everything trigger() and replay() report, in order. */
@@ -85,8 +85,8 @@ export interface ResolvedSend {
 
 export function resolveSend(options: SendOptions): ResolvedSend {
   // Checked, then kept as given: results and reports show the URL the caller passed.
+  httpUrl(options.url, 'url', 'http://127.0.0.1:3000/webhooks');
   const url = String(options.url);
-  httpUrl(url, 'url', 'http://127.0.0.1:3000/webhooks');
   const secret = checkedSecret(options.secret, 'sign');
   const timeoutMs = options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
   if (!(timeoutMs > 0)) throw new InputError('invalid-duration', `timeoutMs must be more than 0 (got ${timeoutMs})`);
@@ -145,6 +145,9 @@ export async function sendMessages(
   };
 
   const agent = createDeliveryAgent();
+  // A stop must not wait out an attempt in flight (up to the timeout): its connection is cut at once.
+  const cut = () => void agent.destroy(new Error('stopped')).catch(() => {});
+  options.signal?.addEventListener('abort', cut, { once: true });
   try {
     const summary = await deliverBatch(messages, {
       ...settings,
@@ -155,6 +158,7 @@ export async function sendMessages(
     });
     return { ...summary, deliveries };
   } finally {
-    await agent.close();
+    options.signal?.removeEventListener('abort', cut);
+    if (!options.signal?.aborted) await agent.close();
   }
 }

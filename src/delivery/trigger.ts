@@ -1,8 +1,10 @@
 import { InputError } from '../errors.js';
 import { EVENT_TYPES, type BuildEventOptions } from '../events/index.js';
 import { eventTextBuilder } from '../events/event-text.js';
-import { builtInScenario, scenarioBuilder, type ScenarioDefinition } from '../events/scenario.js';
+import { builtInScenario, type ScenarioDefinition } from '../events/scenario.js';
+import { scenarioTextBuilder, type ScenarioText } from '../events/scenario-text.js';
 import { newMessageId } from '../signature/index.js';
+import { jsonErrorOffset } from '../util/json-error-offset.js';
 import { arrangeBatch } from './batch.js';
 import type { OutgoingMessage } from './deliver.js';
 import { resolveSend, sendMessages, type SendOptions, type SendResult } from './send.js';
@@ -79,12 +81,12 @@ function scenarioMessages(options: TriggerOptions, scenario: string | ScenarioDe
     throw new InputError('usage', 'a scenario builds its own events: drop types, data, variant, set and setNew (a flow file can change fields)', { kind: 'scenario-with-types' });
   }
   // Built now, so a bad scenario fails before anything is sent.
-  const build = scenarioBuilder(typeof scenario === 'string' ? builtInScenario(scenario) : scenario);
-  const toMessage = ({ scenario: name, step, event }: ReturnType<typeof build>[number]): OutgoingMessage => ({
+  const build = scenarioTextBuilder(typeof scenario === 'string' ? builtInScenario(scenario) : scenario);
+  const toMessage = ({ scenario: name, step, text, id, type }: ScenarioText): OutgoingMessage => ({
     messageId: newMessageId(),
-    body: Buffer.from(JSON.stringify(event)),
-    eventId: event.id,
-    eventType: event.type,
+    body: Buffer.from(text),
+    eventId: id,
+    eventType: type,
     scenario: name,
     step,
   });
@@ -116,9 +118,13 @@ function parseJsonBody(body: Uint8Array): Record<string, unknown> | undefined {
     const value: unknown = JSON.parse(text);
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch (error) {
-    const reason = (error as Error).message;
+    // V8 quotes the text around the fault, line breaks included: the line and column say where, in one line.
+    const reason = (error as Error).message
+      .replace(/, (\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '')
+      .replace(/\s+/g, ' ');
     const position = /at position (\d+)/.exec(reason);
-    const where = position ? ` at line ${lineColumn(text, Number(position[1]))}` : '';
+    const offset = position ? Number(position[1]) : jsonErrorOffset(text);
+    const where = offset !== undefined ? ` at line ${lineColumn(text, offset)}` : '';
     throw new InputError('invalid-payload', `the data is not valid JSON${where} (${reason}): fix it, or pass raw: true to send it anyway`, { kind: 'invalid-json', where, reason });
   }
 }

@@ -11,7 +11,8 @@ export { listFixtures } from './catalog.js';
 export { buildEvent, type BuildEventOptions } from './build.js';
 export { applyOverrides, type Override, type Overrides } from './overrides.js';
 export { newEventId } from './event-id.js';
-export { listScenarios, buildScenario, scenarioBuilder, builtInScenario, type ScenarioDefinition, type ScenarioStepSpec, type ScenarioEvent, type ScenarioInfo } from './scenario.js';
+export { buildScenario } from './scenario-text.js';
+export { listScenarios, scenarioBuilder, builtInScenario, type ScenarioDefinition, type ScenarioStepSpec, type ScenarioEvent, type ScenarioInfo } from './scenario.js';
 export { parseScenarioFile } from './scenario-file.js';
 export { freshEvent, buildLifecycle, LIFECYCLE_OPERATIONS, type FreshEventOptions, type LifecycleOptions, type LifecycleStep } from './lifecycle.js';
 

@@ -82,15 +82,6 @@ export function builtInScenario(name: string): ScenarioDefinition {
 }
 
 /**
- * The events of a scenario (a built-in's name or a definition), ready to send: fresh ids on every call, times in
- * step order with the last at `now`, references resolved. Problems in a definition are InputErrors naming the step.
- */
-export function buildScenario(scenario: string | ScenarioDefinition, options: { now?: Date } = {}): ScenarioEvent[] {
-  const definition = typeof scenario === 'string' ? builtInScenario(scenario) : scenario;
-  return scenarioBuilder(definition)(options.now);
-}
-
-/**
  * Checks a definition once and returns a function that builds its events afresh on each call (what trigger
  * --count calls once per round). Every problem a definition can have is found here, before anything is sent.
  */

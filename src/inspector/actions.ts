@@ -2,7 +2,10 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { decodeBody } from '../journal/index.js';
 import { InputError } from '../errors.js';
+import { SIGNATURE_HEADER_NAMES } from '../signature/index.js';
+import { curlCommand } from '../util/curl.js';
 import { httpUrl } from '../util/http-url.js';
+import { urlOnOrigin } from '../util/request-target.js';
 import type { DeliveryDetail } from './model.js';
 
 /** How a replay is signed: afresh under the same svix-id, afresh under a new one, or with the original headers. */
@@ -44,24 +47,28 @@ export class ActionError extends Error {
   }
 }
 
-/** Request headers that belong to the hop, or that are replaced by the new signature. */
-const DROPPED = /^(host|content-length|connection|keep-alive|transfer-encoding|expect|te|trailer|upgrade|(svix|webhook)-(id|timestamp|signature))$/;
+/** Request headers that belong to the hop (the signature headers are replaced, see SIGNATURE_HEADERS). */
+const HOP = /^(host|content-length|connection|keep-alive|transfer-encoding|expect|te|trailer|upgrade)$/;
+const SIGNATURE_HEADERS = new Set(SIGNATURE_HEADER_NAMES);
 
 /**
- * The request a replay sends. Re-signing is refused for a delivery that failed verification (its bytes were not
- * signed by the sender; re-signing them would launder them) unless the user edited the body, which is then theirs.
+ * The request a replay sends. Re-signing is refused for a delivery that failed verification or was never verified
+ * (its bytes were not shown to be the sender's; re-signing them would launder them) unless the user edited the
+ * body, which is then theirs.
  */
 export function buildReplay(d: DeliveryDetail, request: ReplayRequest, seams: ReplaySeams): OutgoingRequest {
   const edited = request.body !== undefined && request.body !== (d.bodyEncoding === 'utf8' ? d.body : undefined);
+  // Its empty body stands for bytes that were not kept: sending it would replay a different request (issue 19 defect 5).
+  if (d.bodyKept === false && !edited) throw new ActionError(409, notKept(d));
   const body = edited ? Buffer.from(request.body!, 'utf8') : decodeBody(d);
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(d.headers)) if (!DROPPED.test(name)) headers[name] = value;
+  for (const [name, value] of Object.entries(d.headers)) if (!HOP.test(name) && !SIGNATURE_HEADERS.has(name)) headers[name] = value;
   headers['content-type'] ??= 'application/json';
 
   let signedAs: string;
   if (request.signature === 'original') {
     if (edited) throw new ActionError(400, 'an edited body cannot keep its original signature: choose a fresh signature');
-    const originals = Object.entries(d.headers).filter(([name]) => /^(svix|webhook)-(id|timestamp|signature)$/.test(name));
+    const originals = Object.entries(d.headers).filter(([name]) => SIGNATURE_HEADERS.has(name));
     if (originals.length === 0) throw new ActionError(400, 'this delivery carried no signature headers to resend: choose a fresh signature');
     for (const [name, value] of originals) headers[name] = value;
     signedAs = 'its original headers, byte for byte (a stale timestamp is refused by a verifying receiver)';
@@ -70,6 +77,11 @@ export function buildReplay(d: DeliveryDetail, request: ReplayRequest, seams: Re
     if (d.verified === false && !edited) {
       throw new ActionError(400, 'this delivery failed verification, so it is not re-signed: replay it with its original signature, or edit the body');
     }
+    // Never verified (recorded while verification was skipped, or a request the inspector sent elsewhere, whose
+    // signature it never checked): its bytes may be anyone's, exactly like a failed one (issue 19 defect 7).
+    if (d.verified !== true && !edited) {
+      throw new ActionError(400, 'this delivery was never verified (verification was skipped), so it is not re-signed: replay it with its original signature, or edit the body');
+    }
     const id = request.signature === 'new-id' ? undefined : d.messageId;
     Object.assign(headers, seams.sign(body, id));
     signedAs = `a fresh signature${request.signature === 'new-id' ? ' under a new svix-id' : ' under the same svix-id'}${edited ? ' over the edited body' : ''}`;
@@ -77,11 +89,18 @@ export function buildReplay(d: DeliveryDetail, request: ReplayRequest, seams: Re
   return { url: targetUrl(d, request, seams), method: d.method === 'GET' || d.method === 'HEAD' ? 'POST' : d.method, headers, body, signedAs };
 }
 
+/** Why a delivery's body cannot be replayed, exported or saved: the in-memory history did not keep it. */
+export function notKept(d: Pick<DeliveryDetail, 'seq' | 'bodyBytes'>): string {
+  return `the body of delivery ${d.seq} (${d.bodyBytes.toLocaleString('en')} bytes) was too large for the in-memory history to keep, so it cannot be replayed or saved from here: record deliveries to a journal to keep every body`;
+}
+
 function targetUrl(d: DeliveryDetail, request: ReplayRequest, seams: ReplaySeams): string {
   if (request.target === 'listener') {
     const base = seams.listenerUrl();
     if (!base) throw new ActionError(409, 'the listener is not running');
-    return new URL(d.path, base).href;
+    // The listener's origin, always, with only the recorded path: never `new URL(d.path, base)`, which lets a
+    // recorded `//host:port/x` choose the host (issue 19 defect 1).
+    return urlOnOrigin(base, d.path).href;
   }
   if (request.target === 'forward') {
     const url = seams.forwardUrl?.(d.eventType);
@@ -145,13 +164,9 @@ export function sendReplay(out: OutgoingRequest): Promise<ReplayResult> {
   });
 }
 
-/** A shell command that sends the same request; single quotes keep every byte of the values literal. */
+/** A shell command that sends the same request, in the form `sign --curl` prints. */
 export function toCurl(out: OutgoingRequest): string {
-  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const parts = [`curl -X ${out.method} ${quote(out.url)}`];
-  for (const [name, value] of Object.entries(out.headers)) parts.push(`-H ${quote(`${name}: ${value}`)}`);
-  parts.push(['--data-binary', quote(out.body.toString('utf8'))].join(' '));
-  return parts.join(' \\\n  ');
+  return curlCommand(out);
 }
 
 /** HAR 1.2: the deliveries as requests and the listener's answers, for any HAR viewer. */

@@ -1,8 +1,9 @@
 import microdiff from 'microdiff';
+import { WEBHOOK_HEADER_NAMES } from '../signature/index.js';
 import type { DeliveryDetail } from './model.js';
 
 /** Headers that differ on every attempt by design: a fresh timestamp and the signature over it. */
-const VOLATILE = new Set(['svix-timestamp', 'svix-signature', 'webhook-timestamp', 'webhook-signature', 'content-length']);
+const VOLATILE = new Set([...Object.values(WEBHOOK_HEADER_NAMES).flatMap(([, timestamp, signature]) => [timestamp, signature]), 'content-length']);
 
 export interface HeaderChange {
   name: string;
@@ -36,6 +37,8 @@ export function diffDeliveries(a: DeliveryDetail, b: DeliveryDetail): DeliveryDi
 }
 
 function diffBodies(a: DeliveryDetail, b: DeliveryDetail): BodyDiff {
+  // A body the history did not keep reads as empty: never compare that as if it were the body.
+  if (a.bodyKept === false || b.bodyKept === false) return { kind: 'text', same: false, a: shownBody(a), b: shownBody(b) };
   const x = parseObject(a);
   const y = parseObject(b);
   if (x !== undefined && y !== undefined) {
@@ -52,13 +55,40 @@ function diffBodies(a: DeliveryDetail, b: DeliveryDetail): BodyDiff {
   return { kind: 'text', same: a.body === b.body && a.bodyEncoding === b.bodyEncoding, a: a.body, b: b.body };
 }
 
-/** microdiff compares objects and arrays; a body that is JSON but a bare value is compared as text. */
+/**
+ * How deep two bodies may nest to be compared field by field. microdiff recurses once per level: a body nested
+ * 20,000 deep overflowed the stack and the diff answered 500 (issue 19 defect 2); deeper ones are compared as text.
+ */
+export const DIFF_DEPTH_MAX = 100;
+
+/** microdiff compares objects and arrays; a body that is JSON but a bare value, or nested too deep, is compared as text. */
 function parseObject(d: DeliveryDetail): Record<string, unknown> | unknown[] | undefined {
-  if (d.bodyEncoding !== 'utf8') return undefined;
+  if (d.bodyEncoding !== 'utf8' || nestingDepth(d.body) > DIFF_DEPTH_MAX) return undefined;
   try {
     const value: unknown = JSON.parse(d.body);
     return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
+}
+
+function shownBody(d: DeliveryDetail): string {
+  return d.bodyKept === false ? `(body not kept: ${d.bodyBytes} bytes)` : d.body;
+}
+
+/** How deeply `text`'s arrays and objects nest, counted by its brackets outside strings: no parse, no recursion. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }

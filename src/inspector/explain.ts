@@ -1,3 +1,4 @@
+import { SIGNATURE_HEADER_NAMES, WEBHOOK_HEADER_NAMES } from '../signature/index.js';
 import type { DeliveryDetail } from './model.js';
 
 /** How much of the body the signed content shows. */
@@ -23,7 +24,7 @@ export function explainFailure(d: DeliveryDetail): Diagnosis | undefined {
   const v = d.verification;
   if (!v || v.ok) return undefined;
   const family = v.family;
-  const names = family ? [`${family}-id`, `${family}-timestamp`, `${family}-signature`] : ['svix-id', 'svix-timestamp', 'svix-signature', 'webhook-id', 'webhook-timestamp', 'webhook-signature'];
+  const names = family ? WEBHOOK_HEADER_NAMES[family] : SIGNATURE_HEADER_NAMES;
   const text = d.bodyEncoding === 'utf8' ? d.body : `<${Buffer.byteLength(d.body, 'base64')} bytes, not UTF-8>`;
   const truncated = text.length > SIGNED_BODY_PREVIEW;
   const expected = v.expectedSignatures ?? [];

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { encodeBody, recordedMessageId, type JournalRecord } from '../journal/index.js';
 import type { ForwardResult } from '../listener/forward.js';
+import { countsAsAttempt, RecentIds, repeatKind, type Sighting } from '../listener/recent-ids.js';
 import type { DeliveryReport } from '../listener/reports.js';
 import type { VerifyResult, VerifySuccess } from '../signature/index.js';
 import { PackedRing } from './packed-ring.js';
@@ -28,8 +29,6 @@ export const DETAIL_BYTES = 64 * 1024 * 1024;
  * of 4 KiB, and a body up to a quarter of it (1 MiB, the default --max-body) is still kept whole.
  */
 export const MEMORY_BYTES = 4 * 1024 * 1024;
-/** How many svix-ids the journal scan remembers to number attempts. */
-const SEEN_IDS = 50_000;
 
 export interface HistoryFilter {
   type?: string;
@@ -46,11 +45,13 @@ export interface HistoryPage {
   more: boolean;
 }
 
-/** What a report knows that the journal line does not: kept for the deliveries a page saw arrive. */
+/**
+ * What a report knows that the journal line does not: kept for the deliveries a page saw arrive. Not the attempt:
+ * the journal's lines are numbered in order, which still holds after a restart, when the listener's own count
+ * starts again from 1.
+ */
 interface LiveExtra {
   latencyMs: number;
-  attempt: number;
-  repeat: DeliverySummary['repeat'];
   filtered: boolean;
   drift?: string;
   detail: Pick<DeliveryDetail, 'policy' | 'delayMs' | 'senderGone' | 'recordError' | 'forward'>;
@@ -97,10 +98,13 @@ export class History {
   private heldBytes = 0;
   /** Journal mode: how far the file has been read, where the listener's own lines start, attempts per svix-id. */
   private scanned = 0;
+  /** The journal read in progress (sync), which the next one waits for. */
+  private reading: Promise<unknown> = Promise.resolve();
   /** Lines from this offset on were written by this listener; those before it are the journal's past. */
   private readonly liveFrom: number;
   private past = 0;
-  private readonly seen = new Map<string, { attempts: number; status: number }>();
+  /** Journal mode: attempts per svix-id, counted over the lines in order as the listener counts them live. */
+  private readonly attempts: RecentIds | undefined;
   private readonly extras = new Map<string, LiveExtra>();
   /** Without a journal: the size of the ring the deliveries are packed into. */
   readonly memoryBytes: number | undefined;
@@ -123,6 +127,7 @@ export class History {
     // Nothing is read yet: the journal's past is listed when a page or a script first asks, so a long journal
     // does not delay the listener's start.
     this.liveFrom = this.journalPath ? fileSize(this.journalPath) : 0;
+    this.attempts = this.journalPath ? new RecentIds() : undefined;
   }
 
   /** How many of the journal's past deliveries (written before this listener started) are listed. */
@@ -169,11 +174,20 @@ export class History {
     return detail;
   }
 
-  /** With a journal: lists the lines written since the last call, and returns their summaries. */
-  sync(): DeliverySummary[] {
-    if (!this.journalPath) return [];
+  /**
+   * With a journal: lists the lines written since the last call, and resolves with their summaries. The file is
+   * read without blocking the listener; calls run one after another, so each line is listed (and returned) once.
+   */
+  sync(): Promise<DeliverySummary[]> {
+    if (!this.journalPath) return Promise.resolve([]);
+    const run = this.reading.then(() => this.readMore(this.journalPath!));
+    this.reading = run.catch(() => undefined);
+    return run;
+  }
+
+  private async readMore(journalPath: string): Promise<DeliverySummary[]> {
     const added: DeliverySummary[] = [];
-    this.scanned = readJournalRecords(this.journalPath, this.scanned, (record, ref) => {
+    this.scanned = await readJournalRecords(journalPath, this.scanned, (record, ref) => {
       const seq = ++this.last;
       const key = keyOf(record.receivedAt, record.messageId);
       const extra = this.extras.get(key);
@@ -188,8 +202,8 @@ export class History {
   summary(seq: number): DeliverySummary | undefined {
     const slot = this.slot(seq);
     if (!slot) {
-      const report = this.unpack(seq);
-      return report && summarizeReport(seq, report);
+      const packed = this.unpack(seq);
+      return packed && summaryOfPacked(seq, packed);
     }
     return slot.summary;
   }
@@ -197,8 +211,8 @@ export class History {
   detail(seq: number, reader?: ReturnType<typeof openJournalReader>): DeliveryDetail | undefined {
     const slot = this.slot(seq);
     if (!slot) {
-      const report = this.unpack(seq);
-      return report && detailOfReport(summarizeReport(seq, report), report);
+      const packed = this.unpack(seq);
+      return packed && detailOfReport(summaryOfPacked(seq, packed), packed.report);
     }
     if (slot.detail) return slot.detail;
     if (!slot.ref || !this.journalPath) return undefined;
@@ -236,10 +250,10 @@ export class History {
       for (let seq = Math.min(before - 1, this.last); seq >= this.first(); seq--) {
         // A packed delivery is unpacked once, for its summary and (a text search) its body.
         const slot = this.slot(seq);
-        const report = slot ? undefined : this.unpack(seq);
-        const summary = slot ? slot.summary : report && summarizeReport(seq, report);
+        const packed = slot ? undefined : this.unpack(seq);
+        const summary = slot ? slot.summary : packed && summaryOfPacked(seq, packed);
         if (!summary || !match(summary)) continue;
-        if (text && !(report ? textOf(encodeBody(report.body)) : this.bodyText(seq, reader)).includes(text)) continue;
+        if (text && !(packed ? textOf(encodeBody(packed.report.body)) : this.bodyText(seq, reader)).includes(text)) continue;
         if (items.length === limit) return { items, more: true };
         items.push(summary);
       }
@@ -311,13 +325,17 @@ export class History {
     this.heldBytes -= slot.bytes;
   }
 
-  /** A packed delivery as the report it was (a body that did not fit the ring reads as empty). */
-  private unpack(seq: number): DeliveryReport | undefined {
+  /**
+   * A packed delivery as the report it was, and whether its body was kept: a body too large for the ring reads as
+   * empty in the report, which must then never be taken for the original (see summaryOfPacked).
+   */
+  private unpack(seq: number): Packed | undefined {
     if (!this.ring || !Number.isInteger(seq) || seq < this.first() || seq > this.last) return undefined;
     const index = (seq - 1) % this.capacity;
     const packed = this.ring.get(index);
     if (!packed) return undefined;
-    return this.scalars!.unpack(index, packed.meta, packed.body ?? Buffer.alloc(0), packed.extra);
+    const report = this.scalars!.unpack(index, packed.meta, packed.body ?? Buffer.alloc(0), packed.extra);
+    return { report, bodyBytes: packed.bodyBytes, bodyKept: packed.body !== undefined };
   }
 
   private bodyText(seq: number, reader: ReturnType<typeof openJournalReader> | undefined): string {
@@ -325,23 +343,24 @@ export class History {
     return detail ? textOf(detail) : '';
   }
 
-  /** A journal line as a row; attempts are counted per svix-id in the order the lines were written. */
+  /**
+   * A journal line as a row; attempts are counted per svix-id in the order the lines were written, by the
+   * listener's own rules (RecentIds, countsAsAttempt, repeatKind), so a line reads the same live and read back.
+   */
   private summarizeLine(seq: number, record: JournalRecord, ref: JournalRef, extra: LiveExtra | undefined): DeliverySummary {
-    const id = recordedMessageId(record);
-    const previous = id === undefined ? undefined : this.seen.get(id);
-    const attempt = extra?.attempt ?? (previous ? previous.attempts + 1 : 1);
-    const repeat = extra ? extra.repeat : attempt === 1 || !previous ? undefined : previous.status < 200 || previous.status > 299 ? 'retry' : 'duplicate';
-    if (id !== undefined) {
-      this.seen.delete(id);
-      this.seen.set(id, { attempts: attempt, status: record.status });
-      if (this.seen.size > SEEN_IDS) this.seen.delete(this.seen.keys().next().value!);
+    const messageId = recordedMessageId(record);
+    let sighting: Sighting = { attempt: 1 };
+    if (countsAsAttempt({ messageId, verification: record.verification })) {
+      sighting = this.attempts!.see(messageId!);
+      this.attempts!.answered(messageId!, record.status);
     }
-    const summary = summarizeRecord(seq, record, attempt, repeat);
+    const summary = summarizeRecord(seq, record, sighting.attempt, repeatKind(sighting));
     if (ref.offset >= this.liveFrom) summary.source = 'live';
     else this.past++;
     if (extra) {
       summary.source = 'live';
-      summary.latencyMs = extra.latencyMs;
+      // The journal's figure when the line has one, so a row reads the same once the page is reloaded.
+      summary.latencyMs ??= extra.latencyMs;
       summary.filtered = extra.filtered;
       if (extra.drift !== undefined) summary.drift = extra.drift;
     }
@@ -542,6 +561,21 @@ class Scalars {
   }
 }
 
+/** A delivery read back from the ring: its report (with an empty body when the body was not kept). */
+interface Packed {
+  report: DeliveryReport;
+  bodyBytes: number;
+  bodyKept: boolean;
+}
+
+/** The row of a packed delivery: its real size, and `bodyKept: false` when the body was left out of the ring. */
+function summaryOfPacked(seq: number, { report, bodyBytes, bodyKept }: Packed): DeliverySummary {
+  const summary = summarizeReport(seq, report);
+  summary.bodyBytes = bodyBytes;
+  if (!bodyKept) summary.bodyKept = false;
+  return summary;
+}
+
 function fileSize(path: string): number {
   try {
     return statSync(path).size;
@@ -566,8 +600,6 @@ function keyOf(receivedAt: string, messageId: string | undefined): string {
 function extraOf(r: DeliveryReport): LiveExtra {
   return {
     latencyMs: r.latencyMs,
-    attempt: r.attempt,
-    repeat: r.repeat,
     filtered: r.filtered,
     drift: r.shape && !r.shape.ok ? r.shape.message : undefined,
     detail: {

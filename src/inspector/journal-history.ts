@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { parseJournal, type JournalRecord } from '../journal/index.js';
 
 /** Where one journal line sits in the file, so its details can be read back without holding them. */
@@ -7,29 +8,32 @@ export interface JournalRef {
   length: number;
 }
 
-const CHUNK_BYTES = 1024 * 1024;
+/** Small enough that parsing one chunk's lines stays a short slice of the event loop (a few ms). */
+const CHUNK_BYTES = 256 * 1024;
 
 /**
  * Calls `onRecord` for each delivery line of the listener's journal from byte `from`, in order, with its place in
- * the file; returns where it stopped (the end of the last whole line). Each line is read by the journal module;
- * lines that are not delivery records (damaged, or of newer types) are skipped, since the page shows history and
- * must not refuse to start over one bad line. A missing file has no history.
+ * the file; resolves with where it stopped (the end of the last whole line). The file is read a chunk at a time
+ * without blocking, so a 100,000-line journal never holds up the deliveries the listener is answering meanwhile
+ * (issue 23). Each line is read by the journal module; lines that are not delivery records (damaged, or of newer
+ * types) are skipped, since the page shows history and must not refuse to start over one bad line. A missing file
+ * has no history.
  */
-export function readJournalRecords(path: string, from: number, onRecord: (record: JournalRecord, ref: JournalRef) => void): number {
-  let fd: number;
+export async function readJournalRecords(path: string, from: number, onRecord: (record: JournalRecord, ref: JournalRef) => void): Promise<number> {
+  let file: FileHandle;
   try {
-    fd = openSync(path, 'r');
+    file = await open(path, 'r');
   } catch {
     return from;
   }
   try {
-    const size = fstatSync(fd).size;
+    const size = (await file.stat()).size;
     let position = from;
     let carry = Buffer.alloc(0);
     let carryStart = from;
     const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
     while (position < size) {
-      const read = readSync(fd, chunk, 0, Math.min(CHUNK_BYTES, size - position), position);
+      const { bytesRead: read } = await file.read(chunk, 0, Math.min(CHUNK_BYTES, size - position), position);
       if (read === 0) break;
       position += read;
       const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
@@ -46,7 +50,7 @@ export function readJournalRecords(path: string, from: number, onRecord: (record
     }
     return carryStart;
   } finally {
-    closeSync(fd);
+    await file.close();
   }
 }
 

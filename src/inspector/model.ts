@@ -24,12 +24,17 @@ export interface DeliverySummary {
   verified: boolean | null;
   reason?: string;
   status: number;
-  /** Unknown for deliveries read back from a journal. */
+  /** Unknown only for deliveries read back from a journal written before it recorded latencies. */
   latencyMs?: number;
   forwardStatus?: number;
   forwardError?: string;
   filtered: boolean;
   bodyBytes: number;
+  /**
+   * false when the body was too large for the in-memory history to keep (the detail's `body` is then empty, not
+   * the original): such a delivery cannot be replayed, exported or saved from the inspector (issue 19 defect 5).
+   */
+  bodyKept?: false;
   /** Issue 20: a verified event outside the known union: the first field that departs from it, in a sentence. */
   drift?: string;
   /** For replays the inspector sent somewhere else than the listener: where to. */
@@ -131,6 +136,7 @@ export function summarizeRecord(seq: number, record: JournalRecord, attempt: num
     verified: v ? v.ok : null,
     reason: v && !v.ok ? v.reason : undefined,
     status: record.status,
+    latencyMs: record.latencyMs,
     forwardStatus: record.forward?.status,
     forwardError: record.forward?.error,
     filtered: false,
@@ -164,6 +170,7 @@ export function toJournalRecord(d: DeliveryDetail): JournalRecord {
     eventId: d.eventId,
     verification: d.verification,
     status: d.status,
+    latencyMs: d.latencyMs,
     forward: d.forward && { url: d.forward.url, status: d.forward.status, latencyMs: d.forward.latencyMs, error: d.forward.error },
   };
 }

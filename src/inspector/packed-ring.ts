@@ -20,13 +20,19 @@ export class PackedRing {
     this.extraLength = new Int32Array(slots);
   }
 
-  /** Stores `meta` (text) and two byte strings in slot `index`; bytes too large for the ring are left out (-1). */
+  /**
+   * Stores `meta` (text) and two byte strings in slot `index`. Each part is kept when it is at most a quarter of the
+   * ring by itself (meta, body and extra then fit three quarters of it whatever their sum): a body of exactly a
+   * quarter is kept however long its headers, where measuring it with the meta lost one just under the limit
+   * (issue 19 defect 5). A part left out is recorded as such, with its length (see get).
+   */
   put(index: number, meta: string, body: Buffer, extra: Buffer | undefined): void {
     const size = this.buffer.length;
+    const quarter = size / 4;
     const metaBytes = Buffer.byteLength(meta);
-    if (metaBytes > size / 4) return this.clear(index);
-    const keepBody = metaBytes + body.length <= size / 4;
-    const keepExtra = extra !== undefined && metaBytes + (keepBody ? body.length : 0) + extra.length <= size / 4;
+    if (metaBytes > quarter) return this.clear(index);
+    const keepBody = body.length <= quarter;
+    const keepExtra = extra !== undefined && extra.length <= quarter;
     const total = metaBytes + (keepBody ? body.length : 0) + (keepExtra ? extra!.length : 0);
     let at = this.written % size;
     // A record is never split across the end: the rest of the ring is skipped.
@@ -39,7 +45,8 @@ export class PackedRing {
     if (keepBody) body.copy(this.buffer, at + metaBytes);
     if (keepExtra) extra!.copy(this.buffer, at + metaBytes + (keepBody ? body.length : 0));
     this.metaLength[index] = metaBytes;
-    this.bodyLength[index] = keepBody ? body.length : -1;
+    // Not kept: minus its length, minus one (so an empty part left out still reads as left out).
+    this.bodyLength[index] = keepBody ? body.length : -body.length - 1;
     this.extraLength[index] = keepExtra ? extra!.length : extra === undefined ? 0 : -1;
     this.written += total;
   }
@@ -53,8 +60,11 @@ export class PackedRing {
     return start >= 0 && start >= this.written - this.buffer.length;
   }
 
-  /** The record in slot `index`, copied out, or undefined once overwritten. Body or extra undefined: not kept. */
-  get(index: number): { meta: string; body?: Buffer; extra?: Buffer } | undefined {
+  /**
+   * The record in slot `index`, copied out, or undefined once overwritten. Body or extra undefined: not kept;
+   * `bodyBytes` is the body's length either way.
+   */
+  get(index: number): { meta: string; body?: Buffer; bodyBytes: number; extra?: Buffer } | undefined {
     if (!this.has(index)) return undefined;
     const at = this.start[index]! % this.buffer.length;
     const metaLength = this.metaLength[index]!;
@@ -65,6 +75,7 @@ export class PackedRing {
     return {
       meta: this.buffer.toString('utf8', at, bodyAt),
       body: bodyLength < 0 ? undefined : Buffer.from(this.buffer.subarray(bodyAt, bodyAt + bodyLength)),
+      bodyBytes: bodyLength < 0 ? -bodyLength - 1 : bodyLength,
       extra: extraLength < 0 ? undefined : extraLength === 0 ? Buffer.alloc(0) : Buffer.from(this.buffer.subarray(extraAt, extraAt + extraLength)),
     };
   }

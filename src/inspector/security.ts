@@ -27,18 +27,25 @@ export function sameToken(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The token a request carries: the page's cookie, a script's `Authorization: Bearer`, or `?token=`. */
-export function requestToken(req: IncomingMessage, url: URL, port: number): string | undefined {
+/**
+ * The token a request carries: the page's cookie or a script's `Authorization: Bearer`. Never `?token=`: the page
+ * URL alone takes it there, once, to trade it for the cookie (pageToken); on an API URL it would land in proxy
+ * logs and shell history (issue 19).
+ */
+export function requestToken(req: IncomingMessage, port: number): string | undefined {
   const auth = req.headers.authorization;
   if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
-  const fromQuery = url.searchParams.get('token');
-  if (fromQuery) return fromQuery;
   const name = cookieName(port);
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [key, ...rest] = part.trim().split('=');
     if (key === name) return rest.join('=');
   }
   return undefined;
+}
+
+/** The `?token=` of the page URL that listen prints: accepted on that URL only, where it becomes the cookie. */
+export function pageToken(url: URL): string | undefined {
+  return url.searchParams.get('token') ?? undefined;
 }
 
 /**

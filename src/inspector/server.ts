@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,12 +7,12 @@ import { PRODUCTION_DELAYS_MS } from '../delivery/schedule.js';
 import { InputError } from '../errors.js';
 import type { DeliveryReport } from '../listener/reports.js';
 import { encodeBody } from '../journal/index.js';
-import { ActionError, buildReplay, sendReplay, toCurl, toHar, type ReplayRequest, type ReplaySeams } from './actions.js';
+import { ActionError, buildReplay, notKept, sendReplay, toCurl, toHar, type ReplayRequest, type ReplaySeams } from './actions.js';
 import { diffDeliveries } from './diff.js';
 import { explainFailure } from './explain.js';
 import { History, type HistoryFilter } from './history.js';
 import { toJournalRecord, type DeliveryDetail, type DeliverySummary } from './model.js';
-import { allowedHosts, cookieName, newToken, originAllowed, requestToken, sameToken, SECURITY_HEADERS } from './security.js';
+import { allowedHosts, cookieName, newToken, originAllowed, pageToken, requestToken, sameToken, SECURITY_HEADERS } from './security.js';
 
 export const DEFAULT_INSPECT_PORT = 4040;
 /** With the default port taken, this many following ports are tried before any free one. */
@@ -66,15 +67,20 @@ const STATIC: Record<string, { file: URL; type: string }> = {
 /** Starts the inspector's HTTP server on 127.0.0.1: the page, its JSON API and its event stream. */
 export async function startInspector(options: InspectorOptions): Promise<Inspector> {
   const token = options.token ?? newToken();
+  /**
+   * This run of the inspector. Its numbers (seq) start again at each start of the listener, so a page that
+   * reconnects after a restart is told to start again from the list, not to resume after its last seq (issue 23).
+   */
+  const instance = randomBytes(9).toString('base64url');
   const history = new History({ journalPath: options.journalPath, capacity: options.capacity });
   const clients = new Set<ServerResponse>();
   const files = new Map<string, Buffer>();
   let heartbeat: NodeJS.Timeout | undefined;
   let syncSoon: NodeJS.Immediate | undefined;
   /** Journal mode: lists the lines written since the last look, and tells the open pages. */
-  const catchUp = () => {
+  const catchUp = async () => {
     try {
-      for (const summary of history.sync()) broadcast(summary);
+      for (const summary of await history.sync()) broadcast(summary);
     } catch {
       // A journal that cannot be read right now (moved, truncated) leaves the list as it is: the page must never
       // take the listener down.
@@ -101,11 +107,11 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     const url = new URL(req.url ?? '/', origin);
     const path = url.pathname;
     const method = req.method ?? 'GET';
-    const authorized = sameToken(requestToken(req, url, port), token);
+    const authorized = sameToken(requestToken(req, port), token);
 
     if (method === 'GET' && path === '/') {
       if (url.searchParams.has('token')) {
-        if (!authorized) return sendText(res, 401, 'refused: the token in this URL is not this inspector’s (open the URL listen printed)\n');
+        if (!sameToken(pageToken(url), token)) return sendText(res, 401, 'refused: the token in this URL is not this inspector’s (open the URL listen printed)\n');
         // Trade the token in the URL for a cookie, and drop it from the address bar and the history.
         res.setHeader('set-cookie', `${cookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
         res.writeHead(303, { ...SECURITY_HEADERS, location: '/', 'cache-control': 'no-store' });
@@ -116,8 +122,11 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     }
     if (method === 'GET' && STATIC[path] && path !== '/') return sendFile(res, path);
     if (!path.startsWith('/api/')) return sendText(res, 404, 'not found\n');
-    if (!authorized) return send(res, 401, { error: 'missing or wrong token: open the URL listen printed, or send Authorization: Bearer <token>' });
-    catchUp();
+    if (!authorized) {
+      const inUrl = url.searchParams.has('token') ? ' (a ?token= in an API URL is not accepted: it would be logged)' : '';
+      return send(res, 401, { error: `missing or wrong token${inUrl}: open the URL listen printed, or send Authorization: Bearer <token>` });
+    }
+    await catchUp();
 
     if (method === 'POST') {
       if (!originAllowed(req, hosts)) return send(res, 403, { error: 'refused: a POST from another origin' });
@@ -135,7 +144,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       const limit = clamp(Number(url.searchParams.get('limit') ?? 100), 1, PAGE_LIMIT_MAX);
       const before = Number(url.searchParams.get('before') ?? Number.POSITIVE_INFINITY);
       const page = history.list(filterOf(url), limit, Number.isFinite(before) ? before : Number.POSITIVE_INFINITY);
-      return send(res, 200, { ...page, lastSeq: history.lastSeq, held: history.size, capacity: history.capacity });
+      return send(res, 200, { ...page, lastSeq: history.lastSeq, held: history.size, capacity: history.capacity, instance });
     }
     if (path === '/api/events') return openStream(req, res, url);
     if (path === '/api/diff') {
@@ -149,7 +158,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     if (one) {
       const detail = history.detail(Number(one[1]));
       if (!detail) return send(res, 404, { error: `delivery ${one[1]} is not in the history (it holds the last ${history.capacity})` });
-      if (one[2]) return sendFixture(res, detail);
+      if (one[2]) return detail.bodyKept === false ? send(res, 409, { error: notKept(detail) }) : sendFixture(res, detail);
       return send(res, 200, describe(detail));
     }
     return send(res, 404, { error: 'no such endpoint' });
@@ -157,6 +166,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
 
   function info(): object {
     return {
+      instance,
       listenerUrl: options.replay.listenerUrl(),
       canSign: options.replay.sign !== undefined,
       forwards: options.replay.forwardUrl !== undefined,
@@ -236,12 +246,14 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
 
   function exportShown(res: ServerResponse, url: URL, har: boolean): void {
     const { items } = history.list(filterOf(url), history.capacity);
+    // A delivery whose body was not kept is left out: written with an empty body, replay would send that instead.
     const details = history.details(
       items
         .reverse()
-        .filter((s) => s.source !== 'replay')
+        .filter((s) => s.source !== 'replay' && s.bodyKept !== false)
         .map((s) => s.seq),
     );
+    const leftOut = items.filter((s) => s.bodyKept === false).length;
     const name = `deliveries-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     const body = har ? JSON.stringify(toHar(details, options.version ?? '0'), null, 2) : details.map((d) => JSON.stringify(toJournalRecord(d))).join('\n') + (details.length ? '\n' : '');
     res.writeHead(200, {
@@ -249,6 +261,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       'content-type': har ? 'application/json; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
       'content-disposition': `attachment; filename="${name}.${har ? 'har' : 'jsonl'}"`,
       'cache-control': 'no-store',
+      ...(leftOut > 0 && { 'x-deliveries-left-out': `${leftOut} (their bodies were too large for the in-memory history to keep)` }),
     });
     res.end(body);
   }
@@ -267,9 +280,13 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   function openStream(req: IncomingMessage, res: ServerResponse, url: URL): void {
     res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
     // A reconnecting EventSource sends Last-Event-ID; a page opening the stream after loading a list says `after`.
+    // Both count in this run's numbers: a page of an earlier run (its `instance` differs) gets none of the backlog,
+    // only the hello that tells it to load the list again.
+    const given = url.searchParams.get('instance');
+    const sameRun = given === null || given === instance;
     const after = Number(req.headers['last-event-id'] ?? url.searchParams.get('after') ?? history.lastSeq);
-    res.write('retry: 1000\n\n');
-    for (const summary of history.since(Number.isFinite(after) ? after : history.lastSeq)) write(res, summary);
+    res.write(`retry: 1000\n\nevent: hello\ndata: ${JSON.stringify({ instance })}\n\n`);
+    if (sameRun) for (const summary of history.since(Number.isFinite(after) ? after : history.lastSeq)) write(res, summary);
     clients.add(res);
     heartbeat ??= setInterval(() => {
       for (const client of clients) client.write(': heartbeat\n\n');
@@ -318,7 +335,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         // The line was written before the delivery was answered, so it is in the file by now.
         syncSoon ??= setImmediate(() => {
           syncSoon = undefined;
-          catchUp();
+          void catchUp();
         });
         return;
       }

@@ -17,8 +17,11 @@ export interface ForwardResult {
   status?: number;
   latencyMs: number;
   error?: string;
-  /** `unreachable` and `failed` are answered 502 to the sender, `timeout` 504. */
-  errorKind?: 'unreachable' | 'timeout' | 'failed';
+  /**
+   * `unreachable` (refused, DNS), `reset` (the app cut the connection without an answer), `not-http` (it answered
+   * bytes that are not HTTP) and `failed` are answered 502 to the sender, `timeout` 504.
+   */
+  errorKind?: 'unreachable' | 'timeout' | 'reset' | 'not-http' | 'failed';
   /** The start of the app's response body (at most RESPONSE_BODY_KEPT bytes) and its content type. */
   body?: Buffer;
   contentType?: string;
@@ -134,9 +137,13 @@ async function readStart(body: AsyncIterable<Buffer>, limit: number): Promise<Bu
   return Buffer.concat(chunks);
 }
 
-function describeFailure(error: unknown, url: URL): { errorKind: 'unreachable' | 'failed'; error: string } {
+function describeFailure(error: unknown, url: URL): { errorKind: 'unreachable' | 'reset' | 'not-http' | 'failed'; error: string } {
   const err = error as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
   const code = err.code ?? err.cause?.code;
+  // undici's parser error carries no code: what the app sent back is not an HTTP response (issue 19).
+  if (err.name === 'HTTPParserError' || code?.startsWith('HPE_')) {
+    return { errorKind: 'not-http', error: `the answer is not an HTTP/1.1 response (${err.message.replace(/^Response does not match the HTTP\/1\.1 protocol \((.*)\)$/, '$1')})` };
+  }
   const where = url.host;
   switch (code) {
     case 'ECONNREFUSED':
@@ -150,9 +157,12 @@ function describeFailure(error: unknown, url: URL): { errorKind: 'unreachable' |
       return { errorKind: 'unreachable', error: `${where} is unreachable (${code})` };
     case 'UND_ERR_CONNECT_TIMEOUT':
       return { errorKind: 'unreachable', error: `could not connect to ${where} in time` };
-    case 'UND_ERR_SOCKET':
+    // A reset or a close before any answer is the app (or whatever listens there) failing, not an absent app: it
+    // was reached (issue 19).
     case 'ECONNRESET':
-      return { errorKind: 'failed', error: `the app closed the connection without answering` };
+      return { errorKind: 'reset', error: 'the connection was reset before any answer (ECONNRESET)' };
+    case 'UND_ERR_SOCKET':
+      return { errorKind: 'reset', error: 'the connection was closed before any answer' };
     default:
       return { errorKind: 'failed', error: err.message || String(error) };
   }

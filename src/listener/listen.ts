@@ -3,7 +3,8 @@ import { createVerifier, readLowerCaseWebhookHeaders, type VerifyResult } from '
 import { isoTime } from '../util/time.js';
 import { createForwarder, probeForwardTarget, type Forwarder, type ForwardResult } from './forward.js';
 import { journalRecord, openJournal } from '../journal/index.js';
-import { RecentIds, type Sighting } from './recent-ids.js';
+import { peekEventLabels } from './event-labels.js';
+import { countsAsAttempt, RecentIds, repeatKind } from './recent-ids.js';
 import type { BodyProblem, DeliveryReport, ListenReport, ListenSummary } from './reports.js';
 import type { ShapeVerdict } from '../events/known-events.js';
 import { decideResponse, NO_POLICY, type PolicyReason, type RespondPolicy, type ResponseDecision } from './respond-policy.js';
@@ -107,8 +108,12 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     const messageId = webhookHeaders.id;
     const verification: VerifyResult | undefined = verify?.({ payload: request.body, webhookHeaders });
     const sighting = countsAsAttempt({ messageId, verification }) ? recent.see(messageId!) : { attempt: 1 };
-    const { text, eventType, eventId, problem, event } = inspectBody(request.body);
     const refused = verification !== undefined && !verification.ok;
+    // Parsed only once it verified (or verification is off): a stranger's body must not buy a JSON parse of any
+    // shape it likes (issue 19 defect 4). A refused delivery's line still names its type and id, read by a scan.
+    const { text, eventType, eventId, problem, event } = refused
+      ? { ...bodyText(request.body), ...peekEventLabels(request.body), problem: undefined, event: undefined }
+      : inspectBody(request.body);
     // Every field in the order the JSON output shows them; the answer's fields are filled in as they are decided.
     const delivery: DeliveryReport = {
       type: 'delivery',
@@ -147,14 +152,17 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
       if (verification?.ok && checkShape) delivery.shape = checkShape(event);
       answer = respond(delivery, request);
     }
-    if (!(answer instanceof Promise)) return record(delivery, answer, text);
-    return held.track(answer.then((decided) => record(delivery, decided, text)));
+    if (!(answer instanceof Promise)) return record(delivery, answer, text, request.arrivedAt);
+    return held.track(answer.then((decided) => record(delivery, decided, text, request.arrivedAt)));
   }
 
   /** Writes the delivery to the journal, if any, before it is answered: nothing acknowledged is lost. */
-  function record(delivery: DeliveryReport, answer: Answer, text: string | undefined): Answer | Promise<Answer> {
+  function record(delivery: DeliveryReport, answer: Answer, text: string | undefined, arrivedAt: number): Answer | Promise<Answer> {
     delivery.status = answer.status;
     if (!journal) return conclude(delivery, answer);
+    // The journal line carries the time taken so far, so a delivery read back from it has a latency (issue 23);
+    // the report's own latency is set again once the answer has gone out.
+    delivery.latencyMs = Math.round((performance.now() - arrivedAt) * 10) / 10;
     return journal.append(journalRecord(delivery, text)).then(
       () => {
         delivery.recorded = true;
@@ -261,23 +269,6 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   };
 }
 
-/**
- * Only a delivery that verified (or every one, without verification) counts as an attempt of its svix-id: a
- * stranger reusing a real id must not advance its respond sequence or its retry marks (issue 11).
- */
-function countsAsAttempt(d: Pick<DeliveryReport, 'messageId' | 'verification'>): boolean {
-  return d.messageId !== undefined && (!d.verification || d.verification.ok);
-}
-
-/**
- * A repeated svix-id is a duplicate when the previous attempt had been delivered (2xx), else a retry: it was
- * refused, or it is still held (the sender gave up waiting for it and tried again).
- */
-function repeatKind(sighting: Sighting): 'retry' | 'duplicate' | undefined {
-  if (sighting.attempt === 1) return undefined;
-  return sighting.previousStatus !== undefined && isSuccess(sighting.previousStatus) ? 'duplicate' : 'retry';
-}
-
 /** The answer the respond policy decided, else the app's (when the delivery was forwarded), else 200. */
 function answerOf(delivery: DeliveryReport, decision: ResponseDecision, forward: ForwardResult | undefined): Answer {
   delivery.forward = forward;
@@ -289,6 +280,11 @@ function answerOf(delivery: DeliveryReport, decision: ResponseDecision, forward:
   if (forward?.status !== undefined) return { status: forward.status, body: forward.body ?? '', headers: forward.headers ?? [] };
   if (forward) return { status: forward.errorKind === 'timeout' ? 504 : 502, body: `forwarding to ${forward.url} failed: ${forward.error}\n` };
   return { status: 200, body: 'ok\n' };
+}
+
+/** The body as text, when it is UTF-8 (the journal stores it so). */
+function bodyText(body: Buffer): { text?: string } {
+  return isUtf8(body) ? { text: body.toString('utf8') } : {};
 }
 
 /** The body as text (when it is UTF-8), the event's type and id for the line, or why the body is not an event. */

@@ -1,3 +1,21 @@
+/**
+ * Only a delivery that verified (or every one, without verification) counts as an attempt of its svix-id: a
+ * stranger reusing a real id must not advance its respond sequence or its retry marks (issue 11). The inspector
+ * numbers a journal's lines by the same rule (issue 23).
+ */
+export function countsAsAttempt(d: { messageId?: string; verification?: { ok: boolean } | null }): boolean {
+  return d.messageId !== undefined && (!d.verification || d.verification.ok);
+}
+
+/**
+ * A repeated svix-id is a duplicate when the previous attempt had been delivered (2xx), else a retry: it was
+ * refused, or it is still held (the sender gave up waiting for it and tried again).
+ */
+export function repeatKind(sighting: Sighting): 'retry' | 'duplicate' | undefined {
+  if (sighting.attempt === 1) return undefined;
+  return sighting.previousStatus !== undefined && sighting.previousStatus >= 200 && sighting.previousStatus <= 299 ? 'duplicate' : 'retry';
+}
+
 /** What the listener remembers about one svix-id. */
 export interface Sighting {
   /** 1 the first time the id is seen, then 2, 3… */

@@ -2,6 +2,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import type { AddressInfo, Socket } from 'node:net';
 import { InputError } from '../errors.js';
 import { formatSize } from '../util/size.js';
+import { requestPath } from '../util/request-target.js';
 
 /** A request read whole, body bytes untouched. */
 export interface ReceivedRequest {
@@ -14,6 +15,8 @@ export interface ReceivedRequest {
   body: Buffer;
   /** Epoch ms when the request's headers arrived. */
   receivedAt: number;
+  /** performance.now() at that moment, for latencies as precise as the answer's (Answer.onSent). */
+  arrivedAt: number;
 }
 
 export interface Answer {
@@ -26,7 +29,7 @@ export interface Answer {
 
 /** A request refused before it could be handled as a delivery. */
 export interface Rejection {
-  reason: 'body-too-large' | 'headers-too-large' | 'timeout' | 'malformed-request' | 'aborted';
+  reason: 'body-too-large' | 'headers-too-large' | 'timeout' | 'malformed-request' | 'aborted' | 'method-not-allowed' | 'upgrade-refused';
   receivedAt: number;
   method?: string;
   path?: string;
@@ -70,6 +73,9 @@ interface InFlight {
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningServer> {
   const now = options.now ?? Date.now;
   const inFlight = new WeakMap<Socket, InFlight>();
+  // Each connection's latest response: a malformed request pipelined behind others gets its 400 once this one has
+  // gone out, since node writes a connection's responses in order (issue 19 defect 6).
+  const lastResponse = new WeakMap<Socket, ServerResponse>();
   let active = 0;
   let idle: (() => void) | undefined;
 
@@ -87,14 +93,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   // promise queue.
   function serve(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
-    const info: InFlight = { method: req.method ?? 'GET', path: req.url ?? '/', receivedAt: now(), settled: false };
+    const info: InFlight = { method: req.method ?? 'GET', path: requestPath(req.url ?? '/'), receivedAt: now(), settled: false };
     inFlight.set(req.socket, info);
+    lastResponse.set(req.socket, res);
     active++;
+    if (isWebSocketUpgrade(req)) {
+      // Without an 'upgrade' listener node hands it over as a plain request; it is answered as what it is (issue 19).
+      return refuse(req, res, info, 400, 'upgrade-refused', 'a WebSocket upgrade: this endpoint takes webhooks as plain HTTP POSTs and does not switch protocols');
+    }
     readBody(req, res, info, (body) => {
       if (!body) return done(req, info);
       let answer: Answer | Promise<Answer>;
       try {
-        answer = options.handle({ method: info.method, path: info.path, headers: flatHeaders(req), rawHeaders: req.rawHeaders, body, receivedAt: info.receivedAt });
+        answer = options.handle({ method: info.method, path: info.path, headers: flatHeaders(req), rawHeaders: req.rawHeaders, body, receivedAt: info.receivedAt, arrivedAt: started });
       } catch (error) {
         answer = Promise.reject(error);
       }
@@ -137,6 +148,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     // The next request on a kept-alive connection must not be mistaken for this one.
     if (inFlight.get(req.socket) === info) inFlight.delete(req.socket);
     if (--active === 0) idle?.();
+  }
+
+  /** Answers a request that is not a delivery with `status`, reports it, and closes the connection after it. */
+  function refuse(req: IncomingMessage, res: ServerResponse, info: InFlight, status: number, reason: Rejection['reason'], message: string): void {
+    info.settled = true;
+    const text = `${message}\n`;
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text);
+    options.onRejected({ reason, receivedAt: info.receivedAt, method: info.method, path: info.path, status, message });
+    done(req, info);
   }
 
   /** Reads the body up to the limit, then calls back once: with the body, or undefined after an overflow or abort. */
@@ -212,7 +232,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   }
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    const info = inFlight.get(socket);
+    const last = lastResponse.get(socket);
+    // The error is the in-flight request's only while that request is still being read; after it was read whole,
+    // the error is a new request's, pipelined behind it (issue 19 defect 6).
+    const info = last?.req.complete ? undefined : inFlight.get(socket);
     const code = error.code ?? '';
     if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'HPE_INVALID_EOF_STATE' || !socket.writable) {
       // The client went away. A request it was sending is reported by its body reader; one cut off in its
@@ -234,8 +257,38 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       if (info) info.settled = true;
     }
     const text = `${message}\n`;
+    const answer = () => {
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+      );
+      socket.destroySoon();
+    };
+    // Requests read whole before the bad one are answered first, in order: a 400 written straight away would be
+    // taken by the client as the answer to its first request. Only the last response is waited for: it leaves
+    // after all the others.
+    if (!info && last && !last.writableFinished && !last.destroyed) {
+      let answered = false;
+      const once = () => {
+        if (answered) return;
+        answered = true;
+        if (socket.writable) answer();
+        else socket.destroy();
+      };
+      last.once('finish', once);
+      last.once('close', once);
+    } else answer();
+  });
+
+  // node hands a CONNECT to this event alone, and closes it in silence when nobody listens: it is answered and
+  // reported instead, as any request is (issue 19).
+  server.on('connect', (req: IncomingMessage, socket: Socket) => {
+    // The socket has left node's HTTP handling: an error on it (the client resetting) must not crash the listener.
+    socket.on('error', () => socket.destroy());
+    const message = 'CONNECT is not allowed: this endpoint is not a proxy; webhooks are POSTs';
+    options.onRejected({ reason: 'method-not-allowed', receivedAt: now(), method: 'CONNECT', path: req.url ?? '', status: 405, message });
+    const text = `${message}\n`;
     socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+      `HTTP/1.1 405 ${STATUS_CODES[405]}\r\nallow: POST, GET, HEAD\r\nconnection: close\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
     );
     socket.destroySoon();
   });
@@ -282,6 +335,12 @@ function listen(server: Server, host: string, port: number, onError: (error: unk
       resolve();
     });
   });
+}
+
+/** `Upgrade: websocket` (a list of protocols may name it among others). */
+function isWebSocketUpgrade(req: IncomingMessage): boolean {
+  const upgrade = req.headers.upgrade;
+  return upgrade !== undefined && /(^|[\s,])websocket([\s,/]|$)/i.test(upgrade);
 }
 
 /**

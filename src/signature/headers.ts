@@ -16,11 +16,17 @@ export interface WebhookHeaders {
   names: string[];
 }
 
-/** The three header names of each family, spelled out once rather than built per request. */
-const FAMILY_NAMES = {
+/**
+ * The three header names of each family (id, timestamp, signature), spelled out once rather than built per request:
+ * the one list the rest of the code (the inspector's replay, diff and diagnosis included) reads them from.
+ */
+export const WEBHOOK_HEADER_NAMES = {
   svix: ['svix-id', 'svix-timestamp', 'svix-signature'],
   webhook: ['webhook-id', 'webhook-timestamp', 'webhook-signature'],
 } as const;
+
+/** All six names, both families. */
+export const SIGNATURE_HEADER_NAMES: readonly string[] = [...WEBHOOK_HEADER_NAMES.svix, ...WEBHOOK_HEADER_NAMES.webhook];
 
 /** Lower-cases header names (HTTP names are case-insensitive) and joins repeated values with a space. */
 export function normalizeHeaders(input: HeaderInput): Map<string, string> {
@@ -60,13 +66,13 @@ export function readLowerCaseWebhookHeaders(headers: Readonly<Record<string, str
 }
 
 function pickFamily(get: (name: string) => string | undefined, names: string[]): WebhookHeaders {
-  const family = FAMILY_NAMES.svix.some((n) => get(n) !== undefined)
+  const family = WEBHOOK_HEADER_NAMES.svix.some((n) => get(n) !== undefined)
     ? 'svix'
-    : FAMILY_NAMES.webhook.some((n) => get(n) !== undefined)
+    : WEBHOOK_HEADER_NAMES.webhook.some((n) => get(n) !== undefined)
       ? 'webhook'
       : undefined;
   if (!family) return { names };
-  const [id, timestamp, signature] = FAMILY_NAMES[family];
+  const [id, timestamp, signature] = WEBHOOK_HEADER_NAMES[family];
   return { family, names, id: get(id), timestamp: get(timestamp), signature: get(signature) };
 }
 

@@ -18,6 +18,8 @@ export {
   readLowerCaseWebhookHeaders,
   normalizeHeaders,
   parseHeaderDump,
+  WEBHOOK_HEADER_NAMES,
+  SIGNATURE_HEADER_NAMES,
   type HeaderFamily,
   type HeaderInput,
   type WebhookHeaders,

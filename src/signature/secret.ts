@@ -10,10 +10,14 @@ const HMAC_PREFIX = 'whsec_';
 const PUBLIC_KEY_PREFIX = 'whpk_';
 const SIGNING_KEY_PREFIX = 'whsk_';
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+/** Standard Webhooks: "secrets should be between 24 and 64 bytes". */
+const MIN_KEY_BYTES = 24;
+const MAX_KEY_BYTES = 64;
 
 /** A secret ready for use: an HMAC key (`v1`), an ed25519 public key (`v1a`, verify only), or an ed25519 signing key. */
 export type ParsedSecret =
-  | { kind: 'hmac'; text: string; key: Buffer; hmacKey: KeyObject }
+  /** `warning`: the key's length is outside what Standard Webhooks asks for (24 to 64 bytes): usable, but weak. */
+  | { kind: 'hmac'; text: string; key: Buffer; hmacKey: KeyObject; warning?: string }
   | { kind: 'ed25519-public'; text: string; publicKey: KeyObject }
   | { kind: 'ed25519-private'; text: string; privateKey: KeyObject; publicKey: KeyObject };
 
@@ -29,6 +33,12 @@ export function parseSecret(secret: string): ({ ok: true } & ParsedSecret) | Sec
   if (text === '') return problem('the secret is empty: pass the endpoint secret (whsec_…)');
   if (/^v1a?,/.test(text)) {
     return problem('the secret looks like a signature ("v1,…"), not a secret: use the endpoint secret that starts with whsec_');
+  }
+  if (/^(svix|webhook)-(signature|id|timestamp)\s*:/i.test(text)) {
+    return problem('the secret is a pasted header line, not a secret: use the endpoint secret that starts with whsec_ (the signature is computed from it)');
+  }
+  if (/^whsec_v1a?,/.test(text)) {
+    return problem('the secret is whsec_ followed by a signature ("v1,…"): use the endpoint secret itself, whsec_ and the base64 after it');
   }
   if (/^(sk|pk|rk)[_-]|^bearer\s|^api[_-]?key/i.test(text)) {
     return problem('the secret looks like an API key: use the webhook endpoint secret (whsec_…) from the Dashboard instead');
@@ -49,13 +59,21 @@ export function parseSecret(secret: string): ({ ok: true } & ParsedSecret) | Sec
     }
     return { ok: true, kind: 'ed25519-private', text, privateKey, publicKey: createPublicKey(privateKey) };
   }
-  const body = text.startsWith(HMAC_PREFIX) ? text.slice(HMAC_PREFIX.length) : text;
+  const prefixed = text.startsWith(HMAC_PREFIX);
+  const body = prefixed ? text.slice(HMAC_PREFIX.length) : text;
   const key = decodeBase64(body);
   if (!key) {
-    return problem(`the secret is not valid base64 after "${HMAC_PREFIX}": copy it again from the Dashboard, whole`);
+    // Said about what was typed: a secret given without the prefix is not told about one.
+    const where = prefixed ? ` after "${HMAC_PREFIX}"` : '';
+    return problem(`the secret is not valid base64${where}: ${base64Problem(body, prefixed ? HMAC_PREFIX.length : 0)}; copy it again from the Dashboard, whole`);
   }
   // createHmac takes a KeyObject faster than bytes, which it would import afresh at every call.
-  return { ok: true, kind: 'hmac', text, key, hmacKey: createSecretKey(key) };
+  const parsed = { ok: true as const, kind: 'hmac' as const, text, key, hmacKey: createSecretKey(key) };
+  const warning =
+    key.length < MIN_KEY_BYTES || key.length > MAX_KEY_BYTES
+      ? `the secret decodes to ${key.length} bytes; Standard Webhooks asks for ${MIN_KEY_BYTES} to ${MAX_KEY_BYTES}: fine for a local test, too weak or unusual for a real endpoint`
+      : undefined;
+  return warning ? { ...parsed, warning } : parsed;
 }
 
 /** Shows enough of a secret to recognise it, never the whole: `whsec_c2Nh…XkH` → `whsec_c2Nh…(34 chars)`. */
@@ -69,6 +87,20 @@ export function maskSecret(secret: string): string {
 
 function problem(message: string): SecretProblem {
   return { ok: false, message };
+}
+
+/** Why `text` is not base64, pointing at the first character at fault (counted from 1, after `offset` typed ones). */
+function base64Problem(text: string, offset: number): string {
+  if (text === '') return 'nothing follows the prefix';
+  const bad = /[^A-Za-z0-9+/=]/.exec(text);
+  if (bad) {
+    const what = bad[0] === ' ' ? 'a space' : /[\x00-\x1f\x7f]/.test(bad[0]) ? 'a control character' : `"${bad[0]}"`;
+    return `${what} (character ${bad.index + offset + 1}) is not a base64 character`;
+  }
+  const padding = text.indexOf('=');
+  if (padding !== -1 && !/^=+$/.test(text.slice(padding))) return `"=" (character ${padding + offset + 1}) can only pad the end`;
+  if (/={3,}$/.test(text)) return 'it ends with more than two "="';
+  return `${text.length} characters cannot be base64 (a character missing or extra?)`;
 }
 
 function decodeBase64(text: string): Buffer | undefined {

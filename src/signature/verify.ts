@@ -7,6 +7,12 @@ import { toUnixSeconds } from '../util/time.js';
 /** Standard Webhooks' replay window: a timestamp more than five minutes away from now, either way, is refused. */
 export const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
 /**
+ * Signature entries tried per header: a sender has one per secret in rotation, a few at most. Each entry tried
+ * costs a comparison for every secret and every re-serialized form the diagnosis tries, so a header of 1,800
+ * entries must not buy 1,800 of each (issue 19 defect 4); the entries past these are only counted.
+ */
+export const MAX_SIGNATURES_TRIED = 10;
+/**
  * Ends the message of a timestamp failure whose signature matched: the delivery is genuine, only old (or the clock
  * is off). The CLI swaps it for its own flag's name.
  */
@@ -65,8 +71,10 @@ export interface VerifyFailure {
   versionsSeen?: string[];
   /** The tolerance the timestamp was checked against, in seconds. */
   toleranceSeconds?: number;
-  /** The signature entries the header held, as received. */
+  /** The signature entries the header held, as received (the first MAX_SIGNATURES_TRIED, the ones tried). */
   receivedSignatures?: string[];
+  /** How many entries the header held, when it held more than were tried. */
+  signaturesInHeader?: number;
   /**
    * The `v1,…` signature each HMAC secret in use gives this id, timestamp and body, in the order of the secrets, so
    * a failure can be compared entry by entry (what the inspector shows). A signature, never the secret itself.
@@ -155,7 +163,7 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
     };
   }
   const timestamp = Number(timestampText);
-  const entries = parseSignatureHeader(headers.signature);
+  const { entries, total } = parseSignatureHeader(headers.signature);
   const payload = toBuffer(options.payload);
   // Each HMAC secret's digest of this delivery, as findMatch makes it: a failure's evidence reuses it.
   const digests: string[] = [];
@@ -177,7 +185,7 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
       timestamp,
       skewSeconds,
       versionsSeen: versionsOf(entries),
-      ...evidenceOf(tolerance, entries, secrets, id, timestamp, payload, digests),
+      ...evidenceOf(tolerance, entries, total, secrets, id, timestamp, payload, digests),
       message:
         `${family}-timestamp is ${Math.abs(skewSeconds)} s too ${tooOld ? 'old' : 'new'} (tolerance ${tolerance} s); ` +
         `${signatureNote}${match ? RECORDED_DELIVERY_HINT : ''}`,
@@ -188,13 +196,13 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
   }
   const versionsSeen = versionsOf(entries);
   return {
-    ...explainMismatch(family, settings, secrets, id, timestamp, payload, entries, versionsSeen),
+    ...explainMismatch(family, settings, secrets, id, timestamp, payload, entries, total, versionsSeen),
     family,
     id,
     timestamp,
     skewSeconds,
     versionsSeen,
-    ...evidenceOf(tolerance, entries, secrets, id, timestamp, payload, digests),
+    ...evidenceOf(tolerance, entries, total, secrets, id, timestamp, payload, digests),
   };
 }
 
@@ -202,6 +210,7 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
 function evidenceOf(
   tolerance: number,
   entries: SignatureEntry[],
+  total: number,
   secrets: ParsedSecret[],
   id: string,
   timestamp: number,
@@ -211,6 +220,7 @@ function evidenceOf(
   return {
     toleranceSeconds: tolerance,
     receivedSignatures: entries.map((e) => e.raw),
+    ...(total > entries.length && { signaturesInHeader: total }),
     expectedSignatures: expectedSignatures(secrets, id, timestamp, payload, digests),
   };
 }
@@ -234,6 +244,7 @@ function explainMismatch(
   timestamp: number,
   payload: Buffer,
   entries: SignatureEntry[],
+  total: number,
   versionsSeen: string[],
 ): { ok: false; reason: VerifyFailureReason; message: string } {
   if (entries.length === 0) {
@@ -268,10 +279,11 @@ function explainMismatch(
     comparable === 0
       ? `none of them is ${usable.join('/')}, the version${usable.length > 1 ? 's' : ''} this secret verifies`
       : 'check that the secret is this endpoint’s and that the body is the raw bytes received';
+  const among = total > entries.length ? `the first ${entries.length} of ${total} signatures, the most tried per header` : entries.length;
   return {
     ok: false,
     reason: 'no-matching-signature',
-    message: `no signature matched among ${entries.length} (${seen}): ${hint}`,
+    message: `no signature matched among ${among} (${seen}): ${hint}`,
   };
 }
 
@@ -325,17 +337,20 @@ function versionsOf(entries: SignatureEntry[]): string[] {
  * svix library, an entry's value ends at its second comma: two svix-signature header lines arrive joined as
  * `v1,abc, v1,def`, and svix reads both signatures from that (issue 11).
  */
-function parseSignatureHeader(header: string): SignatureEntry[] {
+function parseSignatureHeader(header: string): { entries: SignatureEntry[]; total: number } {
   const entries: SignatureEntry[] = [];
-  for (const text of header.trim().split(/\s+/)) {
+  let total = 0;
+  // Entry by entry, so a header of thousands stops being read (but for counting) once enough are kept.
+  for (const match of header.matchAll(/\S+/g)) {
+    const text = match[0];
     // Read by position rather than split(',', 2): this runs for every delivery.
     const comma = text.indexOf(',');
     const end = comma < 0 ? -1 : text.indexOf(',', comma + 1);
     const raw = end < 0 ? text : text.slice(0, end);
     if (comma <= 0 || comma === raw.length - 1) continue;
-    entries.push({ version: raw.slice(0, comma), value: raw.slice(comma + 1), raw });
+    if (++total <= MAX_SIGNATURES_TRIED) entries.push({ version: raw.slice(0, comma), value: raw.slice(comma + 1), raw });
   }
-  return entries;
+  return { entries, total };
 }
 
 function usableVersions(secrets: ParsedSecret[]): string[] {

@@ -2,7 +2,7 @@ import { closedPort, startServer } from '../helpers/server.js';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Webhook } from 'svix';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN, ISOLATED_ENV, runCli } from '../helpers/cli.js';
 import { startWebhookEndpoint, type EndpointFlaw, type WebhookEndpointOptions } from '../helpers/webhook-endpoints.js';
 
 const ACCEPTS = [
@@ -282,7 +282,8 @@ describe('check selection and usage', () => {
   it.each([
     { args: ['--url', 'http://127.0.0.1:9/webhooks', '--only', 'refuses-nothing'], error: /^error: unknown check "refuses-nothing" in --only: valid checks are accepts-file.created, .*no-redirect/ },
     { args: ['--url', 'http://127.0.0.1:9/webhooks', '--skip', 'nope'], error: /^error: unknown check "nope" in --skip/ },
-    { args: [], error: /^error: --url is required: pass your endpoint, e\.g\. --url http:\/\/localhost:3000\/webhooks/ },
+    // Issue 22: without --url, check grades the running listen; with none running, it says how to start one.
+    { args: [], error: /^error: no --url, and no listen is running: start `scandocs-webhooks listen` in another terminal, or pass --url$/m },
     { args: ['--url', 'localhost:3000'], error: /^error: --url "localhost:3000" is not an http\(s\) URL: give the whole address, e.g. --url http/ },
     { args: ['--url', 'http://127.0.0.1:9/webhooks', '--timeout', 'soon'], error: /^error: invalid --timeout "soon"/ },
     { args: ['--url', 'http://127.0.0.1:9/webhooks', '--secret', 'sk_live_123'], error: /^error: invalid secret: the secret looks like an API key/ },
@@ -322,7 +323,7 @@ describe('check in a terminal', () => {
     // `; exit $?` keeps the shell from exec-ing timeout, so the group is not orphaned, whichever shell `script` uses.
     const cli = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
     const command = `${setup}timeout ${background ? '' : '--foreground '}-s KILL 12 ${cli}; exit $?`;
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', SCANDOCS_WEBHOOK_SECRET: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', SCANDOCS_WEBHOOK_SECRET: '', ...ISOLATED_ENV };
     delete env.CI;
     const child = spawn('script', ['-qec', command, '/dev/null'], { env });
     let output = '';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { listFixtures } from '../../src/events/index.js';
-import { BIN, runCli } from '../helpers/cli.js';
+import { BIN, ISOLATED_ENV, runCli } from '../helpers/cli.js';
 
 describe('scandocs-webhooks events', () => {
   it('events lists every type and variant in aligned columns, defaults marked, exit 0', async () => {
@@ -110,7 +110,7 @@ describe('scandocs-webhooks events', () => {
 
   it('events --json stops quietly, exit 0, when the reader closes the pipe early (like | head -1)', async () => {
     // The read end is closed before the CLI writes anything, so its first write is certain to hit EPIPE.
-    const child = spawn(process.execPath, [BIN, 'events', '--json'], { env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, 'events', '--json'], { env: { ...process.env, NO_COLOR: '1', ...ISOLATED_ENV } });
     child.stdout.destroy();
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));

@@ -283,17 +283,18 @@ describe('inspector API', () => {
     expect(listed).toMatchObject({ source: 'replay', bodyEncoding: 'base64', body: bytes.toString('base64'), bodyBytes: 5 });
   });
 
-  it('gives a freshly signed curl command that the listener accepts', async () => {
+  it('gives a freshly signed, quiet curl command that the listener accepts and that shows the status (issue 23 item 6)', async () => {
     const i = await start();
     await trigger(i.url);
     const { command } = await json(api(i, '/api/deliveries/1/curl', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"signature":"new-id"}' }));
-    expect(command).toMatch(/^curl -X POST 'http:\/\/127\.0\.0\.1:\d+\/webhooks'/);
+    // The same form as `sign --curl`: no progress meter (-sS), and the status on a line of its own (-w).
+    expect(command).toMatch(/^curl -sS -X POST 'http:\/\/127\.0\.0\.1:\d+\/webhooks' \\\n {2}-w '\\nHTTP %\{http_code\}\\n' \\\n/);
     // Running the printed command is the point of this test: without curl it fails rather than passing unseen.
     expect(existsSync('/usr/bin/curl'), 'curl must be installed to run the printed command (apt-get install curl)').toBe(true);
-    const answer = await new Promise<string>((resolve, reject) =>
-      execFile('/bin/sh', ['-c', `${command} --silent --max-time 5`], (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    const answer = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
+      execFile('/bin/sh', ['-c', `${command} --max-time 5`], (error, stdout, stderr) => (error ? reject(error) : resolve({ stdout, stderr }))),
     );
-    expect(answer).toBe('ok\n');
+    expect(answer).toEqual({ stdout: 'ok\n\nHTTP 200\n', stderr: '' });
     await i.cli.waitFor(/task\.completed .* ✓ verified .*\n.*task\.completed .* ✓ verified/);
   });
 

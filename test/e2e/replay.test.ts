@@ -27,7 +27,7 @@ async function endpoint(...statuses: number[]): Promise<TestServer> {
   return server;
 }
 
-/** A recorded delivery as `listen --record` writes it, signed long ago with the recorded headers. */
+/** A recorded delivery as a verifying `listen --record` writes it, signed long ago with the recorded headers. */
 function record(body: Buffer | string, fields: Partial<JournalRecord> = {}): JournalRecord {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
   const text = bytes.toString('utf8');
@@ -40,6 +40,8 @@ function record(body: Buffer | string, fields: Partial<JournalRecord> = {}): Jou
     headers: { 'svix-id': fields.messageId ?? 'msg_recorded', 'svix-timestamp': '1700000000', 'svix-signature': 'v1,old' },
     body: utf8 ? text : bytes.toString('base64'),
     bodyEncoding: utf8 ? 'utf8' : 'base64',
+    // Verified when received: a record without a verification was never checked and is not re-signed (issue 19 defect 7).
+    verification: { ok: true, id: fields.messageId ?? 'msg_recorded', timestamp: 1700000000, family: 'svix', signature: 'v1,old', secretIndex: 0 },
     status: 200,
     ...fields,
   };

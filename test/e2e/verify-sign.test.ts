@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Webhook } from 'svix';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { ISOLATED_ENV, runCli, type CliResult } from '../helpers/cli.js';
 import { startServer } from '../helpers/server.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -287,7 +287,7 @@ describe('scandocs-webhooks (program)', () => {
 /** Runs a command line in a POSIX shell, as a user pasting sign --curl's output would. */
 function runShell(command: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', command]);
+    const child = spawn('sh', ['-c', command], { env: { ...process.env, ...ISOLATED_ENV } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The real launcher, exactly as `npx scandocs-webhooks` runs it (tests run against the built dist/). */
@@ -18,9 +21,25 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
-/** Colour off and no inherited secret, so output is stable whatever the developer's shell exports. */
-function testEnv(extra: CliOptions['env'] = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, SCANDOCS_WEBHOOK_SECRET: undefined };
+/**
+ * One private runtime directory per test file (issue 22): a `listen` a test starts announces itself there, so
+ * `trigger` without --url finds it, and never a listener of another test file or another session on this machine.
+ * A test that needs its own (no listener at all, say) passes XDG_RUNTIME_DIR in `env`.
+ */
+export const RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'scandocs-test-runtime-'));
+
+/**
+ * Per-user state (the inspector's token file) goes to a directory of this test file's own, never the developer's:
+ * parallel test files and sessions on one machine must not share a token (issue 23). A test may pass its own.
+ */
+export const TEST_STATE_HOME = mkdtempSync(join(tmpdir(), 'scandocs-state-'));
+
+/** The environment every spawned CLI gets unless a test overrides it: see RUNTIME_DIR and TEST_STATE_HOME. */
+export const ISOLATED_ENV = { XDG_RUNTIME_DIR: RUNTIME_DIR, TMPDIR: RUNTIME_DIR, XDG_STATE_HOME: TEST_STATE_HOME };
+
+/** Colour off, no inherited secret, a private runtime directory: output is stable whatever the shell exports. */
+export function testEnv(extra: CliOptions['env'] = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, SCANDOCS_WEBHOOK_SECRET: undefined, ...ISOLATED_ENV };
   for (const [k, v] of Object.entries(extra)) env[k] = v;
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return env;

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { startCli, type RunningCli } from './cli.js';
+import { startCli, type CliOptions, type RunningCli } from './cli.js';
 
 export interface RunningInspector {
   cli: RunningCli;
@@ -13,8 +13,8 @@ export interface RunningInspector {
 }
 
 /** Starts the real `listen` with its inspector on a free port (never 4040, so parallel tests never collide). */
-export async function listenWithInspector(args: string[] = []): Promise<RunningInspector> {
-  const cli = startCli(['listen', '--port', '0', '--inspect-port', '0', ...args]);
+export async function listenWithInspector(args: string[] = [], options: CliOptions = {}): Promise<RunningInspector> {
+  const cli = startCli(['listen', '--port', '0', '--inspect-port', '0', ...args], options);
   const [, inspectUrl] = await cli.waitFor(/inspect\s+(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/);
   const [, url] = await cli.waitFor(/Ready: waiting for deliveries on (http:\/\/[\d.:]+)/);
   const parsed = new URL(inspectUrl!);

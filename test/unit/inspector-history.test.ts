@@ -78,9 +78,42 @@ describe('History', () => {
     expect(listed.length).toBeLessThan(10);
     expect(history.detail(10)?.body).toBe('a'.repeat(900));
     expect(history.detail(1)).toBeUndefined();
-    // A body too large for the ring is left out; the delivery is still listed.
+    // A body too large for the ring is left out, and said to be (issue 19 defect 5); the delivery is still listed.
     history.add(report(11, { body: Buffer.alloc(5_000, 'b') }));
-    expect(history.summary(11)).toMatchObject({ eventId: 'event_11', bodyBytes: 0 });
+    expect(history.summary(11)).toMatchObject({ eventId: 'event_11', bodyBytes: 5_000, bodyKept: false });
+    expect(history.detail(11)).toMatchObject({ body: '', bodyBytes: 5_000, bodyKept: false });
+    expect(history.detail(10)?.bodyKept).toBeUndefined();
+  });
+
+  it('keeps a body of exactly a quarter of the ring whole, whatever its headers (issue 19 defect 5)', () => {
+    const ring = 8_000;
+    const history = new History({ capacity: 100, memoryBytes: ring });
+    const largest = Buffer.alloc(ring / 4, 'z');
+    // Headers of their own weight: measured together with the body, they pushed it over the quarter and it was lost.
+    history.add(report(1, { body: largest, headers: { 'svix-id': 'msg_1', 'x-padding': 'p'.repeat(500) } }));
+    expect(history.detail(1)).toMatchObject({ body: largest.toString(), bodyBytes: ring / 4 });
+    expect(history.detail(1)?.bodyKept).toBeUndefined();
+    history.add(report(2, { body: Buffer.alloc(ring / 4 + 1, 'y') }));
+    expect(history.detail(2)).toMatchObject({ body: '', bodyBytes: ring / 4 + 1, bodyKept: false });
+  });
+
+  it('reads every delivery whole, or not at all, across the first wraps of the ring (issue 19 defect 5)', () => {
+    const ring = 8_000;
+    const history = new History({ capacity: 100, memoryBytes: ring });
+    const bodies = new Map<number, string>();
+    // Sizes that do not divide the ring, so records end at every offset and the first wrap skips a tail.
+    for (let n = 1; n <= 40; n++) {
+      const body = String.fromCharCode(97 + (n % 26)).repeat(ring / 4 - ((n * 37) % 900));
+      bodies.set(n, body);
+      history.add(report(n, { body: Buffer.from(body) }));
+      for (let seq = 1; seq <= n; seq++) {
+        const detail = history.detail(seq);
+        if (detail) expect(detail.body, `seq ${seq} after ${n}`).toBe(bodies.get(seq));
+      }
+      // The newest is always whole, and so is the one before it (two quarters and their metas fit).
+      expect(history.detail(n)?.body).toBe(body);
+      if (n > 1) expect(history.detail(n - 1)?.body).toBe(bodies.get(n - 1));
+    }
   });
 
   it('without a journal, a delivery reads back as it was reported, the app’s answer included', () => {
@@ -106,12 +139,12 @@ describe('History', () => {
     expect(history.since(4).map((s) => s.seq)).toEqual([5, 6]);
   });
 
-  it('with a journal, lists its past deliveries (attempts of one svix-id counted) and reads their details back by offset', () => {
+  it('with a journal, lists its past deliveries (attempts of one svix-id counted) and reads their details back by offset', async () => {
     const path = join(dir, 'journal.jsonl');
     writeFileSync(path, [record(1, 500), record(2, 200), record(3, 200)].map((r) => JSON.stringify(r)).join('\n') + '\nnot json\n');
     const history = new History({ journalPath: path, detailWindow: 1 });
     expect(history.lastSeq).toBe(0);
-    history.sync();
+    await history.sync();
     expect(history.loadedFromJournal).toBe(3);
     const listed = history.list({}, 10).items;
     expect(listed.map((s) => [s.seq, s.source, s.attempt, s.repeat])).toEqual([
@@ -125,23 +158,23 @@ describe('History', () => {
     expect(history.details([1, 99, 3]).map((d) => d.body)).toEqual(['{"id":"event_past1"}', '{"id":"event_past3"}']);
   });
 
-  it('with a journal, lists the lines the listener appends when asked, with the extras of reports a page saw', () => {
+  it('with a journal, lists the lines the listener appends when asked, with the extras of reports a page saw', async () => {
     const path = join(dir, 'live.jsonl');
     writeFileSync(path, `${JSON.stringify(record(1))}\n`);
     const history = new History({ journalPath: path, detailWindow: 1 });
-    history.sync();
+    await history.sync();
     const live = [report(10, { latencyMs: 12.5, policy: { source: 'fail-rate', rate: 0.5 } }), report(11)];
     const lines = live.map((r) => ({ ...record(0), receivedAt: r.receivedAt, messageId: r.messageId, body: r.body.toString(), eventId: r.eventId }));
     appendFileSync(path, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
     expect(history.add(live[0]!)).toBeUndefined();
     expect(history.lastSeq).toBe(1);
-    expect(history.sync().map((s) => [s.seq, s.source, s.latencyMs])).toEqual([
+    expect((await history.sync()).map((s) => [s.seq, s.source, s.latencyMs])).toEqual([
       [2, 'live', 12.5],
       [3, 'live', undefined],
     ]);
     expect(history.detail(2)).toMatchObject({ policy: { source: 'fail-rate', rate: 0.5 }, latencyMs: 12.5 });
     expect(history.detail(3)?.body).toContain('number 11');
-    expect(history.sync()).toEqual([]);
+    expect(await history.sync()).toEqual([]);
   });
 
   it('without a journal, every kind of delivery reads back as the report itself gives it (the API output unchanged)', () => {

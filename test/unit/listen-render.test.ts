@@ -4,6 +4,7 @@ import { colorJson } from '../../src/cli/shared/json-color.js';
 import { deliveryJsonLine, formatDelivery, formatSummary, reportJson } from '../../src/cli/listen/render.js';
 import { createCoalescedOutput } from '../../src/cli/shared/coalesced-output.js';
 import type { DeliveryReport } from '../../src/listener/reports.js';
+import { stringifyJson } from '../../src/util/json-string.js';
 
 const plain = { color: new Chalk({ level: 0 }), verbose: false };
 const body = Buffer.from('{"id":"event_1","type":"task.completed"}');
@@ -64,12 +65,14 @@ describe('listen renderer', () => {
     ]);
   });
 
-  it('deliveryJsonLine, written by jsonLine, is byte for byte JSON.stringify(reportJson()) (UTF-8 bodies; others take reportJson)', () => {
+  it('deliveryJsonLine, written by jsonLine, is byte for byte stringifyJson(reportJson()) (UTF-8 bodies; others take reportJson)', () => {
     const written: Buffer[] = [];
     const output = createCoalescedOutput((bytes) => written.push(bytes));
     const cases = [
       delivery(),
       delivery({ body: Buffer.from('{"a":"\u001b[2J\\ \n\t\u2028 é 😀","b":null}'), repeat: 'retry', attempt: 2 }),
+      // issue 19 defect 9: C1, DEL and bidi in the body and in a header are \uXXXX in the line, wherever they are.
+      delivery({ body: Buffer.from('{"a":"\u009b31m\u007f\u202e\u2066\u200f\u061c"}'), headers: { 'svix-id': 'msg_\u009b\u0085' } }),
       delivery({ body: Buffer.alloc(0), verification: undefined, eventType: undefined, eventId: undefined }),
       delivery({ forward: { url: 'http://localhost:3000/', status: 201, latencyMs: 12, body: Buffer.from('{"ok":true}') } }),
       delivery({ forward: { url: 'http://localhost:3000/', latencyMs: 30_000, error: 'no answer', errorKind: 'timeout' } }),
@@ -78,7 +81,10 @@ describe('listen renderer', () => {
       const parts = deliveryJsonLine(report)!;
       output.jsonLine(parts.before, parts.body, parts.after);
       output.flush();
-      expect(written.pop()!.toString('utf8')).toBe(`${JSON.stringify(reportJson(report))}\n`);
+      const line = written.pop()!.toString('utf8');
+      expect(line).toBe(`${stringifyJson(reportJson(report))}\n`);
+      // eslint-disable-next-line no-control-regex
+      expect(line.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/);
     }
     expect(deliveryJsonLine(delivery({ body: Buffer.from([0xff, 0x00]) }))).toBeUndefined();
   });

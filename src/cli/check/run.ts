@@ -5,15 +5,14 @@ import { maskSecret } from '../../signature/index.js';
 import { formatDuration } from '../../util/duration.js';
 import { parseDuration } from '../parse/duration.js';
 import { parseHttpUrl } from '../parse/url.js';
-import { EXIT_FAILED, EXIT_OK } from '../shared/errors.js';
+import { resolveTarget } from '../shared/target.js';
+import { EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../shared/errors.js';
 import { resolveSecrets } from '../shared/inputs.js';
+import { stopOnSignal } from '../shared/stop-on-signal.js';
 import { createUi, spinnerOptions } from '../shared/ui.js';
 import { effectsCounter } from './effects.js';
 import { createRenderer, printList } from './render.js';
 import { selectChecks } from './select.js';
-
-/** What a shell reports for a run ended by Ctrl-C: 128 + SIGINT. */
-const EXIT_INTERRUPTED = 130;
 
 export interface CheckCommandOptions {
   url?: string;
@@ -34,8 +33,8 @@ export async function runCheck(options: CheckCommandOptions): Promise<number> {
     printList(ui, checks);
     return EXIT_OK;
   }
-  if (options.url === undefined) throw new InputError('usage', '--url is required: pass your endpoint, e.g. --url http://localhost:3000/webhooks');
-  const url = parseHttpUrl(options.url, '--url', 'http://localhost:3000/webhooks').href;
+  const target = resolveTarget(options.url, 'http://localhost:3000/webhooks');
+  const url = target.url;
   const timeoutMs = parseDuration(options.timeout, '--timeout');
   if (timeoutMs <= 0) throw new InputError('invalid-duration', `--timeout must be more than 0, e.g. --timeout 5s`);
   const { secrets, source } = resolveSecrets(options.secret);
@@ -48,28 +47,17 @@ export async function runCheck(options: CheckCommandOptions): Promise<number> {
   if (effects) await effects('event_checkprobe000000');
 
   const from = source === 'default' ? ' (the built-in test secret: configure your app with it, or pass --secret)' : source === 'env' ? ' (from $SCANDOCS_WEBHOOK_SECRET)' : '';
-  ui.line(`Checking ${url}, ${formatDuration(timeoutMs)} allowed per delivery`);
+  ui.line(`Checking ${target.listener ? `the running listen at ${url}` : url}, ${formatDuration(timeoutMs)} allowed per delivery`);
   ui.line(ui.color.dim(`signing with ${secrets.map(maskSecret).join(' and ')}${from}`));
   const spinner = ui.interactive ? (await import('ora')).default(spinnerOptions(ui)) : undefined;
   // Ctrl-C stops the battery and still prints the card of the checks that ran; a second one exits at once.
-  // The handler stays installed after the first signal: ora's cursor restorer (signal-exit) re-raises a signal
-  // that no other listener handles, which would kill the process before the card is printed.
-  const controller = new AbortController();
-  const stop = (signal: NodeJS.Signals) => {
-    if (!controller.signal.aborted) return controller.abort();
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    process.kill(process.pid, signal);
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const stop = stopOnSignal();
   try {
-    const card = await check({ url, secret: secrets, timeoutMs, effects, signal: controller.signal, ...selection, onReport: createRenderer(ui, spinner) });
+    const card = await check({ url, secret: secrets, timeoutMs, effects, signal: stop.signal, ...selection, onReport: createRenderer(ui, spinner) });
     if (card.interrupted) return EXIT_INTERRUPTED;
     return card.ok ? EXIT_OK : EXIT_FAILED;
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    stop.dispose();
     // A running spinner's timer would keep the process alive after an unexpected error.
     spinner?.stop();
   }

@@ -2,9 +2,8 @@ import { Option, type Command } from 'commander';
 import { collect } from '../shared/collect.js';
 
 export function addDeliveryOptions(command: Command): Command {
-  suggestUrlFlag(command);
   return command
-    .requiredOption('-u, --url <url>', 'the endpoint to POST to, e.g. http://127.0.0.1:3000/webhooks')
+    .option('-u, --url <url>', 'the endpoint to POST to, e.g. http://127.0.0.1:3000/webhooks (default: the running listen)')
     .option('-s, --secret <whsec_…>', 'endpoint secret to sign with (default: $SCANDOCS_WEBHOOK_SECRET, else the test secret)')
     .option('-H, --header <"name: value">', 'add or override a request header, e.g. -H "svix-signature: v1,bad" (repeatable)', collect)
     .addOption(new Option('--timeout <duration>', 'an attempt succeeds only with a 2xx within this time').default('5s'))
@@ -19,20 +18,4 @@ export function addDeliveryOptions(command: Command): Command {
 /** An argument that is an http(s) URL: almost always an endpoint given without its --url. */
 export function findUrlArgument(args: readonly string[]): string | undefined {
   return args.find((arg) => /^https?:\/\//i.test(arg));
-}
-
-/**
- * `trigger task.completed http://…` forgets --url: say "did you mean --url …?" instead of commander's
- * "required option '-u, --url <url>' not specified", which does not mention the URL the user did type.
- */
-function suggestUrlFlag(command: Command): void {
-  const hooks = command as unknown as { missingMandatoryOptionValue(option: { long?: string }): void };
-  const original = hooks.missingMandatoryOptionValue.bind(command);
-  hooks.missingMandatoryOptionValue = (option) => {
-    const url = option.long === '--url' ? findUrlArgument(command.args) : undefined;
-    if (url === undefined) return original(option);
-    command.error(`error: "${url}" is an argument, but the endpoint goes in --url: did you mean --url ${url}?`, {
-      code: 'commander.missingMandatoryOptionValue',
-    });
-  };
 }

@@ -8,6 +8,7 @@ import { formatDuration } from '../../util/duration.js';
 import { createCoalescedOutput } from '../shared/coalesced-output.js';
 import { spinnerOptions, type Ui } from '../shared/ui.js';
 import { escapeBlock, escapeControl, indent, plural } from '../shared/text.js';
+import { stringifyJson } from '../../util/json-string.js';
 
 /** How many lines of a response body an attempt line shows without -v, and how wide each may be. */
 const PREVIEW_LINES = 3;
@@ -16,7 +17,8 @@ const SPINNER_TICK_MS = 100;
 
 export interface DeliveryRenderer {
   onReport(report: DeliveryReport): void;
-  summary(summary: BatchSummary): void;
+  /** The last line (and --json object); `interrupted` when a signal stopped the run before its end. */
+  summary(summary: BatchSummary, interrupted?: NodeJS.Signals): void;
   /** Stops the spinner, if any, and writes what is still buffered. */
   close(): void;
 }
@@ -25,7 +27,21 @@ export interface DeliveryRenderer {
  * Turns delivery reports into lines for people (with an ora countdown while a retry waits, on a terminal) and,
  * with --json, into one JSON object per attempt and per final result on stdout.
  */
-export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean; spinner: boolean }): Promise<DeliveryRenderer> {
+/** What the renderer says when the first attempt meets one of the two commonest mistakes (issue 22). */
+export interface MistakeHints {
+  /** 'trigger' or 'replay', as the hint names the command. */
+  command: string;
+  /** The secret as shown (masked) and where it came from, e.g. "whsec_c2Nh•••••• (the built-in test secret)". */
+  signedWith: string;
+  /** Whether a failed attempt is retried (not with --no-retries). */
+  retries: boolean;
+  /** Where the run sends. */
+  url: string;
+  /** False when -H replaced a signature header on purpose: a 401 is then the point, not a mistake. */
+  secretHint: boolean;
+}
+
+export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean; spinner: boolean; hints?: MistakeHints }): Promise<DeliveryRenderer> {
   const { color } = ui;
   const countdown = options.spinner ? createCountdown(ui, (await import('ora')).default) : undefined;
   // Thousands of deliveries make thousands of lines: written one by one, each is a blocking syscall on a pipe,
@@ -34,7 +50,7 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
   const records = ui.json ? createCoalescedOutput((bytes) => process.stdout.write(bytes)) : undefined;
   const line = (text = '') => (human ? human.line(text) : countdown!.around(() => ui.line(text)));
   // Called as record?.({…}): without --json the object is not even built (one per attempt adds up over thousands).
-  const record = records && ((value: object) => records.line(JSON.stringify(value)));
+  const record = records && ((value: object) => records.line(stringifyJson(value)));
 
   // A --data body without a "type" is no event: name it by its svix-id, not as an event type called "body".
   const label = (m: MessageRef) =>
@@ -49,14 +65,34 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
     ...(m.scenario ? { scenario: m.scenario, step: m.step } : {}),
   });
 
+  // Each hint is said once a run, the moment its mistake first shows, rather than after ten seconds of retries.
+  const hinted = new Set<'refused' | 'refused-auth'>();
+  const hint = (result: AttemptResult) => {
+    const hints = options.hints;
+    if (!hints) return;
+    const then = hints.retries ? `${hints.command} keeps retrying as production would (Ctrl-C stops)` : `${hints.command} makes no retries`;
+    if (result.kind === 'error' && result.cause === 'refused' && !hinted.has('refused')) {
+      hinted.add('refused');
+      line(color.yellow(`nothing is listening at ${hostPort(hints.url)}: start your app (or \`scandocs-webhooks listen\`); ${then}`));
+    } else if (result.kind === 'response' && (result.status === 401 || result.status === 403) && hints.secretHint && !hinted.has('refused-auth')) {
+      hinted.add('refused-auth');
+      line(
+        color.yellow(
+          `the endpoint answered ${result.status}: it probably verifies with another secret than ${hints.command} signed with, ${hints.signedWith}: pass your app's secret with --secret, or set SCANDOCS_WEBHOOK_SECRET`,
+        ),
+      );
+    }
+  };
+
   function onReport(report: DeliveryReport): void {
     switch (report.type) {
       case 'attempt': {
         countdown?.inFlight(report.message, `${label(report.message)} · attempt ${report.attempt} · waiting for the answer`);
         if (options.verbose) {
           const { request } = report;
-          line(color.dim(`  > POST ${request.url}  (attempt ${report.attempt})`));
-          for (const [name, value] of Object.entries(request.headers)) line(color.dim(`  > ${name}: ${value}`));
+          line(color.dim(`  > POST ${escapeControl(request.url)}  (attempt ${report.attempt})`));
+          // A replayed svix-id is whatever the recorded request carried (C1 bytes read as latin1 included): escaped.
+          for (const [name, value] of Object.entries(request.headers)) line(color.dim(`  > ${escapeControl(name)}: ${escapeControl(value)}`));
           line(indent(escapeBlock(Buffer.from(request.body).toString('utf8')), '  > '));
         }
         return;
@@ -67,6 +103,7 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
         const where = attempt > 1 ? ` · would be ${formatOffset(report.productionOffsetMs)} in production · waited ${formatWait(report.waitedMs)}` : '';
         const mark = result.ok ? color.green('✓') : color.red('✗');
         line(`${mark} ${label(report.message)} · attempt ${attempt}${where} · ${describeResult(result, color)} · ${formatDuration(result.latencyMs)}`);
+        if (!result.ok) hint(result);
         if (result.kind === 'response') {
           if (options.verbose) {
             for (const [name, value] of Object.entries(result.headers)) line(color.dim(`  < ${escapeControl(name)}: ${escapeControl(String(value))}`));
@@ -125,10 +162,24 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
     }
   }
 
-  function summary(result: BatchSummary): void {
+  function summary(result: BatchSummary, interrupted?: NodeJS.Signals): void {
     const events = plural(result.total, 'event', 'events');
     const rate = result.total > 1 && result.durationMs > 0 ? ` · ${Math.round((result.total * 1000) / result.durationMs)}/s` : '';
     const tail = color.dim(` · ${plural(result.attempts, 'attempt', 'attempts')} · ${formatDuration(result.durationMs)}${rate}`);
+    if (interrupted) {
+      // The terminal echoed ^C where the cursor was: a spinner's line is cleared with it; a finished line is left
+      // with "^C" at its start, so the summary starts a new one.
+      const spinning = countdown?.stop() ?? false;
+      if (!spinning && ui.interactive) ui.stream.write('\n');
+      const unfinished = result.total - result.delivered - result.failed;
+      const failed = result.failed > 0 ? `, ${result.failed} gave up` : '';
+      const stopped = interrupted === 'SIGINT' ? 'stopped (Ctrl-C)' : `stopped (${interrupted})`;
+      // No rate: the run did not send what it counts.
+      const done = color.dim(` · ${plural(result.attempts, 'attempt', 'attempts')} · ${formatDuration(result.durationMs)}`);
+      line(`${color.yellow(stopped)}: delivered ${result.delivered} of ${events}${failed}, ${unfinished} not finished${done}`);
+      record?.({ type: 'summary', ...result, interrupted, unfinished });
+      return;
+    }
     line(
       result.failed === 0
         ? `${color.green(`delivered ${result.delivered} of ${events}`)}${tail}`
@@ -146,6 +197,12 @@ export async function createDeliveryRenderer(ui: Ui, options: { verbose: boolean
       records?.flush();
     },
   };
+}
+
+/** "127.0.0.1:4000": where a connection was refused. */
+function hostPort(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || (parsed.protocol === 'https:' ? '443' : '80')}`;
 }
 
 /** Where an attempt falls in production, counted from the first attempt: +0s, +5s, +35m05s. */
@@ -194,11 +251,14 @@ function createCountdown(ui: Ui, ora: typeof import('ora').default) {
     else spinner = ora(spinnerOptions(ui, text)).start();
     ticker ??= setInterval(refresh, SPINNER_TICK_MS);
   };
-  function stop(): void {
+  /** Stops the spinner; true when one was showing (its line is now cleared). */
+  function stop(): boolean {
     if (ticker) clearInterval(ticker);
     ticker = undefined;
+    const spinning = spinner !== undefined;
     spinner?.stop();
     spinner = undefined;
+    return spinning;
   }
   return {
     wait(message: MessageRef, ms: number, text: string) {

@@ -22,6 +22,10 @@ export function parseSchedule(options: { schedule?: string; timeScale?: string; 
   if (text === 'production') return productionSchedule(timeScale);
   if (text === 'fast') return FAST_SCHEDULE;
   const example = 'e.g. --schedule 0,1s,2s,4s, or production, or fast';
+  // A single word is a schedule name mistyped (`slow`), not a wait: list the names and the list form.
+  if (!text.includes(',') && /^[a-z][a-z-]*$/i.test(text)) {
+    throw new InputError('usage', `--schedule "${text}" is not a schedule: use production, fast, or a list of waits like 0,1s,2s,4s`);
+  }
   const waitsMs = text.split(',').map((item) => {
     if (item.trim() === '') throw new InputError('usage', `--schedule "${text}" has an empty entry: ${example}`);
     return parseDuration(item, `--schedule entry`);

@@ -16,10 +16,11 @@ export function defineListen(listen: Command): void {
     .option('--fail-rate <0..1>', 'answer 500 to this share of deliveries, at random')
     .option('--delay <duration>', 'answer no sooner than this after a delivery arrives, e.g. 6s to cross the 5 s timeout')
     .option('--fail-header <"name: value">', "header added to the failures --respond/--fail-rate make, e.g. 'Retry-After: 120' (repeatable)", collect)
-    .option('-f, --forward-to <[types=]url>', "pass verified deliveries to your app, byte for byte; per type: 'task.*=http://…' (repeatable)", collect)
+    .option('-f, --forward-to <[types=]url>', "pass verified deliveries to your app, byte for byte (3000 or localhost:3000/webhooks mean http://localhost:3000/…); per type: 'task.*=http://…' (repeatable)", collect)
     .addOption(new Option('--forward-timeout <duration>', 'how long to wait for your app (0 waits forever, for debugging)').default('30s'))
     .option('--record <file.jsonl>', 'append every delivery to this JSON Lines journal before answering it')
     .option('--inspect-port <number>', 'port of the inspector page on 127.0.0.1 (default 4040, or the next free one; 0 for any)')
+    .option('--new-token', 'make a new inspector token (the old URL and open pages stop working); it is kept for the next starts')
     .option('--no-inspect', 'do not serve the inspector page')
     .option('--json', 'one JSON object per line on stdout (ready, delivery, rejected, summary…); human lines on stderr')
     .option('-v, --verbose', 'also show each delivery’s headers and its body as indented JSON');

@@ -10,7 +10,7 @@ import { patternTexts, splitTyped } from '../parse/type-patterns.js';
 export function parseForwardTargets(values: readonly string[]): Array<ForwardTarget & { url: URL }> {
   const targets = values.map((value) => {
     const { patterns, value: target } = splitTyped(value, '--forward-to');
-    return { types: patternTexts(patterns), url: parseHttpUrl(target, '--forward-to', 'http://localhost:3000/webhooks') };
+    return { types: patternTexts(patterns), url: parseHttpUrl(withScheme(target), '--forward-to', 'http://localhost:3000/webhooks') };
   });
   const plain = targets.filter((target) => !target.types).length;
   if (plain > 1) {
@@ -20,4 +20,15 @@ export function parseForwardTargets(values: readonly string[]): Array<ForwardTar
     );
   }
   return targets;
+}
+
+/**
+ * `--forward-to 3000` and `--forward-to localhost:3000/webhooks` mean http://localhost:3000/… (issue 22): what
+ * Hookdeck and Stripe users type for an app on this machine. A whole URL is kept as given.
+ */
+export function withScheme(target: string): string {
+  const text = target.trim();
+  if (/^\d{1,5}$/.test(text)) return `http://localhost:${text}`;
+  if (/^(localhost|\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\]|[a-z0-9-]+(\.[a-z0-9-]+)*):\d{1,5}(\/.*)?$/i.test(text)) return `http://${text}`;
+  return text;
 }

@@ -11,6 +11,7 @@ import { verificationWithFlagWords } from '../shared/flag-words.js';
 import { SECRET_ENV, type ResolvedSecrets } from '../shared/inputs.js';
 import { colorJson } from '../shared/json-color.js';
 import { escapeBlock, escapeControl as safe, indent, plural } from '../shared/text.js';
+import { stringifyJson } from '../../util/json-string.js';
 
 export interface LineStyle {
   color: ChalkInstance;
@@ -108,13 +109,13 @@ export function reportJson(given: ListenReport): object {
  * A delivery's --json line in parts when its body is UTF-8 (as a webhook's is): the text up to its body, the
  * body's bytes, and the rest. The output escapes the bytes straight into its buffer, so the body, most of the
  * line, is never decoded into a string and escaped into another (that allocation grew V8's young generation:
- * bench/listen.js --memory). The line is byte for byte JSON.stringify(reportJson(report)).
+ * bench/listen.js --memory). The line is byte for byte stringifyJson(reportJson(report)).
  */
 export function deliveryJsonLine(given: DeliveryReport): { before: string[]; body: Buffer; after: string } | undefined {
   if (!isUtf8(given.body)) return undefined;
   // Without a body, the object's last keys (body, bodyEncoding) are left out: the line goes on from its `}`.
   // Parts, not one joined string: joining would copy this whole text once more (the same growth as above).
-  const fields = JSON.stringify(deliveryJson(withFlagWords(given) as DeliveryReport, undefined));
+  const fields = stringifyJson(deliveryJson(withFlagWords(given) as DeliveryReport, undefined));
   return { before: [fields.slice(0, -1), ',"body":'], body: given.body, after: ',"bodyEncoding":"utf8"}' };
 }
 
@@ -187,6 +188,15 @@ function verificationText(d: DeliveryReport, color: ChalkInstance): string {
   return color.red(`✗ ${d.verification.reason}: ${safe(d.verification.message)}`);
 }
 
+/** What a forward that got no answer says first: "unreachable" only when nothing could be reached (issue 19). */
+const FORWARD_FAILURE: Record<NonNullable<NonNullable<DeliveryReport['forward']>['errorKind']>, string> = {
+  unreachable: 'app unreachable',
+  timeout: 'app timed out',
+  reset: 'app reset the connection',
+  'not-http': 'app answered something that is not HTTP',
+  failed: 'forward failed',
+};
+
 /**
  * Issue 20: a verified event outside the known union, said so that a user running real events through a tunnel
  * learns the vendor's payloads drifted. The answer is not changed. The message quotes field names from the body:
@@ -199,7 +209,7 @@ function driftText(d: DeliveryReport): string {
 
 function forwardText(d: DeliveryReport, color: ChalkInstance): string {
   const f = d.forward!;
-  if (f.status === undefined) return color.red(`⇢ app ${f.errorKind === 'timeout' ? 'timed out' : 'unreachable'}: ${safe(f.error ?? '')} (${safe(f.url)})`);
+  if (f.status === undefined) return color.red(`⇢ ${FORWARD_FAILURE[f.errorKind ?? 'failed']}: ${safe(f.error ?? '')} (${safe(f.url)})`);
   const preview = f.body && f.body.length > 0 ? `: ${oneLine(f.body, APP_BODY_PREVIEW)}` : '';
   return `⇢ app ${statusColor(f.status, color)} in ${formatLatency(f.latencyMs)}${color.dim(preview)}`;
 }
@@ -332,6 +342,8 @@ export interface ListenBanner {
   record?: string;
   /** The inspector page's URL (with its token), unless --no-inspect. */
   inspectUrl?: string;
+  /** Why the inspector's token could not be kept for the next start (its URL will change). */
+  inspectTokenProblem?: string;
 }
 
 export function bannerLines(banner: ListenBanner, color: ChalkInstance): string[] {
@@ -357,6 +369,9 @@ export function bannerLines(banner: ListenBanner, color: ChalkInstance): string[
   if (banner.record) row('record', banner.record);
   // Just the URL: with its 32-character token the row fits an 80-column terminal.
   if (banner.inspectUrl) row('inspect', banner.inspectUrl);
+  if (banner.inspectTokenProblem) {
+    lines.push(color.yellow(`  warning: the inspector's token is not kept (${banner.inspectTokenProblem}): its URL changes at each start`));
+  }
   if (!/^(127\.|::1$|localhost$)/.test(banner.host)) {
     lines.push(color.yellow(`  warning: bound to ${banner.host}, so other machines on the network can reach this listener`));
   }

@@ -1,7 +1,9 @@
 import { InputError } from '../../errors.js';
+import { announceListener } from '../../listener/announcement.js';
 import { isTunnelReport, listen, type ListenEvent, type RunningListener } from '../../listener/running-listener.js';
 import type { DeliveryReport, ListenSummary } from '../../listener/reports.js';
 import { DEFAULT_TEST_SECRET } from '../../signature/index.js';
+import { boundedWrite, droppingWarning, resumedWarning } from '../shared/bounded-output.js';
 import { createCoalescedOutput } from '../shared/coalesced-output.js';
 import { EXIT_OK } from '../shared/errors.js';
 import { withFlagWords } from '../shared/flag-words.js';
@@ -18,6 +20,7 @@ import { bannerLines, deliveryJsonLine, formatReport, formatSummary, reportJson,
 import { parseRespondOptions } from './respond-flags.js';
 import { startListenInspector } from './inspect.js';
 import type { TunnelCommandOptions } from '../tunnel/flags.js';
+import { stringifyJson } from '../../util/json-string.js';
 
 export interface ListenCommandOptions extends TunnelCommandOptions {
   port: string;
@@ -36,6 +39,7 @@ export interface ListenCommandOptions extends TunnelCommandOptions {
   record?: string;
   inspectPort?: string;
   inspect: boolean;
+  newToken?: boolean;
   json?: boolean;
   verbose?: boolean;
 }
@@ -51,18 +55,25 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
       return ui.stream.isTTY ? ui.stream.columns : undefined;
     },
   };
-  const output = batchedOutput(ui);
+  const output = batchedOutput(ui, options.record !== undefined);
   let tunnelContext: TunnelContext | undefined;
   let ready = false;
+  let unannounce: (() => void) | undefined;
   // The inspector page, fed the listener's delivery reports (started first, so the banner can give its URL).
   let listener: RunningListener | undefined;
-  const inspector = options.inspect ? await startListenInspector(options, settings.listen, () => listener?.url) : undefined;
+  const started = options.inspect ? await startListenInspector(options, settings.listen, () => listener?.url) : undefined;
+  const inspector = started?.inspector;
   const onReport = (report: ListenEvent) => {
     if (report.type === 'delivery') inspector?.add(report);
     if (report.type === 'ready') {
       ready = true;
       ui.record({ ...reportJson(report), ...(inspector && { inspectUrl: inspector.url }) });
-      for (const line of bannerLines({ ...settings.banner, url: report.url, inspectUrl: inspector?.url }, ui.color)) ui.line(line);
+      // `trigger`, `replay` and `check` without a URL send here; the file goes when the listener stops (or, after
+      // a crash, when a later run finds its process gone). Written before the banner, so whoever reads "Ready"
+      // finds it.
+      unannounce = announceListener({ url: `${reachableUrl(report.url)}/webhooks`, secretSource: announcedSource(settings.secrets) });
+      if (unannounce) process.once('exit', unannounce);
+      for (const line of bannerLines({ ...settings.banner, url: report.url, inspectUrl: inspector?.url, inspectTokenProblem: started?.tokenProblem }, ui.color)) ui.line(line);
       tunnelContext = {
         localUrl: report.url,
         verification: settings.secrets ? { verified: true, secretSource: settings.secrets.source } : { verified: false },
@@ -84,7 +95,7 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
 
   // Listen for Ctrl-C before starting, so one pressed during start-up still stops cleanly once ready.
   const stop = new AbortController();
-  const stopped = stopSignal().then(() => stop.abort(new Error('stopped before the tunnel opened')));
+  const stopped = stopSignal().then((signal) => (stop.abort(new Error('stopped before the tunnel opened')), signal));
   try {
     listener = await listen({
       ...settings.listen,
@@ -94,6 +105,7 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
       historyLimit: 0,
     });
   } catch (error) {
+    unannounce?.();
     await inspector?.close();
     // A script reading --json saw `ready`: it must also see why the run ends, not only an exit code.
     if (ui.json && ready) output.record(errorJson(error));
@@ -102,10 +114,16 @@ export async function runListen(options: ListenCommandOptions): Promise<number> 
     throw error;
   }
 
-  await stopped;
+  const signal = await stopped;
+  // Stopping: no new sender should pick this listener.
+  unannounce?.();
   const summary: ListenSummary = await listener.close();
   await inspector?.close();
   output.flush();
+  // The terminal echoed ^C at the start of the line: "Stopped." goes on the next one (issue 22).
+  if (signal === 'SIGINT' && ui.stream.isTTY) ui.stream.write('\n');
+  const dropped = output.droppedNote();
+  if (dropped) process.stderr.write(`${dropped}\n`);
   ui.record(summaryJson(summary));
   for (const line of formatSummary(summary, style)) ui.line(line);
   if (settings.listen.tunnel) exitSoonEvenIfHeld();
@@ -153,6 +171,19 @@ function parseSettings(options: ListenCommandOptions) {
   };
 }
 
+/** A listener bound to every interface (0.0.0.0, ::) is reached on loopback. */
+function reachableUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.hostname === '0.0.0.0') parsed.hostname = '127.0.0.1';
+  else if (parsed.hostname === '[::]') parsed.hostname = '[::1]';
+  return parsed.href.replace(/\/$/, '');
+}
+
+function announcedSource(secrets: ResolvedSecrets | undefined): 'option' | 'env' | 'default' | 'none' {
+  if (!secrets) return 'none';
+  return secrets.source === 'flag' ? 'option' : secrets.source;
+}
+
 function errorJson(error: unknown): object {
   const code = error instanceof InputError ? error.code : 'unexpected';
   const message = error instanceof InputError ? withFlagWords(error).message : error instanceof Error ? error.message : String(error);
@@ -169,23 +200,42 @@ function diagnosticSecrets({ secrets, source }: ResolvedSecrets): Array<{ label:
   ].filter((d) => !secrets.includes(d.secret));
 }
 
-/** Delivery lines and --json objects, each stream written at most once per 20 ms (see createCoalescedOutput). */
-function batchedOutput(ui: Ui): { line(text: string): void; record(value: object): void; delivery(report: DeliveryReport): void; flush(): void } {
-  const records = createCoalescedOutput((bytes) => process.stdout.write(bytes));
-  const lines = createCoalescedOutput((bytes) => ui.stream.write(bytes));
+/**
+ * Delivery lines and --json objects, each stream written at most once per 20 ms (see createCoalescedOutput), and
+ * neither holding more than a bounded amount for a reader that stopped reading (see boundedWrite).
+ */
+function batchedOutput(
+  ui: Ui,
+  journal: boolean,
+): { line(text: string): void; record(value: object): void; delivery(report: DeliveryReport): void; flush(): void; droppedNote(): string | undefined } {
+  const bounded = (stream: NodeJS.WriteStream) => {
+    const name = stream === process.stdout ? 'stdout' : 'stderr';
+    return boundedWrite(stream, {
+      onDropping: (limit) => process.stderr.write(`${droppingWarning(name, limit, journal)}\n`),
+      onResumed: (dropped) => process.stderr.write(`${resumedWarning(name, dropped)}\n`),
+    });
+  };
+  const toStdout = bounded(process.stdout);
+  const toLines = ui.stream === process.stdout ? toStdout : bounded(ui.stream);
+  const records = createCoalescedOutput(toStdout);
+  const lines = createCoalescedOutput(toLines);
   const flush = () => (records.flush(), lines.flush());
   // Whatever ends the process (an unexpected crash included), the lines already queued are shown.
   process.once('exit', flush);
   return {
     line: (text) => lines.line(text),
-    record: (value) => records.line(JSON.stringify(value)),
+    record: (value) => records.line(stringifyJson(value)),
     // A UTF-8 body goes from its bytes into the line (see deliveryJsonLine); any other, base64 in a string.
     delivery: (report) => {
       const parts = deliveryJsonLine(report);
       if (parts) records.jsonLine(parts.before, parts.body, parts.after);
-      else records.line(JSON.stringify(reportJson(report)));
+      else records.line(stringifyJson(reportJson(report)));
     },
     flush,
+    droppedNote: () => {
+      const dropped = toStdout.dropped() + (toLines === toStdout ? 0 : toLines.dropped());
+      return dropped === 0 ? undefined : `warning: ${dropped} output line${dropped === 1 ? ' was' : 's were'} dropped in all because the output was not being read`;
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import { InputError } from '../../errors.js';
-import { replay } from '../../delivery/replay.js';
+import { replay, whyRefused } from '../../delivery/replay.js';
 import type { SendStartReport } from '../../delivery/send.js';
 import { resolveDeliverySettings, runDeliveries } from '../delivery/run.js';
 import { parseDuration } from '../parse/duration.js';
@@ -20,14 +20,16 @@ export async function runReplay(journal: string, options: ReplayCommandOptions):
   const settings = resolveDeliverySettings(options);
   const sinceMs = parseSince(options.since);
   let skipped = 0;
+  let neverVerified = 0;
   const describe = ({ total, replay: journalled }: SendStartReport) => {
     const recorded = journalled?.recorded ?? total;
     skipped = journalled?.skippedUnverified ?? 0;
+    neverVerified = journalled?.skippedNeverVerified ?? 0;
     warnTornLine(ui, journal, journalled?.tornLastLine);
     return `replaying ${total} of ${plural(recorded, 'recorded delivery', 'recorded deliveries')} from ${journal}`;
   };
-  const code = await runDeliveries(settings, ui, describe, (onReport) =>
-    replay({ ...settings.send, journal, ids: options.id, types: options.type, sinceMs, includeUnverified: options.includeUnverified, onReport }).catch(
+  const code = await runDeliveries('replay', settings, ui, describe, (onReport, signal) =>
+    replay({ ...settings.send, journal, ids: options.id, types: options.type, sinceMs, includeUnverified: options.includeUnverified, onReport, signal }).catch(
       (error: unknown) => {
         if (error instanceof InputError && error.code === 'invalid-journal') warnTornLine(ui, journal, error.details.tornLastLine as number | undefined);
         throw nothingToReplayWithFlags(error, journal, options);
@@ -36,8 +38,9 @@ export async function runReplay(journal: string, options: ReplayCommandOptions):
   );
   if (skipped > 0) {
     const count = plural(skipped, 'recorded delivery', 'recorded deliveries');
-    ui.line(ui.color.yellow(`skipped ${count} that failed signature verification when received (--include-unverified sends them)`));
-    ui.record({ type: 'skipped', reason: 'failed-verification', count: skipped });
+    ui.line(ui.color.yellow(`skipped ${count} that ${whyRefused(skipped - neverVerified, neverVerified)} (--include-unverified sends them)`));
+    if (skipped > neverVerified) ui.record({ type: 'skipped', reason: 'failed-verification', count: skipped - neverVerified });
+    if (neverVerified > 0) ui.record({ type: 'skipped', reason: 'not-verified', count: neverVerified });
   }
   return code;
 }
@@ -55,7 +58,7 @@ function nothingToReplayWithFlags(error: unknown, journal: string, options: Repl
     case 'all-unverified':
       return new InputError(
         'invalid-journal',
-        `all ${error.details.refused} matching deliveries in ${journal} failed signature verification when received: pass --include-unverified to send them anyway`,
+        `all ${error.details.refused} matching deliveries in ${journal} ${whyRefused(Number(error.details.refused) - Number(error.details.neverVerified ?? 0), Number(error.details.neverVerified ?? 0))}: pass --include-unverified to send them anyway`,
       );
     case 'empty':
       return new InputError('invalid-journal', `${journal} holds no recorded deliveries: record some with scandocs-webhooks listen --record ${journal}`);

@@ -1,4 +1,4 @@
-import { jsonStringRoom, writeJsonString } from '../../util/json-string.js';
+import { jsonStringRoom, stringifyJson, writeJsonString } from '../../util/json-string.js';
 
 /** Lines for one stream, written together: at most one write per interval however fast they come. */
 export interface CoalescedOutput {
@@ -80,7 +80,7 @@ export function createCoalescedOutput(write: (bytes: Buffer) => void, options: C
       if (!reserve(textLength * 3 + jsonStringRoom(bytes.length) + 1)) {
         // A view of the bytes, not Buffer.from(bytes), which would copy the body (a line this long is one of a big body).
         const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-        write(Buffer.from(`${before.join('')}${JSON.stringify(text)}${after}\n`));
+        write(Buffer.from(`${before.join('')}${stringifyJson(text)}${after}\n`));
         return;
       }
       for (const text of before) used += buffer.write(text, used);

@@ -4,6 +4,8 @@ import { withFlagWords } from './flag-words.js';
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+/** Stopped by Ctrl-C (or SIGTERM), after printing what was found: 128 + SIGINT, as shells report it. */
+export const EXIT_INTERRUPTED = 130;
 
 /** The one place errors become terminal output and exit codes: bad input is one line, the rest keeps its stack. */
 export function reportError(error: unknown, debug: boolean): number {

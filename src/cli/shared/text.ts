@@ -1,4 +1,5 @@
 // Small text helpers shared by the renderers.
+import { UNSAFE_BEYOND_C0 } from '../../util/json-string.js';
 
 /** Prefixes every line of `text` (a final line break is dropped, CRLF counts as one). */
 export function indent(text: string, prefix: string): string {
@@ -18,8 +19,8 @@ export function plural(n: number, one: string, many: string): string {
  * C0 controls (ESC, BEL, CR, LF…), DEL, C1 controls, line/paragraph separators and bidi overrides: what lets a
  * value forge a line or drive the terminal. Tab is kept in bodies only (see escapeBlock).
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
-const UNSAFE_IN_BLOCK = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const UNSAFE = new RegExp(`[\\u0000-\\u001f${UNSAFE_BEYOND_C0}]`, 'g');
+const UNSAFE_IN_BLOCK = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f${UNSAFE_BEYOND_C0}]`, 'g');
 
 function escapeChar(c: string): string {
   const code = c.charCodeAt(0);

@@ -1,4 +1,5 @@
 import { Chalk, chalkStderr, supportsColor, type ChalkInstance } from 'chalk';
+import { stringifyJson } from '../../util/json-string.js';
 
 /** Where a command's output goes: human lines, and with --json one JSON object per line on stdout. */
 export interface Ui {
@@ -29,7 +30,7 @@ export function createUi(options: { json?: boolean } = {}): Ui {
     json,
     line: (text = '') => stream.write(`${text}\n`),
     record: (value) => {
-      if (json) process.stdout.write(`${JSON.stringify(value)}\n`);
+      if (json) process.stdout.write(`${stringifyJson(value)}\n`);
     },
   };
 }

@@ -3,7 +3,7 @@ import type { SignCommandOptions } from './run.js';
 
 export function defineSign(command: Command): void {
   command
-    .requiredOption('-p, --payload <text|@file|->', 'the raw body: literal text, @file, or - for standard input')
+    .requiredOption('-p, --payload <text|@file|->', 'the raw body (literal text, @file, or - for standard input) (required)')
     .option('-s, --secret <whsec_…>', 'endpoint secret (default: $SCANDOCS_WEBHOOK_SECRET, else the test secret)')
     .option('--id <id>', 'message id (default: a fresh msg_… id)')
     .option('--timestamp <unix seconds|ISO date>', 'signing time (default: now)')

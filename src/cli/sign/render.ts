@@ -1,3 +1,4 @@
+import { curlCommand } from '../../util/curl.js';
 import { maskSecret, type SignedMessage } from '../../signature/index.js';
 import type { ResolvedSecrets } from '../shared/inputs.js';
 import type { Ui } from '../shared/ui.js';
@@ -8,7 +9,7 @@ export function renderSignature(
   signed: SignedMessage,
   context: { payload: Buffer; curl?: string; secret: string; secretSource: ResolvedSecrets['source'] },
 ): void {
-  const curl = context.curl === undefined ? undefined : curlCommand(context.curl, signed.headers, context.payload);
+  const curl = context.curl === undefined ? undefined : signedCurl(context.curl, signed.headers, context.payload);
   if (curl) {
     ui.line(curl);
   } else {
@@ -27,12 +28,7 @@ export function renderSignature(
   });
 }
 
-/** A POSIX-shell curl command that sends the exact bytes that were signed. */
-function curlCommand(url: string, headers: Record<string, string>, payload: Buffer): string {
-  const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
-  // -w prints the status it got on its own line: a 204 (or any empty answer) would otherwise print nothing at all.
-  const lines = [`curl -sS -X POST ${quote(url)}`, `-w ${quote('\\nHTTP %{http_code}\\n')}`, `-H ${quote('content-type: application/json')}`];
-  for (const [name, value] of Object.entries(headers)) lines.push(`-H ${quote(`${name}: ${value}`)}`);
-  lines.push(`--data-binary ${quote(payload.toString('utf8'))}`);
-  return lines.join(' \\\n  ');
+/** The command that sends the exact bytes that were signed (one form with the inspector's "Copy as curl"). */
+function signedCurl(url: string, headers: Record<string, string>, payload: Buffer): string {
+  return curlCommand({ method: 'POST', url, headers: { 'content-type': 'application/json', ...headers }, body: payload });
 }

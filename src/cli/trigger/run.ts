@@ -31,20 +31,25 @@ const MAX_COUNT = 100_000;
 
 export async function runTrigger(types: string[], options: TriggerCommandOptions): Promise<number> {
   const ui = createUi(options);
-  const settings = resolveDeliverySettings(options);
-  const count = parseCount(options.count, '--count', MAX_COUNT);
+  const urlArgument = findUrlArgument(types);
+  // `trigger task.completed http://…` forgot --url: without this, it would go to the running listen instead.
+  if (urlArgument !== undefined && options.url === undefined) {
+    throw new InputError('usage', `"${urlArgument}" is an argument, but the endpoint goes in --url: did you mean --url ${urlArgument}?`);
+  }
   // A scenario is checked alone (readScenario refuses types, --data and their options beside it).
   const scenario = options.scenario === undefined ? undefined : await readScenario(options.scenario, types, options);
   if (scenario === undefined && options.data === undefined) {
     if (options.all && types.length > 0) throw new InputError('usage', `pass event types or --all, not both (got --all and ${types.join(' ')})`);
-    const url = findUrlArgument(types);
-    if (url !== undefined) throw new InputError('usage', `"${url}" is not an event type: did you mean --url ${url}? (drop it from the event types)`);
+    if (urlArgument !== undefined) throw new InputError('usage', `"${urlArgument}" is not an event type: did you mean --url ${urlArgument}? (drop it from the event types)`);
     if (!options.all && types.length === 0) {
       throw new InputError('usage', `name at least one event type (${EVENT_TYPES.join(', ')}), or --all, or --scenario convert, or --data @event.json`);
     }
   } else if (scenario === undefined && (types.length > 0 || options.all || options.variant !== undefined || options.set !== undefined || options.setNew !== undefined)) {
     throw new InputError('usage', '--data sends its own body as is: drop the event types, --all, --variant, --set and --set-new (edit the file instead)');
   }
+  // After what to send: "no listen is running" is only worth saying about a command that is otherwise right.
+  const settings = resolveDeliverySettings(options);
+  const count = parseCount(options.count, '--count', MAX_COUNT);
   const data = options.data === undefined ? undefined : await readPayload(options.data, '--data');
   // "sending 40 events (each twice)" for 20 events read as 40 events sent twice: count the events, then the sends.
   const describe = ({ total }: { total: number }) => {
@@ -53,7 +58,7 @@ export async function runTrigger(types: string[], options: TriggerCommandOptions
     return `sending ${plural(events, 'event', 'events')}${twice}${options.shuffle ? ', shuffled' : ''}`;
   };
   await warnHandMadeShapes(types, options, data, scenario);
-  return runDeliveries(settings, ui, describe, (onReport) =>
+  return runDeliveries('trigger', settings, ui, describe, (onReport, signal) =>
     trigger({
       ...settings.send,
       ...(scenario !== undefined
@@ -65,6 +70,7 @@ export async function runTrigger(types: string[], options: TriggerCommandOptions
       duplicate: options.duplicate,
       shuffle: options.shuffle,
       onReport,
+      signal,
     }).catch((error: unknown) => {
       throw invalidJsonWithFlags(error, options.data!);
     }),

@@ -4,7 +4,7 @@ import type { VerifyCommandOptions } from './run.js';
 
 export function defineVerify(command: Command): void {
   command
-    .requiredOption('-p, --payload <text|@file|->', 'the raw body: literal text, @file, or - for standard input')
+    .requiredOption('-p, --payload <text|@file|->', 'the raw body (literal text, @file, or - for standard input) (required)')
     .option('-s, --secret <whsec_…|whpk_…>', 'endpoint secret (repeat for key rotation; default: $SCANDOCS_WEBHOOK_SECRET, else the test secret)', collect)
     .option('-H, --header <"name: value">', 'a request header, e.g. "svix-id: msg_…" (repeatable)', collect)
     .option('--headers <@file|->', 'a raw HTTP header dump, as copied from a log or the browser')

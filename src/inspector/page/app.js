@@ -1,7 +1,7 @@
 // The inspector page: a live, filterable list of deliveries and the detail of the one selected. Data comes from
 // the JSON API and the event stream of the server that serves this file; nothing is loaded from another host.
 import { html, render, useCallback, useEffect, useMemo, useRef, useState } from '/vendor/htm-preact.js';
-import { Badges, Body, clock, DiffView, Diagnosis, duration, HeaderTable, statusClass, Timeline, Verification } from './view.js';
+import { Badges, Body, clock, DiffView, Diagnosis, duration, Guard, HeaderTable, NotKept, statusClass, Timeline, Verification } from './view.js';
 
 const ROW_HEIGHT = 28;
 const PAGE = 200;
@@ -56,24 +56,39 @@ function App() {
   const [tab, setTab] = useState('overview');
   const [detailVersion, setDetailVersion] = useState(0);
   const [replayResult, setReplayResult] = useState(undefined);
-  // The stream starts after the newest delivery the first list had, so nothing falls between the two.
-  const [streamFrom, setStreamFrom] = useState(undefined);
+  // The stream starts after the newest delivery the first list had, so nothing falls between the two; `instance`
+  // is the listener run whose numbers these are.
+  const [stream, setStream] = useState(undefined);
   const state = useRef({});
   state.current = { items, selected, follow, filters };
   const search = useRef(null);
   const scroller = useRef(null);
 
   const generation = useRef(0);
-  const load = useCallback(async (f) => {
+  const load = useCallback(async (f, fresh = false) => {
     // Filters change faster than answers come back: only the answer to the latest request is shown.
     const mine = ++generation.current;
     const page = await api(`/api/deliveries${query(f, { limit: PAGE })}`);
     if (mine !== generation.current) return;
     setItems(page.items);
     setMore(page.more);
-    setStreamFrom((from) => from ?? page.lastSeq);
-    if (state.current.follow || state.current.selected === undefined) setSelected(page.items[0]?.seq);
+    setStream((old) => (old && !fresh ? old : { from: page.lastSeq, instance: page.instance }));
+    if (fresh || state.current.follow || state.current.selected === undefined) setSelected(page.items[0]?.seq);
   }, []);
+
+  // The listener was restarted (or the stream gave up): its numbers start again, so the list is loaded again and a
+  // new stream follows it. Tried every 2 s while the listener is down; the cookie still holds with the same token.
+  const retry = useRef(undefined);
+  const reconnect = useCallback(async () => {
+    clearTimeout(retry.current);
+    try {
+      setInfo(await api('/api/info'));
+      await load(state.current.filters, true);
+    } catch {
+      retry.current = setTimeout(reconnect, 2000);
+    }
+  }, [load]);
+  useEffect(() => () => clearTimeout(retry.current), []);
 
   useEffect(() => {
     api('/api/info').then(setInfo, () => {});
@@ -85,13 +100,23 @@ function App() {
     return () => clearTimeout(timer);
   }, [filters, load]);
 
-  // Live updates: a reconnect resumes after the last event seen (EventSource sends Last-Event-ID itself).
+  // Live updates: a reconnect resumes after the last event seen (EventSource sends Last-Event-ID itself), unless
+  // the listener behind it is a new run (its hello says so), when the page starts again from the list (issue 23).
   useEffect(() => {
-    if (streamFrom === undefined) return undefined;
-    const source = new EventSource(`/api/events?after=${streamFrom}`);
+    if (stream === undefined) return undefined;
+    const source = new EventSource(`/api/events?after=${stream.from}&instance=${encodeURIComponent(stream.instance ?? '')}`);
     let refetch;
     source.onopen = () => setConnected(true);
-    source.onerror = () => setConnected(false);
+    source.onerror = () => {
+      setConnected(false);
+      // EventSource retries by itself after a dropped connection, but gives up for good on an HTTP error.
+      if (source.readyState === EventSource.CLOSED) reconnect();
+    };
+    source.addEventListener('hello', (event) => {
+      if (JSON.parse(event.data).instance === stream.instance) return;
+      source.close();
+      reconnect();
+    });
     source.addEventListener('delivery', (event) => {
       const s = JSON.parse(event.data);
       const { filters: f, follow: following, selected: current } = state.current;
@@ -119,7 +144,7 @@ function App() {
       clearTimeout(refetch);
       source.close();
     };
-  }, [streamFrom === undefined, load]);
+  }, [stream, load, reconnect]);
 
   const loadOlder = useCallback(async () => {
     const { items: loaded, filters: f } = state.current;
@@ -171,7 +196,11 @@ function App() {
     const onKey = (event) => {
       const field = event.target.closest?.('input, textarea, select');
       if (field) {
-        if (event.key === 'Escape') field.blur();
+        if (event.key === 'Escape') {
+          // Chromium empties a search box on Escape without an input event: the filter must follow the box (issue 23).
+          if (field === search.current) setFilters((f) => (f.q === '' ? f : { ...f, q: '' }));
+          field.blur();
+        }
         return;
       }
       if (event.ctrlKey || event.metaKey || event.altKey) return;
@@ -217,21 +246,23 @@ function App() {
       <select aria-label="verification" value=${filters.verification} onChange=${set('verification')}>
         <option value="">any verification</option><option value="verified">✓ verified</option><option value="failed">✗ failed</option><option value="unverified">– not verified</option>
       </select>
-      <input ref=${search} type="search" aria-label="search bodies" placeholder="Search bodies  ( / )" value=${filters.q} onInput=${set('q')} />
+      <input ref=${search} type="search" aria-label="search bodies" placeholder="Search bodies  ( / )" value=${filters.q} onInput=${set('q')} onSearch=${set('q')} />
       <label class="follow"><input type="checkbox" checked=${follow} onChange=${(e) => setFollow(e.currentTarget.checked)} /> follow newest</label>
       <span class="help"><span><span class="kbd">j</span>/<span class="kbd">k</span> move</span><span><span class="kbd">r</span> replay</span></span>
       <span class="count">${items.length.toLocaleString('en')}${more ? '+' : ''} shown</span>
     </div>
     <div class="main">
-      <${List} items=${items} more=${more} selected=${selected} onPick=${pick} onOlder=${loadOlder} scroller=${scroller} />
-      <${Detail} seq=${selected} version=${detailVersion} tab=${tab} setTab=${setTab} info=${info} onPick=${pick}
-        replay=${replaySelected} replayResult=${replayResult} />
+      <${List} items=${items} more=${more} selected=${selected} onPick=${pick} onOlder=${loadOlder} scroller=${scroller} listenerUrl=${info?.listenerUrl} />
+      <${Guard} key=${`detail-${selected}`} what=${`delivery #${selected}`}>
+        <${Detail} seq=${selected} version=${detailVersion} tab=${tab} setTab=${setTab} info=${info} onPick=${pick}
+          replay=${replaySelected} replayResult=${replayResult} />
+      </${Guard}>
     </div>
   </div>`;
 }
 
 /** Only the rows in view are in the DOM, so ten thousand deliveries scroll as smoothly as ten. */
-function List({ items, more, selected, onPick, onOlder, scroller }) {
+function List({ items, more, selected, onPick, onOlder, scroller, listenerUrl }) {
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
   const loading = useRef(false);
@@ -255,12 +286,31 @@ function List({ items, more, selected, onPick, onOlder, scroller }) {
   const rows = [];
   for (let i = first; i < last; i++) {
     const s = items[i];
-    rows.push(html`<div key=${s.seq} class=${`row ${s.seq === selected ? 'selected' : ''}`} style=${{ top: `${i * ROW_HEIGHT}px` }}
+    // Each row on its own: one delivery that cannot be drawn leaves a note in its place, never an empty list.
+    rows.push(html`<${Guard} key=${s.seq} what=${`delivery #${s.seq}`}><${Row} s=${s} i=${i} selected=${selected} onPick=${onPick} /></${Guard}>`);
+  }
+  return html`<section class="list" aria-label="deliveries">
+    <div class="list-head"><span class="num" title="the delivery's number, as the diff asks for it">#</span><span>time</span><span>type</span><span class="c-event">event id</span><span class="c-svix">svix-id</span><span></span><span class="num">status</span><span class="num">latency</span><span class="num c-app" title="forwarded: the app's status">app</span></div>
+    <div class="scroller" ref=${scroller} onScroll=${onScroll} data-testid="list">
+      <div style=${{ height: `${items.length * ROW_HEIGHT + (more ? 30 : 0)}px` }}>
+        ${rows}
+        ${more ? html`<div class="more" style=${{ top: `${items.length * ROW_HEIGHT}px` }}>loading older deliveries…</div>` : null}
+      </div>
+      ${items.length === 0
+        ? html`<p class="empty">No deliveries yet. Send one:<br /><code data-testid="first-command">npx scandocs-webhooks trigger task.completed${listenerUrl ? ` --url ${listenerUrl}` : ''}</code></p>`
+        : null}
+    </div>
+  </section>`;
+}
+
+function Row({ s, i, selected, onPick }) {
+  return html`<div class=${`row ${s.seq === selected ? 'selected' : ''}`} style=${{ top: `${i * ROW_HEIGHT}px` }}
       data-seq=${s.seq} onClick=${() => onPick(s.seq)}>
+      <span class="seq num">#${s.seq}</span>
       <span class="time">${clock(s.receivedAt)}</span>
       <span>${s.eventType ?? '(no type)'}${s.drift ? html` <span class="badge warn" data-testid="drift" title=${`${s.drift} (Scan Documents may have changed this event; check your handler)`}>⚠ shape</span>` : null}</span>
-      <span class="id" title=${s.eventId ?? ''}>${s.eventId ?? '–'}</span>
-      <span class="id" title=${s.messageId ?? ''}>${s.repeat === 'duplicate'
+      <span class="id c-event" title=${s.eventId ?? ''}>${s.eventId ?? '–'}</span>
+      <span class="id c-svix" title=${s.messageId ?? ''}>${s.repeat === 'duplicate'
         ? html`<span class="badge warn" title="duplicate: this svix-id had already been answered 2xx">dup</span> `
         : s.repeat === 'retry'
           ? html`<span class="badge" title=${`attempt ${s.attempt} of this svix-id`}>↻${s.attempt}</span> `
@@ -268,19 +318,8 @@ function List({ items, more, selected, onPick, onOlder, scroller }) {
       <${Verification} d=${s} />
       <span class=${`num ${statusClass(s.status)}`}>${s.status || '–'}</span>
       <span class="num">${duration(s.latencyMs)}</span>
-      <span class=${`num ${s.forwardStatus ? statusClass(s.forwardStatus) : s.forwardError ? 'bad' : ''}`} title=${s.forwardError ?? ''}>${s.forwardStatus ?? (s.forwardError ? '✗' : '')}</span>
-    </div>`);
-  }
-  return html`<section class="list" aria-label="deliveries">
-    <div class="list-head"><span>time</span><span>type</span><span>event id</span><span>svix-id</span><span></span><span class="num">status</span><span class="num">latency</span><span class="num" title="forwarded: the app's status">app</span></div>
-    <div class="scroller" ref=${scroller} onScroll=${onScroll} data-testid="list">
-      <div style=${{ height: `${items.length * ROW_HEIGHT + (more ? 30 : 0)}px` }}>
-        ${rows}
-        ${more ? html`<div class="more" style=${{ top: `${items.length * ROW_HEIGHT}px` }}>loading older deliveries…</div>` : null}
-      </div>
-      ${items.length === 0 ? html`<p class="empty">No deliveries yet. Send one: <code>scandocs-webhooks trigger task.completed --url …</code></p>` : null}
-    </div>
-  </section>`;
+      <span class=${`num c-app ${s.forwardStatus ? statusClass(s.forwardStatus) : s.forwardError ? 'bad' : ''}`} title=${s.forwardError ?? ''}>${s.forwardStatus ?? (s.forwardError ? '✗' : '')}</span>
+    </div>`;
 }
 
 function Detail({ seq, version, tab, setTab, info, onPick, replay, replayResult }) {
@@ -313,11 +352,13 @@ function Detail({ seq, version, tab, setTab, info, onPick, replay, replayResult 
     </div>
     ${d.drift ? html`<p class="warn" data-testid="drift-detail">⚠ ${d.eventType ?? '(no type)'}: ${d.drift} (Scan Documents may have changed this event; check your handler)</p>` : null}
     <div class="tabs" role="tablist">${tabs.map(([key, label]) => html`<button role="tab" class=${tab === key ? 'active' : ''} onClick=${() => setTab(key)}>${label}</button>`)}</div>
+    <${Guard} key=${`${d.seq}-${tab}`} what=${`this tab of delivery #${d.seq}`}>
     ${tab === 'overview' ? html`<${Overview} d=${d} />` : null}
-    ${tab === 'request' ? html`<h3>Headers</h3><${HeaderTable} headers=${d.headers} /><h3>Raw body (${d.bodyBytes.toLocaleString('en')} bytes)</h3><pre class="raw" data-testid="raw-body">${d.body}</pre>` : null}
+    ${tab === 'request' ? html`<h3>Headers</h3><${HeaderTable} headers=${d.headers} /><h3>Raw body (${d.bodyBytes.toLocaleString('en')} bytes)</h3>${d.bodyKept === false ? html`<${NotKept} d=${d} />` : html`<pre class="raw" data-testid="raw-body">${d.body}</pre>`}` : null}
     ${tab === 'timeline' ? html`<${Timeline} d=${d} onSelect=${onPick} />` : null}
     ${tab === 'diff' ? html`<${DiffPanel} key=${d.seq} d=${d} />` : null}
     ${tab === 'replay' ? html`<${ReplayPanel} key=${d.seq} d=${d} info=${info} replay=${replay} result=${replayResult} />` : null}
+    </${Guard}>
   </section>`;
 }
 
@@ -373,7 +414,8 @@ function DiffPanel({ d }) {
 function ReplayPanel({ d, info, replay, result }) {
   const [target, setTarget] = useState('listener');
   const [url, setUrl] = useState('http://127.0.0.1:3000/webhooks');
-  const [signature, setSignature] = useState(d.verified === false ? 'original' : 'fresh');
+  // Only what verified is re-signed as it is (issue 19 defect 7): the rest keeps its original headers unless edited.
+  const [signature, setSignature] = useState(d.verified !== true ? 'original' : 'fresh');
   const [body, setBody] = useState(d.bodyEncoding === 'utf8' ? d.body : '');
   const [curl, setCurl] = useState(undefined);
   const edited = d.bodyEncoding === 'utf8' && body !== d.body;
@@ -400,7 +442,11 @@ function ReplayPanel({ d, info, replay, result }) {
       ${radio('signature', 'fresh', signature, setSignature, 'fresh timestamp and signature, same svix-id (a retry)', !info?.canSign)}
       ${radio('signature', 'new-id', signature, setSignature, 'fresh signature under a new svix-id (a new message)', !info?.canSign)}
       ${radio('signature', 'original', signature, setSignature, 'the original headers, byte for byte (a stale replay, which a verifier must refuse)', edited)}
-      ${d.verified === false ? html`<p class="sub">This delivery failed verification: it is only re-signed once you edit its body.</p>` : null}
+      ${d.verified === false
+        ? html`<p class="sub">This delivery failed verification: it is only re-signed once you edit its body.</p>`
+        : d.verified !== true
+          ? html`<p class="sub">This delivery was never verified: it is only re-signed once you edit its body.</p>`
+          : null}
     </fieldset>
     <fieldset><legend>Body ${edited ? html`<span class="badge warn">edited: re-signed when sent</span>` : null}</legend>
       <textarea aria-label="body" spellcheck="false" value=${body} onInput=${(e) => setBody(e.currentTarget.value)}></textarea>

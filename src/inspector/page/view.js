@@ -1,6 +1,6 @@
 // Pieces of the detail panel. Everything a request carries is untrusted: it is only ever rendered as text
 // (Preact text nodes and attributes), never as HTML.
-import { html, useState } from '/vendor/htm-preact.js';
+import { Component, html, useState } from '/vendor/htm-preact.js';
 
 export function clock(iso) {
   const d = new Date(iso);
@@ -58,6 +58,29 @@ function node(name, value, depth) {
   return html`<div>${key}<span class=${cls}>${JSON.stringify(value)}</span></div>`;
 }
 
+/**
+ * How deep the JSON tree goes. Past it the body is shown raw: a tree of 20,000 levels overflowed the stack (of this
+ * page's recursion and of Preact's) and stopped the whole page (issue 19 defect 2).
+ */
+export const TREE_DEPTH_MAX = 100;
+
+/** How deeply `text`'s arrays and objects nest, counted without parsing (and without recursion) by its brackets. */
+export function nestingDepth(text) {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
+
 export function parseJson(d) {
   if (d.bodyEncoding !== 'utf8') return undefined;
   try {
@@ -67,9 +90,38 @@ export function parseJson(d) {
   }
 }
 
+/**
+ * Catches what its children throw while rendering, so one delivery that cannot be shown never stops the rest of
+ * the page (the live list above all): it shows what went wrong in its place instead. Keyed by the delivery, it
+ * tries again for the next one.
+ */
+export class Guard extends Component {
+  constructor() {
+    super();
+    this.state = { error: undefined };
+  }
+  componentDidCatch(error) {
+    this.setState({ error: error?.message ?? String(error) });
+  }
+  render({ children, what }) {
+    if (this.state.error === undefined) return children;
+    return html`<p class="error-text" data-testid="render-error">could not show ${what}: ${this.state.error}</p>`;
+  }
+}
+
+/** Said instead of a body the in-memory history did not keep: its empty string is not the body. */
+export function NotKept({ d }) {
+  return html`<p class="sub" data-testid="body-not-kept">(body not kept: ${d.bodyBytes.toLocaleString('en')} bytes, too large for the in-memory history; record to a journal with --record to keep every body)</p>`;
+}
+
 export function Body({ d }) {
-  const parsed = parseJson(d);
+  if (d.bodyKept === false) return html`<${NotKept} d=${d} />`;
   if (d.body === '') return html`<p class="sub">(empty body)</p>`;
+  const depth = d.bodyEncoding === 'utf8' ? nestingDepth(d.body) : 0;
+  if (depth > TREE_DEPTH_MAX) {
+    return html`<pre class="raw">${d.body}</pre><p class="sub" data-testid="too-deep">nested ${depth.toLocaleString('en')} levels deep: the tree shows up to ${TREE_DEPTH_MAX}, so it is shown raw</p>`;
+  }
+  const parsed = parseJson(d);
   if (parsed) return html`<${JsonTree} value=${parsed.value} />`;
   return html`<pre class="raw">${d.body}</pre><p class="sub">${d.bodyEncoding === 'base64' ? 'not UTF-8: shown as base64' : 'not JSON: shown raw'}</p>`;
 }
