@@ -350,6 +350,19 @@ describe('check in a terminal', () => {
     expect(code).toBe(0);
   });
 
+  // Issue 22: on a terminal, hints are wrapped to its width between words; off a terminal they stay whole.
+  it.each([80, 120])('check in a %i-column terminal keeps every line within the width, breaking only between words', async (columns) => {
+    const server = await endpoint({ flaw: 'no-verification' });
+    const { output } = await inTerminal(`stty cols ${columns}; `, ['check', '--url', server.endpoint]);
+    const lines = output.split('\n').map((line) => line.replace(/\r/g, '').split('\x1b[0K').at(-1)!.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''));
+    expect(output).toContain('Score:');
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(columns);
+    // The hint is all there, in order, once its lines are joined.
+    expect(lines.join(' ').replace(/\s+/g, ' ')).toContain('accepted a request with no signature: verify svix-signature before handling the event (new Webhook(secret).verify(rawBody, headers))');
+    const piped = await runCli(['check', '--url', server.endpoint, '--only', 'refuses-unsigned']);
+    expect(piped.stdout).toMatch(/^ {6}accepted a request with no signature: verify svix-signature before handling the event \(new Webhook\(secret\)\.verify\(rawBody, headers\)\)$/m);
+  });
+
   // Issue 22: on a terminal too, each result is printed when its check completes, and Ctrl-C keeps the card.
   it('check in a terminal prints results as they complete and, on Ctrl-C, the card of the checks that ran, exiting 130', async () => {
     const server = await endpoint({ flaw: 'slow', slowMs: 6_000 });

@@ -2,6 +2,7 @@ import type { Ora } from 'ora';
 import { CHECK_NAMES, hasCommonAnswer, type Check, type CheckGroup, type CheckNeed, type CheckReport, type CheckResult, type CommonFailure } from '../../check/index.js';
 import { formatDuration } from '../../util/duration.js';
 import type { Ui } from '../shared/ui.js';
+import { wrapWords } from '../shared/wrap.js';
 
 const GROUP_TITLES: Record<CheckGroup, string> = {
   'must-accept': 'Must accept',
@@ -68,7 +69,9 @@ export function createRenderer(ui: Ui, spinner: Ora | undefined): (report: Check
       case 'common-failure': {
         const { failure } = report;
         common = failure;
-        ui.line(`  ${color.red('✗')} ${color.red(failure.hint)}`);
+        const [first, ...rest] = layout(ui, failure.hint, '    ');
+        ui.line(`  ${color.red('✗')} ${color.red(first!.trimStart())}`);
+        for (const line of rest) ui.line(color.red(line));
         ui.record({ type: 'common-failure', group: report.group, answer: failure.answer, checks: failure.checks, hint: failure.hint });
         return;
       }
@@ -104,8 +107,8 @@ function printResult(ui: Ui, result: CheckResult): void {
   const statuses = result.responses.map((response) => (response.status === undefined ? response.error!.cause : String(response.status))).join(' → ');
   const applied = result.applied === undefined ? '' : color.dim(`  applied ${result.applied}×`);
   ui.line(`  ${mark} ${result.name.padEnd(NAME_WIDTH)}  ${statuses.padEnd(11)} ${color.dim(formatDuration(slowest(result)).padStart(6))}${applied}`);
-  if (result.hint) ui.line(`      ${color.red(result.hint)}`);
-  else if (result.warning) ui.line(`      ${color.yellow(`warning: ${result.warning}`)}`);
+  if (result.hint) detail(ui, result.hint, color.red);
+  else if (result.warning) detail(ui, `warning: ${result.warning}`, color.yellow);
 }
 
 /** `– name  skipped`, and once per need (or per reason) the line that says how to run it. */
@@ -114,8 +117,23 @@ function printSkipped(ui: Ui, result: CheckResult, told: Set<string>): void {
   const skip = result.skipped!;
   const why = skip.message ? `skipped: ${skip.message}` : ENABLE[skip.need];
   ui.line(`  ${color.dim('–')} ${result.name.padEnd(NAME_WIDTH)}  ${color.dim('skipped')}`);
-  if (!told.has(why)) ui.line(`      ${color.yellow(why)}`);
+  if (!told.has(why)) detail(ui, why, color.yellow);
   told.add(why);
+}
+
+/** A hint or warning under its check's line, indented, wrapped to the terminal (whole off a terminal). */
+function detail(ui: Ui, text: string, paint: (text: string) => string): void {
+  for (const line of layout(ui, text, '      ')) ui.line(paint(line));
+}
+
+/** A header line, wrapped to the terminal like the hints (a long URL stays whole). */
+export function printHeader(ui: Ui, text: string, paint: (text: string) => string = (line) => line): void {
+  for (const line of layout(ui, text, '')) ui.line(paint(line));
+}
+
+function layout(ui: Ui, text: string, indent: string): string[] {
+  const columns = ui.interactive ? (ui.stream.columns ?? 0) : 0;
+  return columns > 0 ? wrapWords(text, columns, indent) : [indent + text];
 }
 
 function answerOf(result: CheckResult): string {

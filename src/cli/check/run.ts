@@ -11,7 +11,7 @@ import { resolveSecrets } from '../shared/inputs.js';
 import { stopOnSignal } from '../shared/stop-on-signal.js';
 import { createUi, spinnerOptions } from '../shared/ui.js';
 import { effectsCounter } from './effects.js';
-import { createRenderer, printList } from './render.js';
+import { createRenderer, printHeader, printList } from './render.js';
 import { selectChecks } from './select.js';
 
 export interface CheckCommandOptions {
@@ -47,8 +47,8 @@ export async function runCheck(options: CheckCommandOptions): Promise<number> {
   if (effects) await effects('event_checkprobe000000');
 
   const from = source === 'default' ? ' (the built-in test secret: configure your app with it, or pass --secret)' : source === 'env' ? ' (from $SCANDOCS_WEBHOOK_SECRET)' : '';
-  ui.line(`Checking ${target.listener ? `the running listen at ${url}` : url}, ${formatDuration(timeoutMs)} allowed per delivery`);
-  ui.line(ui.color.dim(`signing with ${secrets.map(maskSecret).join(' and ')}${from}`));
+  printHeader(ui, `Checking ${target.listener ? `the running listen at ${url}` : url}, ${formatDuration(timeoutMs)} allowed per delivery`);
+  printHeader(ui, `signing with ${secrets.map(maskSecret).join(' and ')}${from}`, ui.color.dim);
   const spinner = ui.interactive ? (await import('ora')).default(spinnerOptions(ui)) : undefined;
   // Ctrl-C stops the battery and still prints the card of the checks that ran; a second one exits at once.
   const stop = stopOnSignal();
