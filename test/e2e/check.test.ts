@@ -273,6 +273,15 @@ describe('check selection and usage', () => {
     expect(server.requests.filter((request) => request.method === 'POST')).toHaveLength(5);
   });
 
+  // Issue 22: --help fits 80 columns, examples and exit codes included.
+  it('check --help fits 80 columns and ends with its exit codes', async () => {
+    const { code, stdout } = await runCli(['check', '--help'], { env: { COLUMNS: '80' } });
+    expect(code).toBe(0);
+    for (const line of stdout.split('\n')) expect([...line].length, line).toBeLessThanOrEqual(80);
+    expect(stdout.trim()).toMatch(/Exit codes: 0 every check that ran passed, [\s\S]*130 stopped by Ctrl-C[\s\S]*\.$/);
+    expect(stdout).toContain('--effects-url');
+  });
+
   it('check --list names every check with its rule and sends nothing', async () => {
     const { code, stdout } = await runCli(['check', '--list']);
     expect(code).toBe(0);

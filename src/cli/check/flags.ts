@@ -17,14 +17,15 @@ export function defineCheck(command: Command): void {
       `
 Examples:
   $ scandocs-webhooks check --url http://localhost:3000/webhooks
-  $ scandocs-webhooks check --url http://localhost:3000/webhooks --secret whsec_… --only 'refuses-*'
-  $ scandocs-webhooks check --url http://localhost:3000/webhooks --effects-url http://localhost:3000/webhooks/effects
-  $ scandocs-webhooks check --url http://localhost:3000/webhooks --secret whsec_old… --secret whsec_new…
-  $ scandocs-webhooks check --url http://localhost:3000/webhooks --skip accepts-large-payload --json
+  $ scandocs-webhooks check --url http://localhost:3000/webhooks \\
+      --effects-url http://localhost:3000/webhooks/effects
+  $ scandocs-webhooks check --url … --secret whsec_old… --secret whsec_new…
+  $ scandocs-webhooks check --url … --only 'refuses-*' --json
   $ scandocs-webhooks check --list
 
-Exit codes: 0 every check that ran passed, 1 a check failed or the endpoint is unreachable, 2 usage error,
-130 stopped by Ctrl-C (the card of the checks that ran is printed).`,
+Exit codes: 0 every check that ran passed, 1 a check failed or the endpoint
+is unreachable, 2 usage error, 130 stopped by Ctrl-C (the card of the checks
+that ran is printed).`,
     )
     .action(async (options: CheckCommandOptions) => {
       const { runCheck } = await import('./run.js');
