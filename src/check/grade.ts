@@ -98,7 +98,7 @@ function locationOf(attempt: Extract<AttemptResult, { kind: 'response' }>): stri
 
 function redirectHint(group: Exclude<CheckGroup, 'applied-once'>, status: number, location: string | undefined): string {
   const where = `answered ${status} → ${location ?? '(no Location header)'}`;
-  if (LOGIN_PAGE.test(where)) {
+  if (group !== 'must-refuse' && LOGIN_PAGE.test(where)) {
     return `${where}: exclude the webhook route from your auth middleware (it sends deliveries to a login page; Svix sends no cookie or token, only the signature)`;
   }
   return group === 'must-refuse'
