@@ -21,6 +21,8 @@ const record = (n: number) =>
     messageId: `msg_${n}`,
     eventType: 'task.created',
     eventId: `event_${n}`,
+    // Verified when recorded, so replay re-signs it (one never verified is not re-signed: issue 19 defect 7).
+    verification: { ok: true, id: `msg_${n}`, timestamp: Math.floor(Date.now() / 1000), family: 'svix', signature: 'v1,x', secretIndex: 0 },
     status: 200,
   });
 writeFileSync(journal, `${record(1)}\n${record(2)}\n${record(3)}\n`);

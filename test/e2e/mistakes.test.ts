@@ -22,6 +22,8 @@ writeFileSync(
     messageId: 'msg_1',
     eventType: 'task.created',
     eventId: 'event_1',
+    // Verified when it was recorded, so replay re-signs it (one never verified is not re-signed: issue 19 defect 7).
+    verification: { ok: true, id: 'msg_1', timestamp: Math.floor(Date.now() / 1000), family: 'svix', signature: 'v1,x', secretIndex: 0 },
     status: 200,
   })}\n`,
 );

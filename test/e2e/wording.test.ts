@@ -18,7 +18,7 @@ describe('missing required options and arguments', () => {
   it('replay without its journal names it', () =>
     usage(['replay'], 'error: the <journal> argument is required: the journal to resend, written by `listen --record`, e.g. events.jsonl; see scandocs-webhooks replay --help'));
   it('trigger with nothing to send says so before looking for a listener', () =>
-    usage(['trigger'], 'error: name at least one event type (file.created, file.deleted, task.created, task.completed, task.failed, task.deleted), or --all, or --data @event.json'));
+    usage(['trigger'], 'error: name at least one event type (file.created, file.deleted, task.created, task.completed, task.failed, task.deleted), or --all, or --scenario convert, or --data @event.json'));
 });
 
 describe('--schedule and --data', () => {
