@@ -1,26 +1,53 @@
-import { randomBytes } from 'node:crypto';
-import { sign, newMessageId } from '../signature/index.js';
-import { buildEvent, EVENT_TYPES, type ScanDocumentsEvent } from '../events/index.js';
+import { newMessageId, sign } from '../signature/index.js';
+import { EVENT_TYPES, type ScanDocumentsEvent } from '../events/index.js';
+import { APPLIED_ONCE_CHECKS } from './applied-checks.js';
+import {
+  creationOf,
+  freshCheckEvent,
+  largeTaskCompleted,
+  taskLifecycle,
+  midCharacterOffsets,
+  otherSecret,
+  signed,
+  signedBody,
+  utf8FileCreated,
+  UTF8_FILE_NAME,
+} from './requests.js';
 import type { Check, CheckContext, CheckRequest } from './types.js';
 
-/** Standard Webhooks refuses timestamps more than 5 minutes away; 10 minutes is clearly outside, either way. */
-const REPLAY_OFFSET_SECONDS = 10 * 60;
+/** Standard Webhooks refuses timestamps more than 5 minutes away: 6 minutes is just outside, either way. */
+const OUTSIDE_TOLERANCE_SECONDS = 6 * 60;
+/** Just inside the 5-minute tolerance: a verifier with a window of seconds refuses it, a correct one accepts it. */
+const INSIDE_TOLERANCE_SECONDS = 4 * 60;
 /** Large enough to trip a default body-parser limit (express: 100 KiB), as a long extracted text does. */
 export const LARGE_PAYLOAD_BYTES = 256 * 1024;
+/** Larger still: the vendor documents no maximum, so refusing these is a warning, not a failure. */
+export const LARGER_PAYLOAD_BYTES = [512 * 1024, 1024 * 1024] as const;
 /** A plausible type Scan Documents could add tomorrow; the endpoint has never seen it. */
 export const UNKNOWN_EVENT_TYPE = 'file.updated';
 
+const ORDER_HINT =
+  'failed when task.completed arrived before task.created: deliveries come in no guaranteed order, so upsert by ' +
+  'data.id (create the task when its first event arrives, whichever it is) instead of assuming the creation event came first';
+
 /**
- * The battery, in the order it runs and is reported: every accept check, then every refuse check, then the redirect
- * check. Each check builds fresh requests (fresh ids, signed at `context.now`) each time it runs.
+ * The battery, in the order it runs and is reported: every accept check, then every refuse check, then the
+ * applied-once checks, then the redirect check. Each check builds fresh requests (fresh event, task and file ids,
+ * signed at `context.now`) each time it runs, so no check sets up the state another one needs.
  */
 export const BATTERY: readonly Check[] = [
   ...EVENT_TYPES.map(
     (type): Check => ({
       name: `accepts-${type}`,
       group: 'must-accept',
-      rule: `a valid, signed ${type} delivery is acknowledged with a 2xx`,
-      build: (context) => [signed(context, type, buildEvent(type))],
+      rule: `a valid, signed ${type} delivery is acknowledged with a 2xx (after its resource's creation event, as in production)`,
+      build(context) {
+        if (type.endsWith('.created')) return [signed(context, type, freshCheckEvent(type))];
+        // A task ends after it was created: the creation goes first, so this check tests only this type.
+        const { created, ended } =
+          type === 'task.completed' || type === 'task.failed' ? taskLifecycle({ failed: type === 'task.failed' }) : creationAndEvent(type);
+        return [signed(context, `${created.type}, first`, created), signed(context, type, ended)];
+      },
     }),
   ),
   {
@@ -28,7 +55,7 @@ export const BATTERY: readonly Check[] = [
     group: 'must-accept',
     rule: 'a signature header with several signatures, only one of which matches, is accepted (key rotation)',
     build(context) {
-      const body = JSON.stringify(buildEvent('file.created'));
+      const body = JSON.stringify(freshCheckEvent('file.created'));
       const id = newMessageId();
       const retiredKey = sign({ payload: body, secret: otherSecret(), id, timestamp: context.now });
       const request = signedBody(context, 'file.created, signed with two keys', body, {
@@ -43,11 +70,34 @@ export const BATTERY: readonly Check[] = [
     },
   },
   {
+    name: 'accepts-each-secret',
+    group: 'must-accept',
+    needs: 'two-secrets',
+    rule: 'during a secret rotation, deliveries signed only with the old secret, only with the new one, and with both are all accepted',
+    build(context) {
+      const [old, current] = [context.secrets[0]!, context.secrets.at(-1)!];
+      const hint = (which: string) =>
+        `refused a delivery signed ${which}: while you rotate, verify with every secret in use (try each; the svix ` +
+        'library takes one secret, so keep one Webhook per secret), and retire the old one only after Svix stopped using it';
+      const both = freshCheckEvent('file.created');
+      const body = JSON.stringify(both);
+      const id = newMessageId();
+      const request = signedBody(context, 'file.created, signed with both secrets', body, { id, secret: current, hint: hint('with both secrets') });
+      const byOld = sign({ payload: body, secret: old, id, timestamp: context.now });
+      request.headers['svix-signature'] = `${byOld.signature} ${request.headers['svix-signature']}`;
+      return [
+        signed(context, 'file.created, signed only with the first secret', freshCheckEvent('file.created'), { secret: old, hint: hint('only with the first (old) secret') }),
+        signed(context, 'file.created, signed only with the last secret', freshCheckEvent('file.created'), { secret: current, hint: hint('only with the last (new) secret') }),
+        { ...request, eventId: both.id },
+      ];
+    },
+  },
+  {
     name: 'accepts-unknown-type',
     group: 'must-accept',
     rule: 'an event type the endpoint has never seen is acknowledged, not refused',
     build: (context) => [
-      signed(context, UNKNOWN_EVENT_TYPE, { ...buildEvent('file.deleted'), type: UNKNOWN_EVENT_TYPE }, {
+      signed(context, UNKNOWN_EVENT_TYPE, { ...freshCheckEvent('file.deleted'), type: UNKNOWN_EVENT_TYPE }, {
         hint:
           `failed on an event type it has never seen (${UNKNOWN_EVENT_TYPE}): answer 2xx to types you do not handle and ` +
           'ignore them, or every type Scan Documents adds will fail and be retried for 48 hours',
@@ -59,7 +109,7 @@ export const BATTERY: readonly Check[] = [
     group: 'must-accept',
     rule: 'the same svix-id delivered twice is acknowledged both times (retries are normal)',
     build(context) {
-      const event = buildEvent('task.created');
+      const event = freshCheckEvent('task.created');
       const id = newMessageId();
       return [
         signed(context, 'task.created', event, { id }),
@@ -75,33 +125,56 @@ export const BATTERY: readonly Check[] = [
   {
     name: 'accepts-out-of-order',
     group: 'must-accept',
-    rule: 'events that arrive out of order (task.completed before task.created) are both acknowledged',
+    rule: 'task.completed for a task never seen before, then its task.created: both are acknowledged',
     build(context) {
-      const completed = buildEvent('task.completed');
-      const created = buildEvent('task.created');
-      // The same task, created a few seconds before it completed, delivered after it.
-      const late: ScanDocumentsEvent = {
-        ...created,
-        timestamp: new Date(Date.parse(completed.timestamp) - 5_000).toISOString(),
-        data: { ...created.data, id: completed.data.id, operation: completed.data.operation },
-      };
-      const hint =
-        'failed when task.completed arrived before task.created: deliveries come in no guaranteed order, so ' +
-        'upsert by data.id instead of assuming the creation event came first';
-      return [signed(context, 'task.completed', completed, { hint }), signed(context, 'task.created, late', late, { hint })];
+      const { created: late, ended: completed } = taskLifecycle();
+      return [
+        signed(context, 'task.completed of a task never seen', completed, { hint: ORDER_HINT }),
+        signed(context, 'task.created of that task, late', late, { hint: ORDER_HINT }),
+      ];
     },
   },
   {
     name: 'accepts-large-payload',
     group: 'must-accept',
     rule: `a ${LARGE_PAYLOAD_BYTES / 1024} KiB event is acknowledged`,
-    build: (context) => [
-      signedBody(context, `task.completed, ${LARGE_PAYLOAD_BYTES / 1024} KiB`, largeBody(), {
-        hint:
-          `refused a ${LARGE_PAYLOAD_BYTES / 1024} KiB event: raise your body parser's size limit (express.raw ` +
-          "defaults to 100 KiB; e.g. express.raw({ type: 'application/json', limit: '1mb' }))",
-      }),
-    ],
+    build(context) {
+      const { created, event, body } = largeTaskCompleted(LARGE_PAYLOAD_BYTES);
+      return [
+        signed(context, 'task.created, first', created),
+        {
+          ...signedBody(context, `task.completed, ${LARGE_PAYLOAD_BYTES / 1024} KiB`, body, {
+            hint:
+              `refused a ${LARGE_PAYLOAD_BYTES / 1024} KiB event: raise your body parser's size limit (express.raw ` +
+              "defaults to 100 KiB; e.g. express.raw({ type: 'application/json', limit: '5mb' }))",
+          }),
+          eventId: event.id,
+        },
+      ];
+    },
+  },
+  {
+    name: 'accepts-larger-payloads',
+    group: 'must-accept',
+    rule: 'a 512 KiB and a 1 MiB event are acknowledged (a refusal is a warning: Scan Documents documents no maximum)',
+    build(context) {
+      return LARGER_PAYLOAD_BYTES.flatMap((bytes) => {
+        const { created, event, body } = largeTaskCompleted(bytes);
+        const size = bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MiB` : `${bytes / 1024} KiB`;
+        return [
+          signed(context, 'task.created, first', created),
+          {
+            ...signedBody(context, `task.completed, ${size}`, body, {
+              refusalIsWarning: true,
+              hint:
+                `refused a ${size} event: Scan Documents documents no maximum size, and a long extracted text gets ` +
+                "this large; raise your body parser's limit (e.g. express.raw({ type: 'application/json', limit: '5mb' }))",
+            }),
+            eventId: event.id,
+          },
+        ];
+      });
+    },
   },
   {
     name: 'accepts-exact-bytes',
@@ -116,24 +189,67 @@ export const BATTERY: readonly Check[] = [
     ],
   },
   {
+    name: 'accepts-raw-utf8',
+    group: 'must-accept',
+    rule: `a body with raw 2-, 3- and 4-byte UTF-8 characters (a file named "${UTF8_FILE_NAME}") is accepted`,
+    build: (context) => [
+      signed(context, 'file.created, raw UTF-8 file name', utf8FileCreated(), {
+        hint:
+          'refused a body with raw UTF-8 characters (an accented file name): the code decodes the body as latin1 or ' +
+          "binary; verify the raw bytes, or decode them as UTF-8 (Buffer.concat(chunks).toString('utf8'))",
+      }),
+    ],
+  },
+  {
+    name: 'accepts-split-utf8',
+    group: 'must-accept',
+    rule: 'a body that arrives in several writes, cut in the middle of a multi-byte character, is accepted',
+    build(context) {
+      const request = signed(context, 'file.created, raw UTF-8, sent in 3 writes cut mid-character', utf8FileCreated(), {
+        hint:
+          'refused a body whose chunks cut a character in two: the code decodes each chunk on its own (body += chunk); ' +
+          "collect the Buffers and decode once at the end (Buffer.concat(chunks).toString('utf8')), or use a raw body parser",
+      });
+      return [{ ...request, splitAt: midCharacterOffsets(request.body) }];
+    },
+  },
+  {
+    name: 'accepts-clock-skew',
+    group: 'must-accept',
+    rule: 'deliveries signed 4 minutes ago and 4 minutes ahead are accepted (the tolerance is 5 minutes)',
+    build(context) {
+      const hint = (when: string) =>
+        `refused a delivery signed ${when}: Standard Webhooks allows 5 minutes either way, and a retry or a clock a ` +
+        'little off lands there; accept a svix-timestamp within 5 minutes of now (the svix library does)';
+      return [
+        signed(context, 'file.created, signed 4 minutes ago', freshCheckEvent('file.created'), { timestamp: context.now - INSIDE_TOLERANCE_SECONDS, hint: hint('4 minutes ago') }),
+        signed(context, 'file.created, signed 4 minutes ahead', freshCheckEvent('file.created'), { timestamp: context.now + INSIDE_TOLERANCE_SECONDS, hint: hint('4 minutes ahead') }),
+      ];
+    },
+  },
+  {
     name: 'refuses-unsigned',
     group: 'must-refuse',
     rule: 'a delivery without svix-id, svix-timestamp and svix-signature is refused',
-    build: () => [
-      {
-        label: 'file.created without signature headers',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(buildEvent('file.created')),
-        hint: 'accepted a request with no signature: verify svix-signature before handling the event (new Webhook(secret).verify(rawBody, headers))',
-      },
-    ],
+    build: () => {
+      const event = freshCheckEvent('file.created');
+      return [
+        {
+          label: 'file.created without signature headers',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(event),
+          eventId: event.id,
+          hint: 'accepted a request with no signature: verify svix-signature before handling the event (new Webhook(secret).verify(rawBody, headers))',
+        },
+      ];
+    },
   },
   {
     name: 'refuses-tampered-body',
     group: 'must-refuse',
     rule: 'a body changed after signing is refused',
     build(context) {
-      const event = buildEvent('file.created');
+      const event = freshCheckEvent('file.created');
       const request = signed(context, 'file.created, body changed after signing', event, {
         hint:
           'accepted a body that does not match its signature: the code checks that the headers are there but does ' +
@@ -148,7 +264,8 @@ export const BATTERY: readonly Check[] = [
     group: 'must-refuse',
     rule: 'a signature made with another secret is refused',
     build: (context) => [
-      signed({ ...context, secret: otherSecret() }, 'file.created, signed with another secret', buildEvent('file.created'), {
+      signed(context, 'file.created, signed with another secret', freshCheckEvent('file.created'), {
+        secret: otherSecret(),
         hint:
           'accepted a signature made with another secret: the code does not compare the signature with one computed ' +
           "from the endpoint's whsec_ secret; verify with that secret",
@@ -158,12 +275,12 @@ export const BATTERY: readonly Check[] = [
   {
     name: 'refuses-stale-timestamp',
     group: 'must-refuse',
-    rule: 'a delivery signed 10 minutes ago is refused (replay protection)',
+    rule: 'a delivery signed 6 minutes ago is refused (replay protection: the tolerance is 5 minutes)',
     build: (context) => [
-      signed(context, 'file.created, signed 10 minutes ago', buildEvent('file.created'), {
-        timestamp: context.now - REPLAY_OFFSET_SECONDS,
+      signed(context, 'file.created, signed 6 minutes ago', freshCheckEvent('file.created'), {
+        timestamp: context.now - OUTSIDE_TOLERANCE_SECONDS,
         hint:
-          'accepted a delivery signed 10 minutes ago: refuse a svix-timestamp more than 5 minutes from now, or a ' +
+          'accepted a delivery signed 6 minutes ago: refuse a svix-timestamp more than 5 minutes from now, or a ' +
           'captured request can be replayed (the svix library checks it for you)',
       }),
     ],
@@ -171,12 +288,12 @@ export const BATTERY: readonly Check[] = [
   {
     name: 'refuses-future-timestamp',
     group: 'must-refuse',
-    rule: 'a delivery timestamped 10 minutes ahead is refused',
+    rule: 'a delivery timestamped 6 minutes ahead is refused',
     build: (context) => [
-      signed(context, 'file.created, timestamped 10 minutes ahead', buildEvent('file.created'), {
-        timestamp: context.now + REPLAY_OFFSET_SECONDS,
+      signed(context, 'file.created, timestamped 6 minutes ahead', freshCheckEvent('file.created'), {
+        timestamp: context.now + OUTSIDE_TOLERANCE_SECONDS,
         hint:
-          'accepted a timestamp 10 minutes in the future: the 5-minute tolerance applies both ways, refuse ' +
+          'accepted a timestamp 6 minutes in the future: the 5-minute tolerance applies both ways, refuse ' +
           'timestamps too far ahead as well as too old',
       }),
     ],
@@ -186,7 +303,7 @@ export const BATTERY: readonly Check[] = [
     group: 'must-refuse',
     rule: 'a malformed svix-signature header is refused',
     build(context) {
-      const request = signed(context, 'file.created, svix-signature "v1,"', buildEvent('file.created'), {
+      const request = signed(context, 'file.created, svix-signature "v1,"', freshCheckEvent('file.created'), {
         hint:
           'accepted a malformed svix-signature ("v1," with no signature): succeed only when one "v1,<base64>" entry ' +
           'equals the signature you compute; an empty or unreadable entry must not pass (a prefix or substring test does)',
@@ -195,41 +312,23 @@ export const BATTERY: readonly Check[] = [
       return [request];
     },
   },
+  ...APPLIED_ONCE_CHECKS,
   {
     name: 'no-redirect',
     group: 'must-not-redirect',
     rule: 'a delivery is answered where it is sent, not redirected (Svix does not follow redirects)',
-    build: (context) => [signed(context, 'file.created', buildEvent('file.created'))],
+    build: (context) => [signed(context, 'file.created', freshCheckEvent('file.created'))],
   },
 ];
 
+/** A deletion (task.deleted, file.deleted) and, first in time, its resource's creation. */
+function creationAndEvent(type: string): { created: ScanDocumentsEvent; ended: ScanDocumentsEvent } {
+  const ended = freshCheckEvent(type);
+  return { created: creationOf(ended), ended };
+}
+
 /** Names of every check, in battery order. */
 export const CHECK_NAMES: readonly string[] = BATTERY.map((check) => check.name);
-
-interface SignedOptions {
-  id?: string;
-  timestamp?: number;
-  hint?: string;
-}
-
-function signed(context: CheckContext, label: string, event: ScanDocumentsEvent, options: SignedOptions = {}): CheckRequest {
-  return signedBody(context, label, JSON.stringify(event), options);
-}
-
-/** Signs `body` exactly as Svix does (same svix-* headers, compact JSON) with the context's secret and clock. */
-function signedBody(context: CheckContext, label: string, body: string, options: SignedOptions): CheckRequest {
-  const { headers } = sign({ payload: body, secret: context.secret, id: options.id, timestamp: options.timestamp ?? context.now });
-  return { label, body, headers: { 'content-type': 'application/json', ...headers }, ...(options.hint ? { hint: options.hint } : {}) };
-}
-
-/** A task.completed event whose extracted text brings the body to exactly LARGE_PAYLOAD_BYTES. */
-function largeBody(): string {
-  const event = buildEvent('task.completed', { variant: 'extract-text' });
-  const withText = (content: string) => JSON.stringify({ ...event, data: { ...event.data, result: { content, format: 'plain' } } });
-  const room = LARGE_PAYLOAD_BYTES - Buffer.byteLength(withText(''));
-  const line = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt. ';
-  return withText(line.repeat(Math.ceil(room / line.length)).slice(0, room));
-}
 
 /**
  * A file.created event as a sender may well write it: spaced, with \u escapes and a 1.0. JSON.parse then
@@ -237,7 +336,7 @@ function largeBody(): string {
  * production for any sender that is not byte-identical to JSON.stringify.
  */
 function unnormalizedBody(): string {
-  const event = buildEvent('file.created', { variant: 'pdf' });
+  const event: ScanDocumentsEvent = freshCheckEvent('file.created', 'pdf');
   const { id } = event.data as { id: string };
   // 1843270.0 parses to the same size as 1843270: the event means the same, only its bytes differ.
   return (
@@ -247,7 +346,4 @@ function unnormalizedBody(): string {
   );
 }
 
-/** A valid secret that is not the endpoint's: signatures made with it must be refused. */
-function otherSecret(): string {
-  return `whsec_${randomBytes(24).toString('base64')}`;
-}
+export type { CheckContext, CheckRequest };

@@ -1,6 +1,6 @@
 import type { AttemptResult } from '../delivery/attempt.js';
 import { formatDuration } from '../util/duration.js';
-import type { Check, CheckGroup, CheckRequest, CheckResponse, CheckResult } from './types.js';
+import type { Check, CheckGroup, CheckRequest, CheckResponse, CheckResult, CommonFailure } from './types.js';
 
 /** Svix allows 5 s, but an answer slower than this leaves little margin under load: passed, with a warning. */
 export const SLOW_ANSWER_MS = 1_000;
@@ -11,7 +11,22 @@ const CLEAR_REFUSALS = new Set([400, 401, 403]);
 export type RequestGrade = { ok: true; warning?: string } | { ok: false; hint: string };
 
 /** Grades one request's result against what its check's group demands. Pure. */
-export function gradeAttempt(group: CheckGroup, request: CheckRequest, attempt: AttemptResult, timeoutMs: number): RequestGrade {
+export function gradeAttempt(checkGroup: CheckGroup, request: CheckRequest, attempt: AttemptResult, timeoutMs: number): RequestGrade {
+  const group = expectedOf(checkGroup, request);
+  const grade = gradeAnswer(group, request, attempt, timeoutMs);
+  // Advice rather than contract (sizes the vendor documents no maximum for): a refusal is a warning that says why.
+  if (!grade.ok && group === 'must-accept' && request.refusalIsWarning) return { ok: true, warning: grade.hint };
+  return grade;
+}
+
+/** What `request` must get, as a group: its own `expect`, else its check's group (applied-once: accepted). */
+function expectedOf(group: CheckGroup, request: CheckRequest): Exclude<CheckGroup, 'applied-once'> {
+  if (request.expect === 'refuse') return 'must-refuse';
+  if (request.expect === 'accept' || group === 'applied-once') return 'must-accept';
+  return group;
+}
+
+function gradeAnswer(group: Exclude<CheckGroup, 'applied-once'>, request: CheckRequest, attempt: AttemptResult, timeoutMs: number): RequestGrade {
   if (attempt.kind === 'error') return { ok: false, hint: noAnswerHint(group, attempt, timeoutMs) };
   const { status } = attempt;
   if (status >= 300 && status < 400) return { ok: false, hint: redirectHint(group, status, locationOf(attempt)) };
@@ -34,9 +49,35 @@ export function gradeAttempt(group: CheckGroup, request: CheckRequest, attempt: 
   }
 }
 
+/**
+ * The verdict on the app after it accepted `label`: when a cheap request right after took `stalledMs` or more, the
+ * app's process was blocked by what it did after answering (slow synchronous work), and this delivery caused it.
+ */
+export function gradeStall(label: string, stalledMs: number | undefined, timedOut: boolean): RequestGrade {
+  if (stalledMs === undefined) return { ok: true };
+  const how = timedOut ? `for more than ${formatSeconds(stalledMs)}` : `for ${formatSeconds(stalledMs)}`;
+  return {
+    ok: false,
+    hint:
+      `after accepting ${label} the app did not answer ${how}: it does slow synchronous work after answering, which ` +
+      'blocks every other request (the next deliveries time out); move it to a queue or a worker',
+  };
+}
+
+/** How many times the app applied the event, against what the check demands. */
+export function gradeApplied(check: Check, count: number): RequestGrade {
+  const applied = check.applied;
+  if (!applied || count === applied.times) return { ok: true };
+  return { ok: false, hint: `${applied.hint} (applied ${count} ${count === 1 ? 'time' : 'times'}, expected ${applied.times})` };
+}
+
+function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
 /** Combines a check's request grades: it passes when every request got the right kind of answer. */
-export function gradeCheck(check: Check, responses: CheckResponse[], grades: RequestGrade[]): CheckResult {
-  const base = { name: check.name, group: check.group, rule: check.rule, responses };
+export function gradeCheck(check: Check, responses: CheckResponse[], grades: RequestGrade[], applied?: number): CheckResult {
+  const base = { name: check.name, group: check.group, rule: check.rule, responses, ...(applied === undefined ? {} : { applied }) };
   for (const grade of grades) if (!grade.ok) return { ...base, passed: false, hint: grade.hint };
   const warning = grades.map((grade) => (grade.ok ? grade.warning : undefined)).find(Boolean);
   return { ...base, passed: true, ...(warning ? { warning } : {}) };
@@ -55,8 +96,11 @@ function locationOf(attempt: Extract<AttemptResult, { kind: 'response' }>): stri
   return attempt.headers['location'];
 }
 
-function redirectHint(group: CheckGroup, status: number, location: string | undefined): string {
+function redirectHint(group: Exclude<CheckGroup, 'applied-once'>, status: number, location: string | undefined): string {
   const where = `answered ${status} → ${location ?? '(no Location header)'}`;
+  if (group !== 'must-refuse' && LOGIN_PAGE.test(where)) {
+    return `${where}: exclude the webhook route from your auth middleware (it sends deliveries to a login page; Svix sends no cookie or token, only the signature)`;
+  }
   return group === 'must-refuse'
     ? `${where} instead of refusing: Svix does not follow redirects; answer 401 directly (an auth middleware redirecting to a login page is the usual cause)`
     : `${where}: Svix does not follow redirects, so this delivery fails; configure the final URL (https, exact path, trailing slash) as the endpoint and answer 2xx there`;
@@ -78,7 +122,7 @@ function refusedHint(label: string, status: number): string {
   return `answered ${status}: only a 2xx counts as delivered`;
 }
 
-function noAnswerHint(group: CheckGroup, attempt: Extract<AttemptResult, { kind: 'error' }>, timeoutMs: number): string {
+function noAnswerHint(group: Exclude<CheckGroup, 'applied-once'>, attempt: Extract<AttemptResult, { kind: 'error' }>, timeoutMs: number): string {
   switch (attempt.cause) {
     case 'timeout':
       return group === 'must-refuse'
@@ -93,20 +137,12 @@ function noAnswerHint(group: CheckGroup, attempt: Extract<AttemptResult, { kind:
   }
 }
 
-/** The one cause behind a whole group of failures, said once instead of one unrelated hint per check. */
-export interface CommonFailure {
-  /** What every request got: a status such as "401", "303 → /login", or an error cause such as "timeout". */
-  answer: string;
-  hint: string;
-  checks: number;
-}
-
 /**
  * When every must-accept check (two or more) failed with the same answer, that answer is the problem: all 401 is
  * a secret that differs, all 500 a handler that fails on everything, all the same 3xx a redirect. Pure.
  */
 export function findCommonFailure(results: readonly CheckResult[]): CommonFailure | undefined {
-  const accepts = results.filter((result) => result.group === 'must-accept');
+  const accepts = results.filter((result) => result.group === 'must-accept' && !result.skipped);
   if (accepts.length < 2 || accepts.some((result) => result.passed)) return undefined;
   const answers = new Set(accepts.map((result) => answerOf(result.responses.at(-1))));
   if (answers.size !== 1) return undefined;
@@ -125,6 +161,14 @@ function answerOf(response: CheckResponse | undefined): string {
   return response.location ? `${response.status} → ${response.location}` : String(response.status);
 }
 
+/** A redirect to where a person signs in: an auth middleware in front of the webhook route. */
+const LOGIN_PAGE = /→ .*(log-?in|sign-?in|auth|sso|session)/i;
+
+/** The common-failure line for a diagnosis a probe found: it replaces the guess made from the answer alone. */
+export function diagnosedHint(common: CommonFailure, diagnosis: string): string {
+  return `all ${common.checks} must-accept checks got ${common.answer}: ${diagnosis}`;
+}
+
 function commonHint(answer: string, count: number): string {
   const every = `all ${count} must-accept checks got ${answer}`;
   const status = Number(answer.split(' ')[0]);
@@ -132,6 +176,9 @@ function commonHint(answer: string, count: number): string {
     return `${every}: the endpoint verifies with another secret than the one check signs with; configure it with the same secret, or give check the endpoint's (if it is the same, verify the raw body bytes, not re-parsed JSON, and check the server clock)`;
   }
   if (status >= 300 && status < 400) {
+    if (LOGIN_PAGE.test(answer)) {
+      return `${every}: exclude the webhook route from your auth middleware: it redirects every delivery to a login page, and Svix sends no cookie or token, only the signature (which is its authentication)`;
+    }
     return `${every}: every delivery is redirected and Svix does not follow redirects; configure the final URL (https, exact path, trailing slash) as the endpoint`;
   }
   if (status === 404 || status === 405) return `${every}: nothing handles POST at this URL; check the path and the method`;

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 // Only the Agent: undici's index also loads fetch, WebSocket, mocks and caches, which more than doubles the
 // time `trigger` takes to start (measured ~250 ms against ~110 ms on the 2-core CI machine).
@@ -7,8 +8,12 @@ import { formatDuration } from '../util/duration.js';
 /** One HTTP POST of a signed webhook, exactly as given: no header is added, no redirect followed. */
 export interface AttemptRequest {
   url: string;
+  /** POST, the only method a delivery uses; `check` also sends a GET to see whether the app still answers. */
+  method?: 'POST' | 'GET';
   headers: Record<string, string>;
   body: string | Uint8Array;
+  /** Sent instead of `body`, in the writes it yields (check cuts a character in two across writes). */
+  stream?: Readable;
   /** Covers the whole exchange: connecting, the response headers and the response body. */
   timeoutMs: number;
 }
@@ -125,9 +130,9 @@ export function attemptDelivery(attempt: AttemptRequest, dispatcher?: Dispatcher
         {
           origin: url.origin,
           path: url.path,
-          method: 'POST',
+          method: attempt.method ?? 'POST',
           headers: attempt.headers,
-          body: attempt.body,
+          body: attempt.method === 'GET' ? null : (attempt.stream ?? attempt.body),
           // undici's own per-phase timers default to 300 s; the timer above bounds the whole exchange.
           headersTimeout: attempt.timeoutMs,
           bodyTimeout: attempt.timeoutMs,

@@ -8,13 +8,14 @@ const server = createServer(async (req, res) => {
   if (req.method !== 'POST' || req.url !== '/webhooks') return res.writeHead(404).end();
   const chunks = [];
   for await (const chunk of req) chunks.push(chunk);
-  let event;
+  const body = Buffer.concat(chunks).toString('utf8'); // decode once, at the end: never chunk by chunk
   try {
     // The raw bytes as received (never re-serialized JSON); checks the signature and the timestamp.
-    event = webhook.verify(Buffer.concat(chunks).toString('utf8'), req.headers);
+    webhook.verify(body, req.headers);
   } catch {
     return res.writeHead(401).end('invalid signature');
   }
+  const event = JSON.parse(body); // svix 2.x's verify() returns nothing: parse the verified body yourself
   if (!handled.has(req.headers['svix-id'])) {
     handled.add(req.headers['svix-id']);
     setImmediate(() => handle(event)); // answer first, work afterwards

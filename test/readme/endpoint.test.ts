@@ -20,6 +20,6 @@ afterAll(() => app.kill());
 
 test('our endpoint passes every check', async () => {
   const card = await check({ url, secret });
-  expect(card.results.filter((result) => !result.passed).map((result) => result.hint)).toEqual([]);
+  expect(card.results.filter((result) => !result.passed && !result.skipped).map((result) => result.hint)).toEqual([]);
   expect(card.passed).toBe(card.total);
 });

@@ -152,7 +152,9 @@ describe('check()', () => {
     const card = await check({ url: listener.url, only: ['accepts-*', 'refuses-unsigned'] });
     expect(card).toMatchObject({ ok: true, failed: 0, url: listener.url });
     expect(card.results.map((r) => r.name)).toContain('refuses-unsigned');
-    expect(card.results.every((r) => r.passed && r.hint === undefined)).toBe(true);
+    expect(card.results.every((r) => (r.passed || r.skipped) && r.hint === undefined)).toBe(true);
+    // Issue 21: a check that needs what was not given is skipped, never passed.
+    expect(card.results.find((r) => r.name === 'accepts-each-secret')).toMatchObject({ passed: false, skipped: { need: 'two-secrets' } });
     const wrong = await check({ url: listener.url, only: ['accepts-file.created'], secret: 'whsec_' + Buffer.from('another key, not the one').toString('base64') });
     expect(wrong).toMatchObject({ ok: false, failed: 1 });
     expect(wrong.results[0]!.hint).toMatch(/refused a valid signed file\.created \(401\)/);

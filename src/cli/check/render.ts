@@ -1,42 +1,42 @@
 import type { Ora } from 'ora';
-import { CHECK_NAMES, findCommonFailure, hasCommonAnswer, type Check, type CheckGroup, type CheckReport, type CheckResult, type CommonFailure } from '../../check/index.js';
+import { CHECK_NAMES, hasCommonAnswer, type Check, type CheckGroup, type CheckNeed, type CheckReport, type CheckResult, type CommonFailure } from '../../check/index.js';
 import { formatDuration } from '../../util/duration.js';
 import type { Ui } from '../shared/ui.js';
+import { wrapWords } from '../shared/wrap.js';
 
 const GROUP_TITLES: Record<CheckGroup, string> = {
   'must-accept': 'Must accept',
   'must-refuse': 'Must refuse',
+  'applied-once': 'Applied once (asked through --effects-url)',
   'must-not-redirect': 'Must not redirect',
 };
 const NAME_WIDTH = Math.max(...CHECK_NAMES.map((name) => name.length));
+/** How to enable a skipped check, said once per need. */
+const ENABLE: Record<CheckNeed, string> = {
+  effects:
+    'skipped: status codes cannot show an event applied twice; pass --effects-url URL, a test-only route of your app ' +
+    'answering GET ?event_id=<id> with {"count": n} (see the README), to run these',
+  'two-secrets': 'skipped: pass --secret twice (the old secret, then the new one) to check a secret rotation',
+};
 
-/** Turns the runner's reports into the report card (and, with --json, one object per check and a summary). */
+/**
+ * Turns the runner's reports into the report card as they come, one line per check when it completes (and, with
+ * --json, one object per check, a common-failure object, and a summary).
+ */
 export function createRenderer(ui: Ui, spinner: Ora | undefined): (report: CheckReport) => void {
   const { color } = ui;
   let group: CheckGroup | undefined;
-  // The must-accept results wait until their group is over: when they all failed the same way (all 401, all 500,
-  // the same redirect), the card says so once, first, instead of one unrelated hint per check.
-  let accepts: CheckResult[] | undefined = [];
+  let ran = 0;
+  const told = new Set<string>();
+  // When must-accept checks fail the same way, the first one's hint is shown, and the next ones only their line:
+  // after the group, a common-failure line says the cause once (probed, when it can be).
+  const hintedAnswers = new Set<string>();
   let common: CommonFailure | undefined;
-  const show = (result: CheckResult, withNotes: boolean) => {
-    if (result.group !== group) {
-      group = result.group;
-      ui.line();
-      ui.line(color.bold(GROUP_TITLES[group]));
-    }
-    printResult(ui, withNotes ? result : { ...result, hint: undefined, warning: undefined });
-  };
-  const flushAccepts = () => {
-    if (!accepts) return;
-    const held = accepts;
-    accepts = undefined;
-    common = findCommonFailure(held);
-    if (common) {
-      ui.line();
-      ui.line(`${color.red('✗')} ${color.red(common.hint)}`);
-      ui.record({ type: 'common-failure', group: 'must-accept', answer: common.answer, checks: common.checks, hint: common.hint });
-    }
-    for (const result of held) show(result, !common);
+  const heading = (next: CheckGroup) => {
+    if (next === group) return;
+    group = next;
+    ui.line();
+    ui.line(color.bold(GROUP_TITLES[group]));
   };
   return (report) => {
     switch (report.type) {
@@ -45,35 +45,55 @@ export function createRenderer(ui: Ui, spinner: Ora | undefined): (report: Check
       case 'check-started':
         spinner?.start(`${report.name} (${report.index + 1}/${report.total})`);
         return;
-      case 'check-finished':
+      case 'check-finished': {
         spinner?.stop();
-        ui.record({ type: 'check', ...jsonResult(report.result) });
-        if (accepts && report.result.group === 'must-accept') {
-          accepts.push(report.result);
+        const { result } = report;
+        ui.record({ type: 'check', ...jsonResult(result) });
+        heading(result.group);
+        if (result.skipped) {
+          printSkipped(ui, result, told);
           return;
         }
-        flushAccepts();
+        ran++;
+        let shown = result;
+        if (result.group === 'must-accept' && !result.passed) {
+          const answer = answerOf(result);
+          if (hintedAnswers.has(answer)) shown = { ...result, hint: undefined };
+          hintedAnswers.add(answer);
+        }
         // A later check that got the same answer (a refusal's 500 warning, no-redirect) would only repeat the cause.
-        show(report.result, !(common && hasCommonAnswer(report.result, common)));
+        if (common && result.group !== 'must-accept' && hasCommonAnswer(result, common)) shown = { ...result, hint: undefined, warning: undefined };
+        printResult(ui, shown);
         return;
+      }
+      case 'common-failure': {
+        const { failure } = report;
+        common = failure;
+        const [first, ...rest] = layout(ui, failure.hint, '    ');
+        ui.line(`  ${color.red('✗')} ${color.red(first!.trimStart())}`);
+        for (const line of rest) ui.line(color.red(line));
+        ui.record({ type: 'common-failure', group: report.group, answer: failure.answer, checks: failure.checks, hint: failure.hint });
+        return;
+      }
       case 'unreachable':
         spinner?.stop();
-        flushAccepts();
         ui.line(`${color.red('✗')} cannot reach ${report.url}: ${report.message}${unreachableAdvice(report.cause)}`);
         ui.record({ type: 'unreachable', url: report.url, cause: report.cause, message: report.message });
         return;
       case 'summary': {
-        flushAccepts();
+        spinner?.stop();
         const { summary } = report;
         ui.line();
         if (summary.unreachable) {
           ui.line(color.red(`Score: 0/${summary.total}: the endpoint is unreachable, no check ran`));
         } else {
           const warnings = summary.warnings > 0 ? `, ${summary.warnings} with a warning` : '';
-          const score = `Score: ${summary.passed}/${summary.total} checks passed${warnings}`;
-          ui.line(summary.failed === 0 ? color.green(score) : color.red(score));
+          const skipped = summary.skipped > 0 ? `, ${summary.skipped} skipped` : '';
+          const score = `Score: ${summary.passed}/${summary.total} checks passed${warnings}${skipped}`;
+          const stopped = summary.interrupted ? `Stopped (Ctrl-C) after ${ran} ${ran === 1 ? 'check' : 'checks'}: ` : '';
+          ui.line(summary.failed === 0 && !summary.interrupted ? color.green(score) : color.red(`${stopped}${score}`));
         }
-        ui.record({ type: 'summary', ok: summary.failed === 0, ...summary });
+        ui.record({ type: 'summary', ok: summary.failed === 0 && !summary.interrupted && !summary.unreachable, ...summary });
         return;
       }
     }
@@ -85,9 +105,42 @@ function printResult(ui: Ui, result: CheckResult): void {
   const { color } = ui;
   const mark = result.passed ? (result.warning ? color.yellow('✓') : color.green('✓')) : color.red('✗');
   const statuses = result.responses.map((response) => (response.status === undefined ? response.error!.cause : String(response.status))).join(' → ');
-  ui.line(`  ${mark} ${result.name.padEnd(NAME_WIDTH)}  ${statuses.padEnd(11)} ${color.dim(formatDuration(slowest(result)).padStart(6))}`);
-  if (result.hint) ui.line(`      ${color.red(result.hint)}`);
-  else if (result.warning) ui.line(`      ${color.yellow(`warning: ${result.warning}`)}`);
+  const applied = result.applied === undefined ? '' : color.dim(`  applied ${result.applied}×`);
+  ui.line(`  ${mark} ${result.name.padEnd(NAME_WIDTH)}  ${statuses.padEnd(11)} ${color.dim(formatDuration(slowest(result)).padStart(6))}${applied}`);
+  if (result.hint) detail(ui, result.hint, color.red);
+  else if (result.warning) detail(ui, `warning: ${result.warning}`, color.yellow);
+}
+
+/** `– name  skipped`, and once per need (or per reason) the line that says how to run it. */
+function printSkipped(ui: Ui, result: CheckResult, told: Set<string>): void {
+  const { color } = ui;
+  const skip = result.skipped!;
+  const why = skip.message ? `skipped: ${skip.message}` : ENABLE[skip.need];
+  ui.line(`  ${color.dim('–')} ${result.name.padEnd(NAME_WIDTH)}  ${color.dim('skipped')}`);
+  if (!told.has(why)) detail(ui, why, color.yellow);
+  told.add(why);
+}
+
+/** A hint or warning under its check's line, indented, wrapped to the terminal (whole off a terminal). */
+function detail(ui: Ui, text: string, paint: (text: string) => string): void {
+  for (const line of layout(ui, text, '      ')) ui.line(paint(line));
+}
+
+/** A header line, wrapped to the terminal like the hints (a long URL stays whole). */
+export function printHeader(ui: Ui, text: string, paint: (text: string) => string = (line) => line): void {
+  for (const line of layout(ui, text, '')) ui.line(paint(line));
+}
+
+function layout(ui: Ui, text: string, indent: string): string[] {
+  const columns = ui.interactive ? (ui.stream.columns ?? 0) : 0;
+  return columns > 0 ? wrapWords(text, columns, indent) : [indent + text];
+}
+
+function answerOf(result: CheckResult): string {
+  const response = result.responses.at(-1);
+  if (!response) return 'nothing';
+  if (response.status === undefined) return response.error!.cause;
+  return response.location ? `${response.status} → ${response.location}` : String(response.status);
 }
 
 function jsonResult(result: CheckResult): object {
@@ -96,9 +149,11 @@ function jsonResult(result: CheckResult): object {
     name: result.name,
     group: result.group,
     passed: result.passed,
+    ...(result.skipped ? { skipped: true, skipReason: result.skipped.message ?? result.skipped.need } : {}),
     status: last?.status ?? null,
     latencyMs: slowest(result),
     ...(last?.location ? { location: last.location } : {}),
+    ...(result.applied === undefined ? {} : { applied: result.applied }),
     ...(result.warning ? { warning: result.warning } : {}),
     ...(result.hint ? { hint: result.hint } : {}),
     rule: result.rule,
@@ -118,8 +173,9 @@ export function printList(ui: Ui, checks: Check[]): void {
       group = check.group;
       ui.line(ui.color.bold(GROUP_TITLES[group]));
     }
-    ui.line(`  ${check.name.padEnd(NAME_WIDTH)}  ${ui.color.dim(check.rule)}`);
-    ui.record({ type: 'check-definition', name: check.name, group: check.group, rule: check.rule });
+    const needs = check.needs === 'effects' ? ' (needs --effects-url)' : check.needs === 'two-secrets' ? ' (needs two --secret)' : '';
+    ui.line(`  ${check.name.padEnd(NAME_WIDTH)}  ${ui.color.dim(`${check.rule}${needs}`)}`);
+    ui.record({ type: 'check-definition', name: check.name, group: check.group, rule: check.rule, ...(check.needs ? { needs: check.needs } : {}) });
   }
 }
 

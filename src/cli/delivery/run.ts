@@ -11,6 +11,7 @@ import { parseHeaderLine } from '../parse/header-line.js';
 import { fitLine, terminalColumns } from '../shared/fit.js';
 import { resolveTarget, secretDisagreement, targetWords, type Target } from '../shared/target.js';
 import { parseSchedule } from './schedule-flags.js';
+import { stopOnSignal } from '../shared/stop-on-signal.js';
 
 /** The options `trigger` and `replay` share: where to send, how to sign, and how to retry. */
 export interface DeliveryCommandOptions {
@@ -128,27 +129,6 @@ export async function runDeliveries(
     stop.dispose();
     renderer.close();
   }
-}
-
-/**
- * Aborts on the first SIGINT or SIGTERM, with the signal as the reason; a second one ends the process at once.
- * The handler stays installed until the run ends: ora's cursor restorer (signal-exit) re-raises a signal that no
- * one else listens to, which would kill the run before its summary.
- */
-function stopOnSignal(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (!controller.signal.aborted) return controller.abort(signal);
-    dispose();
-    process.kill(process.pid, signal);
-  };
-  const dispose = () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return { signal: controller.signal, dispose };
 }
 
 /** The URL as shown in output: a password in it is masked, never printed. */
