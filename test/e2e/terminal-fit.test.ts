@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { closedPort, startServer, type TestServer } from '../helpers/server.js';
@@ -39,6 +42,24 @@ describe.each([80, 120])('trigger in a %i-column terminal', (cols) => {
     expect(folded(lines)).toContain(
       "the endpoint answered 401: it probably verifies with another secret than trigger signed with, whsec_c2Nh•••••• (the built-in test secret): pass your app's secret with --secret, or set SCANDOCS_WEBHOOK_SECRET",
     );
+  }, 20_000);
+});
+
+describe('replay in an 80-column terminal', () => {
+  it('its lines fit too: the same layout as trigger', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scandocs-fit-'));
+    const journal = join(dir, 'journal-recorded-on-friday-afternoon-by-qa.jsonl');
+    const body = JSON.stringify({ id: 'event_1', type: 'task.created', data: {} });
+    const record = { type: 'delivery', receivedAt: new Date().toISOString(), method: 'POST', path: '/webhooks', headers: { 'svix-id': 'msg_1' }, body, bodyEncoding: 'utf8', messageId: 'msg_1', eventType: 'task.created', eventId: 'event_1', verification: { ok: true }, status: 200 };
+    writeFileSync(journal, `${JSON.stringify(record)}\n`);
+    const port = await closedPort();
+    const run = inTerminal(['replay', journal, '--no-retries', '--url', `http://127.0.0.1:${port}/webhooks`], { cols: 80 });
+    expect(await run.exited()).toBe(1);
+    const lines = screen(run.output());
+    for (const line of lines) expect(width(line), line).toBeLessThanOrEqual(80);
+    const text = folded(lines);
+    expect(text).toContain(`replaying 1 of 1 recorded delivery from ${journal}`);
+    expect(text).toContain(`nothing is listening at 127.0.0.1:${port}: start your app (or \`scandocs-webhooks listen\`); replay makes no retries`);
   }, 20_000);
 });
 

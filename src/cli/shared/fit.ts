@@ -38,7 +38,9 @@ export function fitLine(text: string, columns: number | undefined): string {
     if (!first) lines.push(current!);
     const pieces = wrapWords(part, columns - (first ? lead : indent).length, columns - indent.length);
     pieces.forEach((piece, index) => {
-      const line = `${first && index === 0 ? lead : indent}${piece}`;
+      // A word (a path, a URL) too long for an indented line is not cut: it gets the whole width instead.
+      const start = first && index === 0 ? lead : width(piece) > columns - indent.length ? '' : indent;
+      const line = `${start}${piece}`;
       if (index < pieces.length - 1) lines.push(line);
       else current = line;
     });
