@@ -1,5 +1,6 @@
 import microdiff from 'microdiff';
 import { WEBHOOK_HEADER_NAMES } from '../signature/index.js';
+import { nestingDepth } from '../signature/diagnose.js';
 import type { DeliveryDetail } from './model.js';
 
 /** Headers that differ on every attempt by design: a fresh timestamp and the signature over it. */
@@ -63,7 +64,8 @@ export const DIFF_DEPTH_MAX = 100;
 
 /** microdiff compares objects and arrays; a body that is JSON but a bare value, or nested too deep, is compared as text. */
 function parseObject(d: DeliveryDetail): Record<string, unknown> | unknown[] | undefined {
-  if (d.bodyEncoding !== 'utf8' || nestingDepth(d.body) > DIFF_DEPTH_MAX) return undefined;
+  // The one bracket counter (signature/diagnose.ts) reads bytes; the page keeps its own copy (it has no build step).
+  if (d.bodyEncoding !== 'utf8' || nestingDepth(Buffer.from(d.body, 'utf8')) > DIFF_DEPTH_MAX) return undefined;
   try {
     const value: unknown = JSON.parse(d.body);
     return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
@@ -74,21 +76,4 @@ function parseObject(d: DeliveryDetail): Record<string, unknown> | unknown[] | u
 
 function shownBody(d: DeliveryDetail): string {
   return d.bodyKept === false ? `(body not kept: ${d.bodyBytes} bytes)` : d.body;
-}
-
-/** How deeply `text`'s arrays and objects nest, counted by its brackets outside strings: no parse, no recursion. */
-export function nestingDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // a backslash: the next character is escaped
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
-    else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return deepest;
 }

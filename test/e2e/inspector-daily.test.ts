@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Webhook } from 'svix';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, type RunningCli } from '../helpers/cli.js';
-import { listenWithInspector, type RunningInspector } from '../helpers/inspector.js';
+import { listenWithInspector, type RunningInspector, inspectorApi as api, json } from '../helpers/inspector.js';
 
 const TEST_SECRET = 'whsec_c2NhbmRvY3MtbG9jYWwtdGVzdC1rZXkh';
 const dir = mkdtempSync(join(tmpdir(), 'scandocs-inspector-daily-'));
@@ -21,15 +21,6 @@ async function start(args: string[] = []): Promise<RunningInspector> {
   const inspector = await listenWithInspector(args);
   running.push(inspector.cli);
   return inspector;
-}
-
-function api(i: RunningInspector, path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${i.origin}${path}`, { ...init, headers: { authorization: `Bearer ${i.token}`, ...(init.headers as Record<string, string>) } });
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function json(response: Promise<Response> | Response): Promise<any> {
-  return (await response).json();
 }
 
 /** An open page's event stream, so the inspector keeps the listener's live reports as a page would. */

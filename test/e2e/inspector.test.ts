@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Webhook } from 'svix';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, startCli, type RunningCli } from '../helpers/cli.js';
-import { listenWithInspector, rawRequest, type RunningInspector } from '../helpers/inspector.js';
+import { listenWithInspector, rawRequest, type RunningInspector, inspectorApi as api, json } from '../helpers/inspector.js';
 import { startServer } from '../helpers/server.js';
 
 const TEST_SECRET = 'whsec_c2NhbmRvY3MtbG9jYWwtdGVzdC1rZXkh';
@@ -20,16 +20,6 @@ async function start(args: string[] = []): Promise<RunningInspector> {
   const inspector = await listenWithInspector(args);
   running.push(inspector.cli);
   return inspector;
-}
-
-function api(i: RunningInspector, path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${i.origin}${path}`, { ...init, headers: { authorization: `Bearer ${i.token}`, ...(init.headers as Record<string, string>) } });
-}
-
-/** The body of an API answer, as the test reads it. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function json(response: Promise<Response> | Response): Promise<any> {
-  return (await response).json();
 }
 
 async function trigger(url: string, ...args: string[]): Promise<void> {

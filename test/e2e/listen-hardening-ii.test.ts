@@ -1,6 +1,6 @@
 // Regression tests for issue 19 ("Hardening II"), part A: the listener's HTTP layer. Each test spawns the real CLI
 // and was seen failing on the code before its fix.
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { buildEvent } from '../../src/events/index.js';
 import { startCli, type RunningCli } from '../helpers/cli.js';
 import type { RunningInspector } from '../helpers/inspector.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { rawExchange } from '../helpers/raw-exchange.js';
 
 const TEST_SECRET = 'whsec_c2NhbmRvY3MtbG9jYWwtdGVzdC1rZXkh';
 const dir = mkdtempSync(join(tmpdir(), 'scandocs-hardening-ii-'));
@@ -51,26 +52,6 @@ function signed(body: string, options: { id?: string; secret?: string } = {}): R
 
 function event(type = 'task.completed', id = `event_hardii${++sequence}`): string {
   return JSON.stringify(buildEvent(type, { id }));
-}
-
-/** Writes raw bytes on one connection and collects what comes back until it closes, `done` says so, or 10 s pass. */
-function rawExchange(port: number, bytes: string | Buffer, done: (received: string) => boolean = () => false): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let received = '';
-    const timer = setTimeout(() => (socket.destroy(), resolve(received)), 10_000);
-    socket.on('data', (chunk) => {
-      received += chunk.toString('latin1');
-      if (done(received)) {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve(received);
-      }
-    });
-    socket.on('error', (error) => (clearTimeout(timer), reject(error)));
-    socket.on('close', () => (clearTimeout(timer), resolve(received)));
-    socket.write(bytes);
-  });
 }
 
 function rawPost(body: string, headers: Record<string, string>, target = '/webhooks', contentLength = Buffer.byteLength(body)): string {

@@ -1,7 +1,6 @@
 // Regression tests for issue 11: listen and replay against hostile, broken and unlucky input. Each test spawns the
 // real CLI and was seen failing on the code before the fix (commit 002bf69).
 import { execFileSync } from 'node:child_process';
-import { connect } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { buildEvent } from '../../src/events/index.js';
 import type { JournalRecord } from '../../src/journal/record.js';
 import { runCli, startCli, type RunningCli } from '../helpers/cli.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { rawExchange } from '../helpers/raw-exchange.js';
 
 const TEST_SECRET = 'whsec_c2NhbmRvY3MtbG9jYWwtdGVzdC1rZXkh';
 /** -v pretty-prints bodies up to 64 KiB (README "under bad input"). */
@@ -51,26 +51,6 @@ async function deliver(url: string, body: string, headers: Record<string, string
 /** A body of nested arrays about `bytes` long: cheap to send, and deep. */
 function nested(depth: number): string {
   return `${'['.repeat(depth)}1${']'.repeat(depth)}`;
-}
-
-/** Writes raw bytes on one connection and collects what comes back until `done` says so (or 10 s pass). */
-function rawExchange(port: number, bytes: string | Buffer, done: (received: string) => boolean): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let received = '';
-    const timer = setTimeout(() => (socket.destroy(), resolve(received)), 10_000);
-    socket.on('data', (chunk) => {
-      received += chunk.toString('latin1');
-      if (done(received)) {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve(received);
-      }
-    });
-    socket.on('error', (error) => (clearTimeout(timer), reject(error)));
-    socket.on('close', () => (clearTimeout(timer), resolve(received)));
-    socket.write(bytes);
-  });
 }
 
 function rawPost(body: string, headers: Array<[string, string]>, connection = 'keep-alive'): string {

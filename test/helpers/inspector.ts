@@ -37,3 +37,14 @@ export function rawRequest(
     req.end(options.body);
   });
 }
+
+/** A call to the inspector's JSON API, with its token as the page's scripts send it (a header, never the URL). */
+export function inspectorApi(i: { origin: string; token: string }, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${i.origin}${path}`, { ...init, headers: { authorization: `Bearer ${i.token}`, ...(init.headers as Record<string, string>) } });
+}
+
+/** The body of an API answer, as the test reads it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function json(response: Promise<Response> | Response): Promise<any> {
+  return (await response).json();
+}

@@ -64,7 +64,10 @@ function node(name, value, depth) {
  */
 export const TREE_DEPTH_MAX = 100;
 
-/** How deeply `text`'s arrays and objects nest, counted without parsing (and without recursion) by its brackets. */
+/**
+ * How deeply `text`'s arrays and objects nest, counted without parsing (and without recursion) by its brackets. The
+ * page is served as is, with no build step, so it cannot import the server's counter (signature/diagnose.ts).
+ */
 export function nestingDepth(text) {
   let depth = 0;
   let deepest = 0;
