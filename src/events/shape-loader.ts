@@ -5,14 +5,8 @@
 export type ShapeModule = typeof import('./shape.js');
 
 let loading: Promise<ShapeModule> | undefined;
-let loaded: ShapeModule | undefined;
 
 export function loadShapeChecker(): Promise<ShapeModule> {
-  loading ??= import('./shape.js').then((module) => (loaded = module));
+  loading ??= import('./shape.js');
   return loading;
-}
-
-/** The checker if something has loaded it already (listen does, when it verifies), without loading it. */
-export function loadedShapeChecker(): ShapeModule | undefined {
-  return loaded;
 }

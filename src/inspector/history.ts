@@ -5,7 +5,6 @@ import { countsAsAttempt, RecentIds, repeatKind, type Sighting } from '../listen
 import type { DeliveryReport } from '../listener/reports.js';
 import type { VerifyResult, VerifySuccess } from '../signature/index.js';
 import { PackedRing } from './packed-ring.js';
-import { loadedShapeChecker } from '../events/shape-loader.js';
 import { openJournalReader, readJournalRecords, type JournalRef } from './journal-history.js';
 import {
   detailOfRecord,
@@ -403,8 +402,8 @@ export class History {
     }
     const summary = summarizeRecord(seq, record, sighting.attempt, repeatKind(sighting));
     // Issue 20: without the live report (no page was open, or the line is from an earlier run), the drift mark is
-    // worked out from the recorded body, by the checker listen loaded to verify (none: no mark).
-    if (!extra && summary.verified === true && record.bodyEncoding === 'utf8') summary.drift = driftOf(record.body);
+    // the one the listener wrote in the line (lines of versions before it have none).
+    if (!extra && record.shape) summary.drift = record.shape.message;
     if (ref.offset >= this.liveFrom) summary.source = 'live';
     else this.past++;
     if (extra) {
@@ -645,20 +644,6 @@ function isHeld(slot: Slot): boolean {
 
 function keyOf(receivedAt: string, messageId: string | undefined): string {
   return `${receivedAt} ${messageId ?? ''}`;
-}
-
-/** The sentence naming how a recorded body departs from the known union, when it does and the checker is loaded. */
-function driftOf(body: string): string | undefined {
-  const checker = loadedShapeChecker();
-  if (!checker) return undefined;
-  let event: unknown;
-  try {
-    event = JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-  const verdict = checker.checkShape(event);
-  return verdict.ok ? undefined : verdict.message;
 }
 
 function extraOf(r: DeliveryReport): LiveExtra {

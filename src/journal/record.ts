@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { VerifyResult } from '../signature/index.js';
 import type { DeliveryReport } from '../listener/reports.js';
+import type { ShapeVerdict } from '../events/known-events.js';
 
 /**
  * One line of a listener's journal (JSON Lines). replay() reads the same shape, so this type is the contract
@@ -32,6 +33,12 @@ export interface JournalRecord {
    */
   latencyMs?: number;
   forward?: { url: string; status?: number; latencyMs: number; error?: string };
+  /**
+   * A verified event the known union does not hold: which field departs from it (issue 20). Absent for members,
+   * and for lines written before it was recorded. Kept here so that reading a journal back (the inspector) needs
+   * neither a parse nor a validation of every body.
+   */
+  shape?: Extract<ShapeVerdict, { ok: false }>;
 }
 
 /** The body as the journal stores it: UTF-8 text when it decodes cleanly, else base64, so no byte is lost. */
@@ -84,5 +91,6 @@ export function journalRecord(delivery: DeliveryReport, text: string | undefined
     status: delivery.status,
     latencyMs: delivery.latencyMs,
     forward: forward && { url: forward.url, status: forward.status, latencyMs: forward.latencyMs, error: forward.error },
+    shape: delivery.shape?.ok === false ? delivery.shape : undefined,
   };
 }
