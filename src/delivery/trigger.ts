@@ -4,7 +4,7 @@ import { eventTextBuilder } from '../events/event-text.js';
 import { builtInScenario, type ScenarioDefinition } from '../events/scenario.js';
 import { scenarioTextBuilder, type ScenarioText } from '../events/scenario-text.js';
 import { newMessageId } from '../signature/index.js';
-import { jsonErrorOffset } from '../util/json-error-offset.js';
+import { describeJsonError } from '../util/json-error-offset.js';
 import { arrangeBatch } from './batch.js';
 import type { OutgoingMessage } from './deliver.js';
 import { resolveSend, sendMessages, type SendOptions, type SendResult } from './send.js';
@@ -118,18 +118,7 @@ function parseJsonBody(body: Uint8Array): Record<string, unknown> | undefined {
     const value: unknown = JSON.parse(text);
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch (error) {
-    // V8 quotes the text around the fault, line breaks included: the line and column say where, in one line.
-    const reason = (error as Error).message
-      .replace(/, (\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '')
-      .replace(/\s+/g, ' ');
-    const position = /at position (\d+)/.exec(reason);
-    const offset = position ? Number(position[1]) : jsonErrorOffset(text);
-    const where = offset !== undefined ? ` at line ${lineColumn(text, offset)}` : '';
+    const { reason, where } = describeJsonError(text, error);
     throw new InputError('invalid-payload', `the data is not valid JSON${where} (${reason}): fix it, or pass raw: true to send it anyway`, { kind: 'invalid-json', where, reason });
   }
-}
-
-function lineColumn(text: string, position: number): string {
-  const before = text.slice(0, position).split('\n');
-  return `${before.length}, column ${before.at(-1)!.length + 1}`;
 }

@@ -5,6 +5,7 @@
 import { InputError } from '../errors.js';
 import { closestMatch } from '../util/closest.js';
 import type { ScenarioDefinition, ScenarioStepSpec } from './scenario.js';
+import { describeJsonError } from '../util/json-error-offset.js';
 
 const FILE_KEYS = ['description', 'steps'];
 const LIFECYCLE_KEYS = ['lifecycle', 'failed', 'name'];
@@ -16,9 +17,7 @@ export function parseScenarioFile(text: string, name: string): ScenarioDefinitio
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const reason = (error as Error).message;
-    const position = /at position (\d+)/.exec(reason);
-    const where = position ? ` at line ${lineColumn(text, Number(position[1]))}` : '';
+    const { reason, where } = describeJsonError(text, error);
     throw bad(name, `is not valid JSON${where} (${reason})`);
   }
   if (!isRecord(value)) throw bad(name, `must be a JSON object with "steps": [ … ] (got ${describe(value)})`);
@@ -69,11 +68,6 @@ function checkKeys(file: string, where: string, value: Record<string, unknown>, 
 
 function bad(file: string, message: string): InputError {
   return new InputError('invalid-scenario', `scenario file ${file} ${message}`);
-}
-
-function lineColumn(text: string, position: number): string {
-  const before = text.slice(0, position).split('\n');
-  return `${before.length}, column ${before.at(-1)!.length + 1}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,23 @@
 /**
+ * Why JSON.parse refused `text`, and where, in one line: V8's reason without the text it quotes (which can hold
+ * line breaks), and " at line L, column C" (empty when no place can be named). The one wording for --data, flow
+ * files and anything else a user types as JSON.
+ */
+export function describeJsonError(text: string, error: unknown): { reason: string; where: string } {
+  const reason = String((error as Error).message ?? error)
+    .replace(/, (\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '')
+    .replace(/\s+/g, ' ');
+  const position = /at position (\d+)/.exec(reason);
+  const offset = position ? Number(position[1]) : jsonErrorOffset(text);
+  return { reason, where: offset === undefined ? '' : ` at line ${lineColumn(text, offset)}` };
+}
+
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `${before.length}, column ${before.at(-1)!.length + 1}`;
+}
+
+/**
  * Where JSON.parse gave up on `text`, as an offset: Node 20's V8 says "at position N" for some errors only
  * ("Unexpected token '}', ... is not valid JSON" and "Unexpected end of JSON input" carry none), so a bad --data
  * edit could not be pointed at. This walks the grammar just far enough to find the first character at fault

@@ -200,6 +200,18 @@ describe('trigger --scenario @flow.json', () => {
     expect(take()).toEqual([]);
   });
 
+  it('a flow file whose error V8 gives no position for still gets its line and column, on one line', async () => {
+    // Node 20 says "Unexpected token '}', "{\n  "steps"... is not valid JSON": no offset, and the quoted text
+    // holds line breaks. The message is the one --data gets (util/json-error-offset.ts).
+    const path = join(dir, 'unexpected.json');
+    writeFileSync(path, '{\n  "steps": [\n    }\n');
+    const { code, stderr } = await runCli(['trigger', '--scenario', `@${path}`, '--url', receiver.url]);
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr.trim()).toMatch(/^error: scenario file unexpected\.json is not valid JSON at line 3, column 5 \(Unexpected token '}'\)$/);
+    expect(take()).toEqual([]);
+  });
+
   it('an unknown reference names the closest earlier step, exit 2, nothing sent', async () => {
     const path = join(dir, 'typo.json');
     writeFileSync(path, JSON.stringify({ steps: [{ lifecycle: 'convert' }, { type: 'task.deleted', set: { 'data.id': '@task.create:data.id' } }] }));

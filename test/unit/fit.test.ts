@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitLine, fitSpinnerText } from '../../src/cli/shared/fit.js';
+import { fitLine, fitSpinnerText, wrapWords } from '../../src/cli/shared/fit.js';
 
 // Issue 22 ("it fits the terminal"): the layout trigger and replay use on a terminal.
 describe('fitLine()', () => {
@@ -27,5 +27,17 @@ describe('fitLine()', () => {
     expect(text.length).toBeLessThanOrEqual(75);
     expect(text.endsWith('…')).toBe(true);
     expect(text).toBe('task.completed event_yt1cnm105e1pks4e · attempt 1 · waiting for the answer…');
+  });
+});
+
+// Issue 22: check's lines fit the terminal, broken between words only (check's layout adds the indent).
+describe('wrapWords()', () => {
+  it('wrapWords(text, 28) breaks between words', () => {
+    expect(wrapWords('refused a valid signed file.created: verify the raw body bytes', 28)).toEqual(['refused a valid signed', 'file.created: verify the raw', 'body bytes']);
+  });
+
+  it('wrapWords() keeps a word longer than the room whole, on a line of its own', () => {
+    const url = 'http://127.0.0.1:4000/a/very/long/path/that/does/not/fit';
+    expect(wrapWords(`at ${url} now`, 30)).toEqual(['at', url, 'now']);
   });
 });

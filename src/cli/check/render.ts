@@ -2,7 +2,7 @@ import type { Ora } from 'ora';
 import { CHECK_NAMES, hasCommonAnswer, type Check, type CheckGroup, type CheckNeed, type CheckReport, type CheckResult, type CommonFailure } from '../../check/index.js';
 import { formatDuration } from '../../util/duration.js';
 import type { Ui } from '../shared/ui.js';
-import { wrapWords } from '../shared/wrap.js';
+import { wrapWords } from '../shared/fit.js';
 
 const GROUP_TITLES: Record<CheckGroup, string> = {
   'must-accept': 'Must accept',
@@ -133,7 +133,8 @@ export function printHeader(ui: Ui, text: string, paint: (text: string) => strin
 
 function layout(ui: Ui, text: string, indent: string): string[] {
   const columns = ui.interactive ? (ui.stream.columns ?? 0) : 0;
-  return columns > 0 ? wrapWords(text, columns, indent) : [indent + text];
+  // At least 20 columns of room, so a deep indent on a narrow terminal still leaves words a line.
+  return columns > 0 ? wrapWords(text, Math.max(20, columns - indent.length)).map((piece) => indent + piece) : [indent + text];
 }
 
 function answerOf(result: CheckResult): string {
