@@ -11,6 +11,7 @@ import { verificationWithFlagWords } from '../shared/flag-words.js';
 import { SECRET_ENV, type ResolvedSecrets } from '../shared/inputs.js';
 import { colorJson } from '../shared/json-color.js';
 import { escapeBlock, escapeControl as safe, indent, plural } from '../shared/text.js';
+import { wrapWords } from '../shared/fit.js';
 import { stringifyJson } from '../../util/json-string.js';
 
 export interface LineStyle {
@@ -325,22 +326,6 @@ function fitDelivery(d: DeliveryReport, head: string, color: ChalkInstance, colu
   if (d.shape && !d.shape.ok) for (const part of wrapWords(driftText(d), columns - CONTINUATION.length)) lines.push(`${CONTINUATION}${color.yellow(part)}`);
   if (d.forward) lines.push(`${CONTINUATION}${forwardText(d, color, namesForwardTarget)}`);
   return lines.join('\n');
-}
-
-/** Splits `text` into lines of at most `width` characters at spaces (a longer word gets a line of its own). */
-function wrapWords(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let current = '';
-  for (const word of text.split(' ')) {
-    if (current !== '' && current.length + 1 + word.length > width) {
-      lines.push(current);
-      current = word;
-    } else {
-      current = current === '' ? word : `${current} ${word}`;
-    }
-  }
-  if (current !== '') lines.push(current);
-  return lines;
 }
 
 /** What the start-up banner shows: the listener's settings as the flags gave them. */
