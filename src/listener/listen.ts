@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { createVerifier, readLowerCaseWebhookHeaders, RECORDED_DELIVERY_HINT, type VerifyResult } from '../signature/index.js';
+import { createVerifier, readLowerCaseWebhookHeaders, type VerifyResult } from '../signature/index.js';
 import { isoTime } from '../util/time.js';
 import { createForwarder, probeForwardTarget, type Forwarder, type ForwardResult } from './forward.js';
 import { journalRecord, openJournal } from '../journal/index.js';
@@ -72,7 +72,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
   const policy = options.policy ?? NO_POLICY;
   const routes = options.forwardTo ?? [];
   const recent = new RecentIds(options.recentIdsLimit);
-  const verify = options.skipVerify ? undefined : createVerifier({ secret: options.secrets, diagnosticSecrets: options.diagnosticSecrets });
+  const verify = options.skipVerify ? undefined : createVerifier({ secret: options.secrets, diagnosticSecrets: options.diagnosticSecrets, suggestAt: false });
   const summary = emptySummary();
   const report = safeReporter(options.onReport);
   // Drift marks (issue 20) are for verified deliveries. The checker loads zod, which takes longer than the rest of
@@ -116,7 +116,7 @@ export async function startListener(options: ListenerOptions): Promise<Listener>
     }
 
     const messageId = webhookHeaders.id;
-    const verification: VerifyResult | undefined = withoutRecordedHint(verify?.({ payload: request.body, webhookHeaders }));
+    const verification: VerifyResult | undefined = verify?.({ payload: request.body, webhookHeaders });
     const sighting = countsAsAttempt({ messageId, verification }) ? recent.see(messageId!) : { attempt: 1 };
     const refused = verification !== undefined && !verification.ok;
     // Parsed only once it verified (or verification is off): a stranger's body must not buy a JSON parse of any
@@ -407,15 +407,6 @@ class HeldDeliveries {
   async settled(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
-}
-
-/**
- * A live delivery is checked now: the hint to check a recorded one at the time it was sent belongs to offline
- * verification, not to a listener (which has no such option).
- */
-function withoutRecordedHint(result: VerifyResult | undefined): VerifyResult | undefined {
-  if (!result || result.ok || !result.message.endsWith(RECORDED_DELIVERY_HINT)) return result;
-  return { ...result, message: result.message.slice(0, -RECORDED_DELIVERY_HINT.length) };
 }
 
 /** The 401's body, in plain words: a timestamp out of tolerance is not an invalid signature. */

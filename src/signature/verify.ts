@@ -92,7 +92,13 @@ interface SignatureEntry {
 }
 
 /** What a verifier checks deliveries against: everything in VerifyOptions but the delivery itself. */
-export type VerifierOptions = Omit<VerifyOptions, 'payload' | 'headers' | 'at'>;
+export type VerifierOptions = Omit<VerifyOptions, 'payload' | 'headers' | 'at'> & {
+  /**
+   * Whether a genuine but stale delivery's message ends with RECORDED_DELIVERY_HINT (default true). A listener's
+   * deliveries are live, with no time to give, so it turns the hint off rather than cut it out of the message.
+   */
+  suggestAt?: boolean;
+};
 export type SignedDelivery = Pick<VerifyOptions, 'payload' | 'at'> &
   (
     | { headers: HeaderInput; webhookHeaders?: undefined }
@@ -182,7 +188,7 @@ function verifyDelivery(options: SignedDelivery, secrets: ParsedSecret[], settin
         ? 'the signature itself is valid, so this is a replayed delivery or a clock out of sync'
         : "the signature itself is valid, so the sender's clock is ahead of this machine's";
     // Checking at the time it was sent is the fix for a recorded delivery only, and only when no time was given.
-    const hint = match && tooOld && options.at === undefined ? RECORDED_DELIVERY_HINT : '';
+    const hint = match && tooOld && options.at === undefined && settings.suggestAt !== false ? RECORDED_DELIVERY_HINT : '';
     return {
       ok: false,
       reason: tooOld ? 'timestamp-too-old' : 'timestamp-too-new',

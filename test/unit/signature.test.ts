@@ -202,6 +202,16 @@ describe('createVerifier()', () => {
     expect(check({ payload: body, headers: signed(), at: now + 61 })).toMatchObject({ ok: false, reason: 'timestamp-too-old' });
   });
 
+  it('createVerifier({ suggestAt: false }) leaves the check-it-at-the-time hint off a stale genuine delivery (a listener has no time to give)', () => {
+    // Signed ten minutes ago and checked now, with no `at` given: the case the hint is for.
+    const stale = { payload: body, headers: signed(body, secret, Math.floor(Date.now() / 1000) - 600) };
+    expect((createVerifier({ secret })(stale) as { message: string }).message).toMatch(/with `at`, to check a recorded delivery\)$/);
+    const live = createVerifier({ secret, suggestAt: false })(stale) as { message: string; reason: string };
+    expect(live.reason).toBe('timestamp-too-old');
+    expect(live.message).not.toContain('`at`');
+    expect(live.message).toMatch(/the signature itself is valid, so this is a replayed delivery or a clock out of sync$/);
+  });
+
   it('createVerifier() given webhookHeaders already read returns what it returns given the headers', () => {
     const check = createVerifier({ secret });
     const cases: Array<Record<string, string>> = [
