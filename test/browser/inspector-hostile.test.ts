@@ -11,8 +11,6 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 if (!haveChromium) console.warn(`SKIPPED: the inspector's browser tests need Chromium at ${CHROMIUM} (or set CHROMIUM_PATH)`);
 const dir = mkdtempSync(join(tmpdir(), 'scandocs-inspector-hostile-'));
-/** Per-user state stays in this test's own folder. */
-const ENV = { XDG_RUNTIME_DIR: dir, XDG_STATE_HOME: dir, TMPDIR: dir };
 
 /** 40 KB of JSON nested 20,000 deep: its tree overflowed the stack of the page. */
 const DEEP = `${'['.repeat(20_000)}1${']'.repeat(20_000)}`;
@@ -35,7 +33,7 @@ describe.skipIf(!haveChromium)('the inspector page survives a hostile delivery (
   });
 
   async function open(args: string[]): Promise<{ page: Page; url: string; problems: string[] }> {
-    cli = startCli(['listen', '--port', '0', '--inspect-port', '0', ...args], { env: ENV });
+    cli = startCli(['listen', '--port', '0', '--inspect-port', '0', ...args]);
     const [, inspectUrl] = await cli.waitFor(/inspect\s+(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/);
     const [, url] = await cli.waitFor(/Ready: waiting for deliveries on (http:\/\/[\d.:]+)/);
     context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
@@ -66,7 +64,7 @@ describe.skipIf(!haveChromium)('the inspector page survives a hostile delivery (
         'nested 20,000 levels deep: the tree shows up to 100, so it is shown raw',
       );
 
-      const normal = await runCli(['trigger', 'task.completed', '--url', `${url}/webhooks`, '--set', 'id=event_after_deep'], { env: ENV });
+      const normal = await runCli(['trigger', 'task.completed', '--url', `${url}/webhooks`, '--set', 'id=event_after_deep']);
       expect(normal.code, normal.stderr).toBe(0);
       await expect.poll(() => rows.count(), { timeout: 5_000 }).toBe(2);
       await expect.poll(() => page.getByTestId('body').textContent()).toContain('event_after_deep');
@@ -97,7 +95,7 @@ describe.skipIf(!haveChromium)('the inspector page survives a hostile delivery (
       await route.fulfill({ response, json: detail });
     });
     const send = async (id: string) => {
-      const sent = await runCli(['trigger', 'task.completed', '--url', `${url}/webhooks`, '--set', `id=${id}`], { env: ENV });
+      const sent = await runCli(['trigger', 'task.completed', '--url', `${url}/webhooks`, '--set', `id=${id}`]);
       expect(sent.code, sent.stderr).toBe(0);
     };
     await send('event_broken_detail');

@@ -13,8 +13,6 @@ import { startServer, type TestServer } from '../helpers/server.js';
 
 const TEST_SECRET = 'whsec_c2NhbmRvY3MtbG9jYWwtdGVzdC1rZXkh';
 const dir = mkdtempSync(join(tmpdir(), 'scandocs-hardening-ii-'));
-/** Per-user state (running-listener files, the inspector's token) stays in this test's own folder. */
-const ENV = { XDG_RUNTIME_DIR: dir, XDG_STATE_HOME: dir, TMPDIR: dir };
 
 const clis: RunningCli[] = [];
 const servers: TestServer[] = [];
@@ -33,7 +31,7 @@ interface Listener {
 }
 
 async function listen(args: string[] = []): Promise<Listener> {
-  const cli = startCli(['listen', '--port', '0', ...(args.includes('--no-inspect') ? [] : ['--inspect-port', '0']), ...args], { env: ENV });
+  const cli = startCli(['listen', '--port', '0', ...(args.includes('--no-inspect') ? [] : ['--inspect-port', '0']), ...args]);
   clis.push(cli);
   const [, url, port] = await cli.waitFor(/Ready: waiting for deliveries on (http:\/\/127\.0\.0\.1:(\d+))/);
   const inspect = /inspect\s+(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(cli.stdout() + cli.stderr())?.[1];
@@ -88,12 +86,12 @@ describe('replay of a journal recorded with --skip-verify (issue 19 defect 7)', 
     await cli.stop('SIGINT');
 
     const target = await app();
-    const refused = await runCli(['replay', path, '--url', target.url, '--no-retries'], { env: ENV });
+    const refused = await runCli(['replay', path, '--url', target.url, '--no-retries']);
     expect(refused.stderr).toContain(`all 1 matching deliveries in ${path} was recorded without signature verification: pass --include-unverified to send them anyway`);
     expect(refused.code).toBe(2);
     expect(target.requests).toHaveLength(0);
 
-    const sent = await runCli(['replay', path, '--url', target.url, '--no-retries', '--include-unverified'], { env: ENV });
+    const sent = await runCli(['replay', path, '--url', target.url, '--no-retries', '--include-unverified']);
     expect(sent.code, sent.stderr).toBe(0);
     expect(target.requests.map((r) => JSON.parse(r.body.toString()).id)).toEqual(['event_forged19']);
   });
@@ -110,7 +108,7 @@ describe('replay of a journal recorded with --skip-verify (issue 19 defect 7)', 
     await verifying.cli.stop('SIGINT');
 
     const target = await app();
-    const result = await runCli(['replay', path, '--url', target.url, '--no-retries'], { env: ENV });
+    const result = await runCli(['replay', path, '--url', target.url, '--no-retries']);
     expect(result.code, result.stderr).toBe(0);
     expect(target.requests.map((r) => JSON.parse(r.body.toString()).id)).toEqual(['event_mixed_real']);
     expect(result.stdout).toContain('skipped 1 recorded delivery that was recorded without signature verification (--include-unverified sends them)');
@@ -202,12 +200,12 @@ describe('control characters never reach terminals or scripts raw (issue 19 defe
     expect(await postRaw(l.url, signed(text, { id }), Buffer.from(text))).toBe(200);
     await l.cli.stop('SIGINT');
     const target = await app();
-    const result = await runCli(['replay', path, '--url', target.url, '--no-retries', '-v'], { env: ENV });
+    const result = await runCli(['replay', path, '--url', target.url, '--no-retries', '-v']);
     expect(result.code, result.stderr).toBe(0);
     expect(target.requests[0]!.headers['svix-id']).toBe(id);
     expect(rawControlsIn(result.stdout + result.stderr)).toEqual([]);
     expect(result.stdout).toContain('> svix-id: msg_c1\\x9b31m\\x85x');
-    const json = await runCli(['replay', path, '--url', target.url, '--no-retries', '--json'], { env: ENV });
+    const json = await runCli(['replay', path, '--url', target.url, '--no-retries', '--json']);
     expect(rawControlsIn(json.stdout + json.stderr)).toEqual([]);
   });
 
@@ -220,7 +218,7 @@ describe('control characters never reach terminals or scripts raw (issue 19 defe
       [...common, '--headers', `@${headers}`, '--json'],
       [...common, '--id', 'msg_1', '--signature', 'v1,Zm9v', '--timestamp', '12\u001b[31m\u0007'],
     ]) {
-      const result = await runCli(args, { env: ENV });
+      const result = await runCli(args);
       expect(result.code, args.join(' ')).toBe(1);
       expect(result.stdout + result.stderr).toContain('invalid-timestamp');
       expect(rawControlsIn(result.stdout + result.stderr), args.join(' ')).toEqual([]);
@@ -364,12 +362,12 @@ describe('a journal torn by a crash (issue 19 defect 3)', () => {
     expect(lines[4]).toBe('');
 
     const target = await app();
-    const replayed = await runCli(['replay', path, '--url', target.url, '--no-retries'], { env: ENV });
+    const replayed = await runCli(['replay', path, '--url', target.url, '--no-retries']);
     expect(replayed.code, replayed.stderr).toBe(0);
     expect(replayed.stdout).toContain(`warning: ${path} line 3 is not JSON (cut off by a crash, or damaged): skipped (--strict refuses the journal instead)`);
     expect(target.requests.map((r) => JSON.parse(r.body.toString()).id)).toEqual(['event_torn_a', 'event_torn_b', 'event_torn_after']);
 
-    const strict = await runCli(['replay', path, '--url', target.url, '--no-retries', '--strict'], { env: ENV });
+    const strict = await runCli(['replay', path, '--url', target.url, '--no-retries', '--strict']);
     expect(strict.code).toBe(2);
     expect(strict.stderr).toContain(`error: ${path} line 3 is not JSON`);
     expect(target.requests).toHaveLength(3);

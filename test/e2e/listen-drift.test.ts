@@ -14,9 +14,8 @@ import { startCli, type RunningCli } from '../helpers/cli.js';
 const TRACE_IMPORTS = fileURLToPath(new URL('../fixtures/trace-imports.mjs', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const MESSAGE = 'task.completed: data.result.pages is not in the known shape (Scan Documents may have changed this event; check your handler)';
-/** Per-user state (running-listener announcements, the inspector's token) kept away from other sessions. */
+/** This file's journals (per-user state is private to each test file already: test/helpers/cli.ts). */
 const STATE = mkdtempSync(join(tmpdir(), 'listen-drift-'));
-const ENV = { XDG_RUNTIME_DIR: STATE, XDG_STATE_HOME: STATE, TMPDIR: STATE };
 
 let running: RunningCli | undefined;
 afterEach(async () => {
@@ -25,7 +24,7 @@ afterEach(async () => {
 });
 
 async function listen(args: string[], env: Record<string, string> = {}): Promise<{ cli: RunningCli; url: string; inspect?: URL }> {
-  const cli = (running = startCli(['listen', '--port', '0', ...args], { env: { ...ENV, ...env } }));
+  const cli = (running = startCli(['listen', '--port', '0', ...args], { env }));
   const [, url] = await cli.waitFor(/Ready: waiting for deliveries on (http:\/\/[\d.:]+)/);
   const inspect = /inspect\s+(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(cli.stdout() + cli.stderr())?.[1];
   return { cli, url: url!, inspect: inspect ? new URL(inspect) : undefined };

@@ -14,8 +14,6 @@ import { rawExchange } from '../helpers/raw-exchange.js';
 
 const TEST_SECRET = 'whsec_c2NhbmRvY3MtbG9jYWwtdGVzdC1rZXkh';
 const dir = mkdtempSync(join(tmpdir(), 'scandocs-hardening-ii-'));
-/** Per-user state (the running-listener announcement, the inspector token) stays in this run's own directory. */
-const ENV = { XDG_RUNTIME_DIR: dir, XDG_STATE_HOME: dir, TMPDIR: dir };
 
 const clis: RunningCli[] = [];
 const servers: TestServer[] = [];
@@ -26,7 +24,7 @@ afterEach(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function listen(args: string[] = []): Promise<{ cli: RunningCli; url: string; port: number }> {
-  const cli = startCli(['listen', '--port', '0', '--no-inspect', ...args], { env: ENV });
+  const cli = startCli(['listen', '--port', '0', '--no-inspect', ...args]);
   clis.push(cli);
   const [, url, port] = await cli.waitFor(/Ready: waiting for deliveries on (http:\/\/127\.0\.0\.1:(\d+))/);
   return { cli, url: url!, port: Number(port) };
@@ -34,7 +32,7 @@ async function listen(args: string[] = []): Promise<{ cli: RunningCli; url: stri
 
 /** `listen` with its inspector, as test/helpers/inspector.ts starts it, with this file's per-user state. */
 async function inspector(): Promise<RunningInspector> {
-  const cli = startCli(['listen', '--port', '0', '--inspect-port', '0'], { env: ENV });
+  const cli = startCli(['listen', '--port', '0', '--inspect-port', '0']);
   clis.push(cli);
   const [, inspectUrl] = await cli.waitFor(/inspect\s+(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/);
   const [, url] = await cli.waitFor(/Ready: waiting for deliveries on (http:\/\/[\d.:]+)/);
@@ -209,7 +207,7 @@ describe('a forward target that resets or answers garbage is reported as such, n
 describe('a stdout nobody reads (issue 19 defect 8)', () => {
   it('listen --json drops output lines past a bound, says so once on stderr, and the journal keeps every delivery', async () => {
     const journal = join(dir, 'stalled.jsonl');
-    const cli = startCli(['listen', '--port', '0', '--no-inspect', '--json', '--record', journal], { env: ENV });
+    const cli = startCli(['listen', '--port', '0', '--no-inspect', '--json', '--record', journal]);
     clis.push(cli);
     const [, url] = await cli.waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
     // The harness read the ready line and stops reading: the pipe fills, then the listener holds what it writes.
