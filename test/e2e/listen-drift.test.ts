@@ -4,15 +4,14 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { Webhook } from 'svix';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildEvent } from '../../src/events/index.js';
 import { DEFAULT_TEST_SECRET } from '../../src/signature/index.js';
 import { startCli, type RunningCli } from '../helpers/cli.js';
+import { CHROMIUM, launchChromium } from '../helpers/browser.js';
 
 const TRACE_IMPORTS = fileURLToPath(new URL('../fixtures/trace-imports.mjs', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const MESSAGE = 'task.completed: data.result.pages is not in the known shape (Scan Documents may have changed this event; check your handler)';
 /** This file's journals (per-user state is private to each test file already: test/helpers/cli.ts). */
 const STATE = mkdtempSync(join(tmpdir(), 'listen-drift-'));
@@ -125,7 +124,7 @@ describe('listen marks deliveries outside the known union', () => {
     expect((await api(`/api/deliveries/${drift.seq}`)).drift).toBe('data.result.pages is not in the known shape');
 
     if (!existsSync(CHROMIUM)) return void console.warn(`SKIPPED the page half: no Chromium at ${CHROMIUM}`);
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.goto(inspect!.href);
